@@ -1,0 +1,93 @@
+/**
+ * The column-typed frame every part of ml speaks: numeric columns as Float64Array with NaN
+ * for missing, categorical columns as strings with null for missing. Laid out by column
+ * because learners scan features one at a time.
+ */
+export type ColumnKind = 'numeric' | 'categorical';
+
+export interface NumericColumn {
+  name: string;
+  kind: 'numeric';
+  values: Float64Array;
+}
+
+export interface CategoricalColumn {
+  name: string;
+  kind: 'categorical';
+  values: (string | null)[];
+}
+
+export type Column = NumericColumn | CategoricalColumn;
+
+export interface Frame {
+  nRows: number;
+  columns: Column[];
+}
+
+export type Task = 'regression' | 'classification';
+
+/** Targets: regression values, or class indices into `classes` (sorted as strings). */
+export type Target =
+  | { task: 'regression'; values: Float64Array }
+  | { task: 'classification'; labels: Int32Array; classes: string[] };
+
+export function column(frame: Frame, name: string): Column {
+  const c = frame.columns.find((col) => col.name === name);
+  if (!c) throw new Error(`no column '${name}'`);
+  return c;
+}
+
+/** Rows `idx` of a frame, as a new frame. */
+export function takeRows(frame: Frame, idx: ArrayLike<number>): Frame {
+  const n = idx.length;
+  return {
+    nRows: n,
+    columns: frame.columns.map((c): Column => {
+      if (c.kind === 'numeric') {
+        const v = new Float64Array(n);
+        for (let i = 0; i < n; i++) v[i] = c.values[idx[i]];
+        return { name: c.name, kind: 'numeric', values: v };
+      }
+      const v = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) v[i] = c.values[idx[i]];
+      return { name: c.name, kind: 'categorical', values: v };
+    }),
+  };
+}
+
+export function takeTarget(y: Target, idx: ArrayLike<number>): Target {
+  const n = idx.length;
+  if (y.task === 'regression') {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = y.values[idx[i]];
+    return { task: 'regression', values: v };
+  }
+  const l = new Int32Array(n);
+  for (let i = 0; i < n; i++) l[i] = y.labels[idx[i]];
+  return { task: 'classification', labels: l, classes: y.classes };
+}
+
+/** A frame of numeric columns only, as one column-major matrix (column j at [j*n, (j+1)*n)). */
+export interface Matrix {
+  nRows: number;
+  nCols: number;
+  data: Float64Array;
+  names: string[];
+}
+
+export function toMatrix(frame: Frame): Matrix {
+  const n = frame.nRows;
+  const data = new Float64Array(n * frame.columns.length);
+  frame.columns.forEach((c, j) => {
+    if (c.kind !== 'numeric') throw new Error(`column '${c.name}' is not numeric; encode it first`);
+    data.set(c.values, j * n);
+  });
+  return { nRows: n, nCols: frame.columns.length, data, names: frame.columns.map((c) => c.name) };
+}
+
+export function numericFrame(names: string[], cols: Float64Array[]): Frame {
+  return {
+    nRows: cols.length ? cols[0].length : 0,
+    columns: names.map((name, j) => ({ name, kind: 'numeric', values: cols[j] })),
+  };
+}
