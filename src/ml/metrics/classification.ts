@@ -1,0 +1,156 @@
+/**
+ * Classification metrics over class indices (0..k-1), defined as scikit-learn defines them.
+ * Binary metrics take the positive class to be index 1 (the second label sorted as strings).
+ * A ratio whose denominator is zero is 0, like scikit-learn's zero_division default.
+ */
+
+function checkLengths(y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  if (y.length !== pred.length) throw new Error(`metrics: ${y.length} targets but ${pred.length} predictions`);
+  return y.length;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+export function accuracy(y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  const n = checkLengths(y, pred);
+  if (n === 0) return NaN;
+  let hit = 0;
+  for (let i = 0; i < n; i++) if (y[i] === pred[i]) hit++;
+  return hit / n;
+}
+
+/** Rows are true classes, columns predicted classes. */
+export function confusionMatrix(y: ArrayLike<number>, pred: ArrayLike<number>, nClasses: number): number[][] {
+  const n = checkLengths(y, pred);
+  const m = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
+  for (let i = 0; i < n; i++) {
+    const t = y[i];
+    const p = pred[i];
+    if (t >= 0 && t < nClasses && p >= 0 && p < nClasses) m[t][p]++;
+  }
+  return m;
+}
+
+interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+function countsFor(y: ArrayLike<number>, pred: ArrayLike<number>, cls: number): Counts {
+  const n = checkLengths(y, pred);
+  const c = { tp: 0, fp: 0, fn: 0 };
+  for (let i = 0; i < n; i++) {
+    const t = y[i] === cls;
+    const p = pred[i] === cls;
+    if (t && p) c.tp++;
+    else if (p) c.fp++;
+    else if (t) c.fn++;
+  }
+  return c;
+}
+
+const precisionOf = (c: Counts) => ratio(c.tp, c.tp + c.fp);
+const recallOf = (c: Counts) => ratio(c.tp, c.tp + c.fn);
+const f1Of = (c: Counts) => ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn);
+
+export function precision(y: ArrayLike<number>, pred: ArrayLike<number>, positive = 1): number {
+  return precisionOf(countsFor(y, pred, positive));
+}
+
+export function recall(y: ArrayLike<number>, pred: ArrayLike<number>, positive = 1): number {
+  return recallOf(countsFor(y, pred, positive));
+}
+
+export function f1(y: ArrayLike<number>, pred: ArrayLike<number>, positive = 1): number {
+  return f1Of(countsFor(y, pred, positive));
+}
+
+/** Macro average over the classes that occur in y or pred (scikit-learn's unique_labels). */
+function macro(y: ArrayLike<number>, pred: ArrayLike<number>, of: (c: Counts) => number): number {
+  const present = new Set<number>();
+  for (let i = 0; i < y.length; i++) present.add(y[i]);
+  for (let i = 0; i < pred.length; i++) present.add(pred[i]);
+  if (present.size === 0) return NaN;
+  let s = 0;
+  for (const k of present) s += of(countsFor(y, pred, k));
+  return s / present.size;
+}
+
+export const precisionMacro = (y: ArrayLike<number>, pred: ArrayLike<number>) => macro(y, pred, precisionOf);
+export const recallMacro = (y: ArrayLike<number>, pred: ArrayLike<number>) => macro(y, pred, recallOf);
+export const f1Macro = (y: ArrayLike<number>, pred: ArrayLike<number>) => macro(y, pred, f1Of);
+
+/**
+ * Area under the ROC curve for `isPositive` rows scored by `score`. Computed as the
+ * Mann-Whitney statistic with tied scores given their average rank, which equals the
+ * trapezoidal area scikit-learn computes (a tie counts as half a correct ordering).
+ * NaN when only one class is present (scikit-learn raises there).
+ */
+export function rocAuc(isPositive: ArrayLike<boolean | number>, score: ArrayLike<number>): number {
+  const n = checkLengths(isPositive, score as ArrayLike<number>);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
+  let nPos = 0;
+  let rankSumPos = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && score[order[j + 1]] === score[order[i]]) j++;
+    const avgRank = (i + j) / 2 + 1; // 1-based ranks i+1..j+1
+    for (let k = i; k <= j; k++) {
+      if (isPositive[order[k]]) {
+        nPos++;
+        rankSumPos += avgRank;
+      }
+    }
+    i = j + 1;
+  }
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) return NaN;
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+/** Binary AUC with class index 1 as positive, scored by P(class 1). */
+export function rocAucBinary(y: ArrayLike<number>, scorePositive: ArrayLike<number>): number {
+  return rocAuc(Array.from(y as ArrayLike<number>, (v) => v === 1), scorePositive);
+}
+
+/**
+ * Macro one-vs-rest AUC (scikit-learn's roc_auc_score(multi_class='ovr')): each class
+ * against the rest scored by its own probability column, averaged unweighted. Classes
+ * absent from y are skipped (scikit-learn refuses them). `proba` is row-major n x k.
+ */
+export function rocAucOvr(y: ArrayLike<number>, proba: ArrayLike<number>, nClasses: number): number {
+  const n = y.length;
+  if (proba.length !== n * nClasses) throw new Error(`metrics: probabilities are not ${n} x ${nClasses}`);
+  let s = 0;
+  let used = 0;
+  const col = new Float64Array(n);
+  for (let k = 0; k < nClasses; k++) {
+    for (let i = 0; i < n; i++) col[i] = proba[i * nClasses + k];
+    const auc = rocAuc(Array.from(y, (v) => v === k), col);
+    if (!Number.isNaN(auc)) {
+      s += auc;
+      used++;
+    }
+  }
+  return used ? s / used : NaN;
+}
+
+/**
+ * Mean cross-entropy. Probabilities are clipped to [eps, 1-eps] and each row renormalized,
+ * as scikit-learn 1.2 does (eps: float64 machine epsilon), so a confident mistake costs a
+ * large, finite loss.
+ */
+export function logLoss(y: ArrayLike<number>, proba: ArrayLike<number>, nClasses: number, eps = Number.EPSILON): number {
+  const n = y.length;
+  if (proba.length !== n * nClasses) throw new Error(`metrics: probabilities are not ${n} x ${nClasses}`);
+  if (n === 0) return NaN;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    let rowSum = 0;
+    for (let k = 0; k < nClasses; k++) rowSum += Math.min(Math.max(proba[i * nClasses + k], eps), 1 - eps);
+    const p = Math.min(Math.max(proba[i * nClasses + y[i]], eps), 1 - eps) / rowSum;
+    s -= Math.log(p);
+  }
+  return s / n;
+}
