@@ -1,0 +1,55 @@
+import type { Column, Frame } from '../frame.js';
+import { columnIndex, registerStep, replaceColumns, type Step, type StepJSON } from './step.js';
+
+/**
+ * Replaces each categorical column by one 0/1 column per training category, named
+ * `column=category`, categories sorted as strings. A category unseen in training, or a
+ * missing value, gives all zeros (scikit-learn's handle_unknown='ignore').
+ */
+export class OneHotEncoder implements Step {
+  readonly type = 'one_hot';
+  constructor(
+    readonly columns: string[],
+    public categories: string[][] = [],
+  ) {}
+
+  fit(X: Frame): void {
+    this.categories = this.columns.map((name) => {
+      const c = X.columns[columnIndex(X, name)];
+      if (c.kind !== 'categorical') throw new Error(`one_hot: column '${name}' is not categorical`);
+      const seen = new Set<string>();
+      for (const v of c.values) if (v !== null) seen.add(v);
+      return [...seen].sort();
+    });
+  }
+
+  transform(X: Frame): Frame {
+    const n = X.nRows;
+    const replace = new Map<number, Column[]>();
+    this.columns.forEach((name, k) => {
+      const j = columnIndex(X, name);
+      const c = X.columns[j];
+      // A numeric column where a categorical one was fitted: compare as strings.
+      const values = c.kind === 'categorical' ? c.values : Array.from(c.values, (x) => (Number.isNaN(x) ? null : String(x)));
+      const cats = this.categories[k];
+      const pos = new Map(cats.map((cat, i) => [cat, i]));
+      const out = cats.map(() => new Float64Array(n));
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        const p = v === null ? undefined : pos.get(v);
+        if (p !== undefined) out[p][i] = 1;
+      }
+      replace.set(
+        j,
+        cats.map((cat, i): Column => ({ name: `${name}=${cat}`, kind: 'numeric', values: out[i] })),
+      );
+    });
+    return replace.size ? replaceColumns(X, replace) : X;
+  }
+
+  toJSON(): StepJSON {
+    return { type: this.type, columns: this.columns, categories: this.categories };
+  }
+}
+
+registerStep('one_hot', (j) => new OneHotEncoder(j.columns, j.categories as string[][]));
