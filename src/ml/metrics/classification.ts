@@ -88,7 +88,8 @@ export const f1Macro = (y: ArrayLike<number>, pred: ArrayLike<number>) => macro(
  * NaN when only one class is present (scikit-learn raises there).
  */
 export function rocAuc(isPositive: ArrayLike<boolean | number>, score: ArrayLike<number>): number {
-  const n = checkLengths(isPositive, score as ArrayLike<number>);
+  if (isPositive.length !== score.length) throw new Error(`metrics: ${isPositive.length} targets but ${score.length} scores`);
+  const n = score.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let nPos = 0;
   let rankSumPos = 0;
