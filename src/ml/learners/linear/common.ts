@@ -1,0 +1,78 @@
+import { badRequest } from '../../../core/errors.js';
+import { toMatrix, type Frame, type Matrix, type Target } from '../../frame.js';
+import type { FitContext, FitProgress } from '../contract.js';
+
+/** Progress reports per fit, at most: enough for a live curve, few enough not to flood a job log. */
+export const MAX_REPORTS = 200;
+
+/** Iterations between progress reports so that a fit of `total` iterations reports at most MAX_REPORTS times. */
+export const reportEvery = (total: number) => Math.max(1, Math.ceil(total / MAX_REPORTS));
+
+/** The training matrix, after checking what a linear model needs: rows, numbers, no gaps. */
+export function fitMatrix(algorithm: string, X: Frame, y: Target): Matrix {
+  const n = y.task === 'regression' ? y.values.length : y.labels.length;
+  if (X.nRows === 0) throw badRequest('empty_data', `${algorithm}: no rows to train on`);
+  if (n !== X.nRows) throw badRequest('invalid_input', `${algorithm}: ${X.nRows} rows but ${n} targets`);
+  if (X.columns.length === 0) throw badRequest('invalid_input', `${algorithm}: no feature columns`);
+  const m = numericMatrix(algorithm, X);
+  for (let i = 0; i < m.data.length; i++)
+    if (!Number.isFinite(m.data[i])) {
+      const j = Math.floor(i / m.nRows);
+      throw badRequest(
+        'invalid_input',
+        `${algorithm}: column '${m.names[j]}' has a missing or infinite value in row ${i % m.nRows}; impute it first`,
+      );
+    }
+  if (y.task === 'regression')
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(y.values[i])) throw badRequest('invalid_input', `${algorithm}: target is missing or infinite in row ${i}`);
+  return m;
+}
+
+/** The matrix to predict on, checked against the number of columns the model was fitted on. */
+export function predictMatrix(algorithm: string, X: Frame, nFeatures: number): Matrix {
+  if (X.columns.length !== nFeatures)
+    throw badRequest('invalid_input', `${algorithm}: expected ${nFeatures} feature columns, got ${X.columns.length}`);
+  return numericMatrix(algorithm, X);
+}
+
+function numericMatrix(algorithm: string, X: Frame): Matrix {
+  const bad = X.columns.find((c) => c.kind !== 'numeric');
+  if (bad) throw badRequest('invalid_input', `${algorithm}: column '${bad.name}' is not numeric; one-hot encode it first`);
+  return toMatrix(X);
+}
+
+/** Bound on one term w·x: d such terms still sum to a finite number, so scores never overflow to NaN. */
+const TERM_MAX = 1e300;
+
+/**
+ * Linear scores for K outputs, row-major n x K: intercept[k] + Σ_j coef[k*d + j] x_j.
+ * A missing input counts as 0 (the training mean after scaling) and each term is clamped,
+ * so extreme inputs give large finite scores instead of Infinity - Infinity = NaN.
+ */
+export function linearScores(X: Matrix, coef: Float64Array, intercept: Float64Array): Float64Array {
+  const n = X.nRows;
+  const d = X.nCols;
+  const K = intercept.length;
+  const out = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = intercept[k];
+  for (let j = 0; j < d; j++) {
+    const off = j * n;
+    for (let k = 0; k < K; k++) {
+      const w = coef[k * d + j];
+      if (w === 0) continue;
+      for (let i = 0; i < n; i++) {
+        const x = X.data[off + i];
+        if (Number.isNaN(x)) continue;
+        const t = w * x;
+        out[i * K + k] += t > TERM_MAX ? TERM_MAX : t < -TERM_MAX ? -TERM_MAX : t;
+      }
+    }
+  }
+  return out;
+}
+
+/** Emits progress, swallowing nothing: a throwing listener is the caller's bug to see. */
+export function report(ctx: FitContext, p: FitProgress): void {
+  ctx.onProgress?.(p);
+}
