@@ -1,0 +1,127 @@
+/**
+ * End-to-end harness: runs the real `neutrino` binary (bin/neutrino.js) as a user would,
+ * `up` on a temporary home and a free port, and CLI commands against it over real HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
+  return d;
+}
+
+export const ROOT = findRoot();
+export const BIN = join(ROOT, 'bin', 'neutrino.js');
+export const SHARED = resolve(ROOT, '..', 'shared');
+export const dataset = (name: string) => join(SHARED, 'datasets', 'clean', name);
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `neutrino-${prefix}-`));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+export interface RunningPlatform {
+  url: string;
+  token: string | null;
+  home: string;
+  proc: ChildProcess;
+  output: () => string;
+  /** SIGTERM and wait for a graceful exit; returns the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startPlatform(home: string, extra: string[] = []): Promise<RunningPlatform> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [BIN, 'up', '--home', home, '--port', String(port), ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NEUTRINO_URL: '', NEUTRINO_TOKEN: '' },
+  });
+  let out = '';
+  proc.stdout!.on('data', (c) => (out += c));
+  proc.stderr!.on('data', (c) => (out += c));
+  const deadline = Date.now() + 30_000;
+  while (!/Neutrino is up at/.test(out)) {
+    if (proc.exitCode !== null) throw new Error(`neutrino up exited ${proc.exitCode}: ${out}`);
+    if (Date.now() > deadline) throw new Error(`neutrino up did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const token = /admin token \(shown once, keep it\): (\S+)/.exec(out)?.[1] ?? null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    home,
+    proc,
+    output: () => out,
+    stop: () =>
+      new Promise((res) => {
+        if (proc.exitCode !== null) return res(proc.exitCode);
+        proc.once('exit', (code) => res(code));
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+export function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Promise<CliResult> {
+  return new Promise((res) => {
+    const p = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NEUTRINO_CONFIG: join(tempDir('cfg'), 'config.json'), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c) => (stdout += c));
+    p.stderr.on('data', (c) => (stderr += c));
+    p.on('close', (code) => {
+      let json: any = null;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        // not every command prints JSON
+      }
+      res({ code: code ?? -1, stdout, stderr, json });
+    });
+  });
+}
+
+/** A fetch against the platform with the token, returning status and parsed JSON. */
+export async function api(p: RunningPlatform, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const h: Record<string, string> = { ...headers };
+  if (p.token) h.authorization = `Bearer ${p.token}`;
+  let payload: any = body;
+  if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) {
+    payload = JSON.stringify(body);
+    h['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(p.url + path, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // HTML docs page, for instance
+  }
+  return { status: res.status, json, text };
+}
