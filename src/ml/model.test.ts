@@ -25,11 +25,18 @@ function table(): Frame {
   };
 }
 
-const without = (f: Frame, drop: string[]): Frame => ({ nRows: f.nRows, columns: f.columns.filter((c) => !drop.includes(c.name)) });
+const without = (f: Frame, drop: string[]): Frame => ({
+  nRows: f.nRows,
+  columns: f.columns.filter((c) => !drop.includes(c.name)),
+});
 
 describe('Model', () => {
   it('predicts from JSON rows and round-trips through its document', async () => {
-    const { model } = await trainModel({ data: without(table(), ['label']), target: 'y', algorithm: 'linear_regression' });
+    const { model } = await trainModel({
+      data: without(table(), ['label']),
+      target: 'y',
+      algorithm: 'linear_regression',
+    });
     assert.deepEqual(model.features, [
       { name: 'a', kind: 'numeric' },
       { name: 'b', kind: 'numeric' },
@@ -50,7 +57,11 @@ describe('Model', () => {
   });
 
   it('gives class labels and probabilities in class order', async () => {
-    const { model } = await trainModel({ data: without(table(), ['y']), target: 'label', algorithm: 'logistic_regression' });
+    const { model } = await trainModel({
+      data: without(table(), ['y']),
+      target: 'label',
+      algorithm: 'logistic_regression',
+    });
     assert.deepEqual(model.classes, ['high', 'low']);
     const r = model.predictRows([
       { a: 163, b: 0, color: 'red' },
@@ -61,31 +72,53 @@ describe('Model', () => {
     for (const p of r.probabilities!) assert.ok(Math.abs(p[0] + p[1] - 1) < 1e-12);
     assert.ok(r.probabilities![0][0] > 0.5);
     const back = Model.fromDocument(JSON.parse(JSON.stringify(model.toDocument())));
-    assert.deepEqual(back.predictRows([{ a: 163, b: 0, color: 'red' }]).probabilities![0], r.probabilities![0]);
+    assert.deepEqual(
+      back.predictRows([{ a: 163, b: 0, color: 'red' }]).probabilities![0],
+      r.probabilities![0],
+    );
   });
 
   it('gives linear coefficients in raw units for numeric features', async () => {
-    const { model } = await trainModel({ data: without(table(), ['label', 'color']), target: 'y', algorithm: 'linear_regression' });
+    const { model } = await trainModel({
+      data: without(table(), ['label', 'color']),
+      target: 'y',
+      algorithm: 'linear_regression',
+    });
     const c = model.linearCoefficients()!;
     assert.ok(Math.abs(c.intercept - 10) < 1e-8, `${c.intercept}`);
     assert.ok(Math.abs(c.weights.a - 2) < 1e-10);
     assert.ok(Math.abs(c.weights.b + 3) < 1e-8);
-    const withColor = await trainModel({ data: without(table(), ['label']), target: 'y', algorithm: 'linear_regression' });
+    const withColor = await trainModel({
+      data: without(table(), ['label']),
+      target: 'y',
+      algorithm: 'linear_regression',
+    });
     assert.equal(withColor.model.linearCoefficients(), null);
   });
 
   it('rejects bad rows naming the row and the feature', async () => {
-    const { model } = await trainModel({ data: without(table(), ['label']), target: 'y', algorithm: 'linear_regression' });
+    const { model } = await trainModel({
+      data: without(table(), ['label']),
+      target: 'y',
+      algorithm: 'linear_regression',
+    });
     const bad = (rows: unknown, pattern: RegExp) =>
       assert.throws(
         () => model.rowsToFrame(rows),
-        (e: unknown) => e instanceof NeutrinoError && e.code === 'invalid_rows' && e.status === 400 && pattern.test(e.message),
+        (e: unknown) =>
+          e instanceof NeutrinoError &&
+          e.code === 'invalid_rows' &&
+          e.status === 400 &&
+          pattern.test(e.message),
       );
     bad([], /non-empty array/);
     bad({ a: 1 }, /non-empty array/);
     bad([{ a: 1, b: 2, color: 'red' }, 7], /row 1 must be an object/);
     bad([{ a: 1, color: 'red' }], /row 0: feature 'b' is missing/);
-    bad([{ a: '1', b: 2, color: 'red' }], /row 0: feature 'a' must be a finite number or null, got string '1'/);
+    bad(
+      [{ a: '1', b: 2, color: 'red' }],
+      /row 0: feature 'a' must be a finite number or null, got string '1'/,
+    );
     bad([{ a: 1, b: 2, color: true }], /feature 'color' must be a string or null, got boolean/);
     const f = model.rowsToFrame([{ a: 1, b: null, color: 3 }]);
     assert.deepEqual(f.columns[2].values, ['3']);
@@ -93,8 +126,11 @@ describe('Model', () => {
   });
 
   it('refuses documents of another format', () => {
-    assert.throws(() => Model.fromDocument({ format: 'other' } as unknown as ModelDocument), (e: unknown) => {
-      return e instanceof NeutrinoError && e.code === 'invalid_model';
-    });
+    assert.throws(
+      () => Model.fromDocument({ format: 'other' } as unknown as ModelDocument),
+      (e: unknown) => {
+        return e instanceof NeutrinoError && e.code === 'invalid_model';
+      },
+    );
   });
 });

@@ -32,7 +32,8 @@ export interface PredictResult {
   classes?: string[];
 }
 
-const invalidModel = (why: string) => badRequest('invalid_model', `not a usable ${MODEL_FORMAT} document: ${why}`);
+const invalidModel = (why: string) =>
+  badRequest('invalid_model', `not a usable ${MODEL_FORMAT} document: ${why}`);
 const invalidRows = (why: string) => badRequest('invalid_rows', why);
 
 /**
@@ -54,17 +55,25 @@ export class Model {
     const d = doc as Partial<ModelDocument> | null;
     if (!d || typeof d !== 'object') throw invalidModel('not an object');
     if (d.format !== MODEL_FORMAT) throw invalidModel(`format is '${String(d.format)}'`);
-    if (d.task !== 'regression' && d.task !== 'classification') throw invalidModel(`task is '${String(d.task)}'`);
-    if (typeof d.target !== 'string' || typeof d.algorithm !== 'string') throw invalidModel('target or algorithm missing');
+    if (d.task !== 'regression' && d.task !== 'classification')
+      throw invalidModel(`task is '${String(d.task)}'`);
+    if (typeof d.target !== 'string' || typeof d.algorithm !== 'string')
+      throw invalidModel('target or algorithm missing');
     if (
       !Array.isArray(d.features) ||
-      !d.features.every((f) => f && typeof f.name === 'string' && (f.kind === 'numeric' || f.kind === 'categorical'))
+      !d.features.every(
+        (f) => f && typeof f.name === 'string' && (f.kind === 'numeric' || f.kind === 'categorical'),
+      )
     )
       throw invalidModel('features must be a list of {name, kind}');
-    if (d.task === 'classification' && !(Array.isArray(d.classes) && d.classes.every((c) => typeof c === 'string')))
+    if (
+      d.task === 'classification' &&
+      !(Array.isArray(d.classes) && d.classes.every((c) => typeof c === 'string'))
+    )
       throw invalidModel('a classifier needs its classes');
     if (!d.learner || typeof d.learner !== 'object') throw invalidModel('learner missing');
-    if (d.learner.algorithm !== d.algorithm) throw invalidModel(`learner is '${d.learner.algorithm}', not '${d.algorithm}'`);
+    if (d.learner.algorithm !== d.algorithm)
+      throw invalidModel(`learner is '${d.learner.algorithm}', not '${d.algorithm}'`);
     return new Model(
       d.task,
       d.target,
@@ -95,7 +104,8 @@ export class Model {
    * are taken as their string form); other keys are ignored.
    */
   rowsToFrame(rows: unknown): Frame {
-    if (!Array.isArray(rows) || rows.length === 0) throw invalidRows('rows must be a non-empty array of objects');
+    if (!Array.isArray(rows) || rows.length === 0)
+      throw invalidRows('rows must be a non-empty array of objects');
     const n = rows.length;
     const columns: Column[] = this.features.map((f) =>
       f.kind === 'numeric'
@@ -108,17 +118,22 @@ export class Model {
       const r = row as Record<string, unknown>;
       this.features.forEach((f, j) => {
         const v = r[f.name];
-        if (v === undefined) throw invalidRows(`row ${i}: feature '${f.name}' is missing (use null for a missing value)`);
+        if (v === undefined)
+          throw invalidRows(`row ${i}: feature '${f.name}' is missing (use null for a missing value)`);
         const col = columns[j];
         if (col.kind === 'numeric') {
           if (v === null) col.values[i] = NaN;
           else if (typeof v === 'number' && Number.isFinite(v)) col.values[i] = v;
-          else throw invalidRows(`row ${i}: feature '${f.name}' must be a finite number or null, got ${describe(v)}`);
+          else
+            throw invalidRows(
+              `row ${i}: feature '${f.name}' must be a finite number or null, got ${describe(v)}`,
+            );
         } else {
           if (v === null) col.values[i] = null;
           else if (typeof v === 'string') col.values[i] = v;
           else if (typeof v === 'number' && Number.isFinite(v)) col.values[i] = String(v);
-          else throw invalidRows(`row ${i}: feature '${f.name}' must be a string or null, got ${describe(v)}`);
+          else
+            throw invalidRows(`row ${i}: feature '${f.name}' must be a string or null, got ${describe(v)}`);
         }
       });
     });
@@ -139,7 +154,9 @@ export class Model {
     if (this.learner.predictProba) {
       const p = this.learner.predictProba(Xt);
       const K = classes.length;
-      out.probabilities = Array.from({ length: X.nRows }, (_, i) => Array.from(p.subarray(i * K, (i + 1) * K)));
+      out.probabilities = Array.from({ length: X.nRows }, (_, i) =>
+        Array.from(p.subarray(i * K, (i + 1) * K)),
+      );
     }
     return out;
   }

@@ -10,8 +10,14 @@ function classTarget(counts: number[]): Target {
     for (let i = 0; i < c; i++) labels.push(k);
   });
   // interleave so that classes are not contiguous
-  const shuffled = labels.map((l, i) => ({ l, key: (i * 7919) % labels.length })).sort((a, b) => a.key - b.key);
-  return { task: 'classification', labels: Int32Array.from(shuffled.map((s) => s.l)), classes: counts.map((_, k) => `c${k}`) };
+  const shuffled = labels
+    .map((l, i) => ({ l, key: (i * 7919) % labels.length }))
+    .sort((a, b) => a.key - b.key);
+  return {
+    task: 'classification',
+    labels: Int32Array.from(shuffled.map((s) => s.l)),
+    classes: counts.map((_, k) => `c${k}`),
+  };
 }
 
 describe('splitIndices', () => {
@@ -21,7 +27,10 @@ describe('splitIndices', () => {
     assert.equal(s.validation.length, 100);
     assert.equal(s.train.length, 700);
     const all = [...s.train, ...s.validation, ...s.test].sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
   });
 
   it('is seeded: same seed same split, another seed another split', () => {
@@ -33,7 +42,8 @@ describe('splitIndices', () => {
   it('stratifies classes in proportion', () => {
     const y = classTarget([900, 90, 10]);
     const s = splitIndices(y, { testFraction: 0.2, validationFraction: 0.1, seed: 0 });
-    const count = (idx: Int32Array, k: number) => Array.from(idx).filter((i) => (y as { labels: Int32Array }).labels[i] === k).length;
+    const count = (idx: Int32Array, k: number) =>
+      Array.from(idx).filter((i) => (y as { labels: Int32Array }).labels[i] === k).length;
     assert.deepEqual([count(s.test, 0), count(s.test, 1), count(s.test, 2)], [180, 18, 2]);
     assert.deepEqual([count(s.validation, 0), count(s.validation, 1), count(s.validation, 2)], [90, 9, 1]);
     assert.deepEqual([count(s.train, 0), count(s.train, 1), count(s.train, 2)], [630, 63, 7]);
@@ -52,6 +62,9 @@ describe('splitIndices', () => {
       [0.5, 0.5],
       [0.2, NaN],
     ])
-      assert.throws(() => splitIndices(10, { testFraction: t, validationFraction: v, seed: 0 }), NeutrinoError);
+      assert.throws(
+        () => splitIndices(10, { testFraction: t, validationFraction: v, seed: 0 }),
+        NeutrinoError,
+      );
   });
 });

@@ -21,14 +21,21 @@ function table(n = 100): Frame {
     ],
   };
 }
-const pick = (f: Frame, keep: string[]): Frame => ({ nRows: f.nRows, columns: f.columns.filter((c) => keep.includes(c.name)) });
+const pick = (f: Frame, keep: string[]): Frame => ({
+  nRows: f.nRows,
+  columns: f.columns.filter((c) => keep.includes(c.name)),
+});
 
 const code = (c: string, msg?: RegExp) => (e: unknown) =>
   e instanceof NeutrinoError && e.code === c && e.status === 400 && (!msg || msg.test(e.message));
 
 describe('trainModel', () => {
   it('trains, splits 70/10/20 by default and scores the test rows', async () => {
-    const r = await trainModel({ data: pick(table(), ['x', 'z', 'y']), target: 'y', algorithm: 'linear_regression' });
+    const r = await trainModel({
+      data: pick(table(), ['x', 'z', 'y']),
+      target: 'y',
+      algorithm: 'linear_regression',
+    });
     assert.equal(r.task, 'regression');
     assert.deepEqual(r.rows, { train: 70, validation: 10, test: 20 });
     assert.ok((r.metrics.r2 as number) > 0.99);
@@ -37,11 +44,19 @@ describe('trainModel', () => {
   });
 
   it('infers classification from a categorical target, or from a classifier on a numeric one', async () => {
-    const a = await trainModel({ data: pick(table(), ['x', 'z', 'cls']), target: 'cls', algorithm: 'logistic_regression' });
+    const a = await trainModel({
+      data: pick(table(), ['x', 'z', 'cls']),
+      target: 'cls',
+      algorithm: 'logistic_regression',
+    });
     assert.equal(a.task, 'classification');
     assert.deepEqual(a.model.classes, ['big', 'small']);
     assert.ok('roc_auc' in a.metrics && 'confusion_matrix' in a.metrics);
-    const b = await trainModel({ data: pick(table(), ['x', 'z', 'flag']), target: 'flag', algorithm: 'logistic_regression' });
+    const b = await trainModel({
+      data: pick(table(), ['x', 'z', 'flag']),
+      target: 'flag',
+      algorithm: 'logistic_regression',
+    });
     assert.equal(b.task, 'classification');
     assert.deepEqual(b.model.classes, ['0', '1']);
     assert.ok((b.metrics.accuracy as number) >= 0.9);
@@ -50,17 +65,33 @@ describe('trainModel', () => {
   it('drops rows without a target, and can skip validation', async () => {
     const f = pick(table(), ['x', 'z', 'y']);
     (f.columns[2].values as Float64Array).fill(NaN, 0, 20);
-    const r = await trainModel({ data: f, target: 'y', algorithm: 'linear_regression', validationFraction: 0, seed: 4 });
+    const r = await trainModel({
+      data: f,
+      target: 'y',
+      algorithm: 'linear_regression',
+      validationFraction: 0,
+      seed: 4,
+    });
     assert.deepEqual(r.rows, { train: 64, validation: 0, test: 16 });
     assert.equal(r.validationMetrics, null);
   });
 
   it('uses a given test set instead of carving one', async () => {
     const t = table(30);
-    const r = await trainModel({ data: pick(table(), ['x', 'z', 'y']), testData: t, target: 'y', algorithm: 'linear_regression' });
+    const r = await trainModel({
+      data: pick(table(), ['x', 'z', 'y']),
+      testData: t,
+      target: 'y',
+      algorithm: 'linear_regression',
+    });
     assert.deepEqual(r.rows, { train: 90, validation: 10, test: 30 });
     await assert.rejects(
-      trainModel({ data: pick(table(), ['x', 'z', 'y']), testData: pick(t, ['x', 'y']), target: 'y', algorithm: 'linear_regression' }),
+      trainModel({
+        data: pick(table(), ['x', 'z', 'y']),
+        testData: pick(t, ['x', 'y']),
+        target: 'y',
+        algorithm: 'linear_regression',
+      }),
       code('missing_column', /z/),
     );
   });
@@ -79,22 +110,49 @@ describe('trainModel', () => {
 
   it('rejects what cannot be trained with clear errors', async () => {
     const data = pick(table(), ['x', 'z', 'y', 'cls']);
-    await assert.rejects(trainModel({ data, target: 'nope', algorithm: 'linear_regression' }), code('unknown_column', /x, z, y, cls/));
-    await assert.rejects(trainModel({ data: table(8), target: 'y', algorithm: 'linear_regression' }), code('too_few_rows'));
+    await assert.rejects(
+      trainModel({ data, target: 'nope', algorithm: 'linear_regression' }),
+      code('unknown_column', /x, z, y, cls/),
+    );
+    await assert.rejects(
+      trainModel({ data: table(8), target: 'y', algorithm: 'linear_regression' }),
+      code('too_few_rows'),
+    );
     const one = pick(table(), ['x', 'cls']);
     one.columns[1] = { name: 'cls', kind: 'categorical', values: new Array(100).fill('a') };
-    await assert.rejects(trainModel({ data: one, target: 'cls', algorithm: 'logistic_regression' }), code('one_class'));
-    await assert.rejects(trainModel({ data, target: 'y', algorithm: 'linear_regression', testFraction: 1 }), code('invalid_fraction'));
-    await assert.rejects(trainModel({ data, target: 'y', algorithm: 'linear_regression', validationFraction: -0.1 }), code('invalid_fraction'));
-    await assert.rejects(trainModel({ data, target: 'y', algorithm: 'no_such_algo' }), code('unknown_algorithm'));
-    await assert.rejects(trainModel({ data, target: 'y', algorithm: 'linear_regression', params: { alpha: 1 } }), code('unknown_parameter'));
-    await assert.rejects(trainModel({ data, target: 'cls', algorithm: 'linear_regression' }), code('unsupported_task'));
+    await assert.rejects(
+      trainModel({ data: one, target: 'cls', algorithm: 'logistic_regression' }),
+      code('one_class'),
+    );
+    await assert.rejects(
+      trainModel({ data, target: 'y', algorithm: 'linear_regression', testFraction: 1 }),
+      code('invalid_fraction'),
+    );
+    await assert.rejects(
+      trainModel({ data, target: 'y', algorithm: 'linear_regression', validationFraction: -0.1 }),
+      code('invalid_fraction'),
+    );
+    await assert.rejects(
+      trainModel({ data, target: 'y', algorithm: 'no_such_algo' }),
+      code('unknown_algorithm'),
+    );
+    await assert.rejects(
+      trainModel({ data, target: 'y', algorithm: 'linear_regression', params: { alpha: 1 } }),
+      code('unknown_parameter'),
+    );
+    await assert.rejects(
+      trainModel({ data, target: 'cls', algorithm: 'linear_regression' }),
+      code('unsupported_task'),
+    );
   });
 
   it('stops when cancelled', async () => {
     const ac = new AbortController();
     ac.abort();
-    await assert.rejects(trainModel({ data: table(), target: 'y', algorithm: 'linear_regression', signal: ac.signal }), CancelledError);
+    await assert.rejects(
+      trainModel({ data: table(), target: 'y', algorithm: 'linear_regression', signal: ac.signal }),
+      CancelledError,
+    );
   });
 
   it('trains a multiclass model on a real dataset with a categorical target', async () => {

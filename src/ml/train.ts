@@ -66,31 +66,48 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const task: Task =
     targetCol.kind === 'categorical' || !spec.tasks.includes('regression') ? 'classification' : 'regression';
   const featureCols = o.data.columns.filter((c) => c.name !== o.target);
-  if (featureCols.length === 0) throw badRequest('no_features', `there are no columns besides the target '${o.target}'`);
+  if (featureCols.length === 0)
+    throw badRequest('no_features', `there are no columns besides the target '${o.target}'`);
   const features: FeatureSpec[] = featureCols.map((c) => ({ name: c.name, kind: c.kind }));
   // The learner is created early so that unknown parameters fail before any work.
   const learner = createLearner(o.algorithm, task, o.params ?? {});
 
   const data = labelled(o.data, targetCol, features);
   if (data.X.nRows < MIN_ROWS)
-    throw badRequest('too_few_rows', `only ${data.X.nRows} rows have a value for '${o.target}'; need at least ${MIN_ROWS}`);
+    throw badRequest(
+      'too_few_rows',
+      `only ${data.X.nRows} rows have a value for '${o.target}'; need at least ${MIN_ROWS}`,
+    );
   const classes = task === 'classification' ? [...new Set(asStrings(data.labels))].sort() : null;
   if (classes && classes.length < 2)
-    throw badRequest('one_class', `'${o.target}' has a single class ('${classes[0]}'); classification needs two or more`);
+    throw badRequest(
+      'one_class',
+      `'${o.target}' has a single class ('${classes[0]}'); classification needs two or more`,
+    );
   const y = toTarget(data.labels, classes);
 
   let test: { X: Frame; y: Target } | null = null;
   if (o.testData) {
     const tcol = o.testData.columns.find((c) => c.name === o.target);
-    const missing = features.filter((f) => !o.testData!.columns.some((c) => c.name === f.name)).map((f) => f.name);
+    const missing = features
+      .filter((f) => !o.testData!.columns.some((c) => c.name === f.name))
+      .map((f) => f.name);
     if (!tcol) missing.unshift(o.target);
-    if (missing.length) throw badRequest('missing_column', `the test data lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    if (missing.length)
+      throw badRequest(
+        'missing_column',
+        `the test data lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      );
     const t = labelled(o.testData, tcol!, features);
-    if (t.X.nRows === 0) throw badRequest('too_few_rows', `the test data has no rows with a value for '${o.target}'`);
+    if (t.X.nRows === 0)
+      throw badRequest('too_few_rows', `the test data has no rows with a value for '${o.target}'`);
     if (classes) {
       const unseen = [...new Set(asStrings(t.labels))].filter((c) => !classes.includes(c));
       if (unseen.length)
-        throw badRequest('unknown_class', `the test data has classes the training data lacks: ${unseen.slice(0, 10).join(', ')}`);
+        throw badRequest(
+          'unknown_class',
+          `the test data has classes the training data lacks: ${unseen.slice(0, 10).join(', ')}`,
+        );
     }
     test = { X: t.X, y: toTarget(t.labels, classes) };
   }
@@ -121,7 +138,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const score = (X: Frame, yy: Target): Metrics => {
     if (X.nRows === 0) return {};
     const Xt = pipeline.transform(X);
-    return evaluate(yy, learner.predict(Xt), task === 'classification' ? learner.predictProba?.(Xt) : undefined);
+    return evaluate(
+      yy,
+      learner.predict(Xt),
+      task === 'classification' ? learner.predictProba?.(Xt) : undefined,
+    );
   };
   const metrics = score(test.X, test.y);
   const evaluate_s = (performance.now() - t1) / 1000;
@@ -138,7 +159,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
 }
 
 /** The feature columns of the rows whose target is present, with the target as numbers (regression) or label strings. */
-function labelled(frame: Frame, targetCol: Column, features: FeatureSpec[]): { X: Frame; labels: Float64Array | string[] } {
+function labelled(
+  frame: Frame,
+  targetCol: Column,
+  features: FeatureSpec[],
+): { X: Frame; labels: Float64Array | string[] } {
   const keep: number[] = [];
   for (let i = 0; i < frame.nRows; i++) {
     const v = targetCol.values[i];
@@ -147,12 +172,15 @@ function labelled(frame: Frame, targetCol: Column, features: FeatureSpec[]): { X
   const names = new Set(features.map((f) => f.name));
   const X = takeRows({ nRows: frame.nRows, columns: frame.columns.filter((c) => names.has(c.name)) }, keep);
   const labels =
-    targetCol.kind === 'numeric' ? Float64Array.from(keep, (i) => targetCol.values[i]) : keep.map((i) => targetCol.values[i] as string);
+    targetCol.kind === 'numeric'
+      ? Float64Array.from(keep, (i) => targetCol.values[i])
+      : keep.map((i) => targetCol.values[i] as string);
   return { X, labels };
 }
 
 /** A numeric target's labels are its values' string forms: 0 → '0'. */
-const asStrings = (labels: Float64Array | string[]) => (labels instanceof Float64Array ? Array.from(labels, String) : labels);
+const asStrings = (labels: Float64Array | string[]) =>
+  labels instanceof Float64Array ? Array.from(labels, String) : labels;
 
 /** Regression values, or labels as indices into the sorted classes. */
 function toTarget(labels: Float64Array | string[], classes: string[] | null): Target {
@@ -161,9 +189,14 @@ function toTarget(labels: Float64Array | string[], classes: string[] | null): Ta
     // A test file whose reader typed the target as text.
     const values = Float64Array.from(labels, (s) => Number(s));
     const bad = labels.findIndex((s, i) => s.trim() === '' || !Number.isFinite(values[i]));
-    if (bad >= 0) throw badRequest('invalid_column_type', `the target should be numeric, found '${labels[bad]}'`);
+    if (bad >= 0)
+      throw badRequest('invalid_column_type', `the target should be numeric, found '${labels[bad]}'`);
     return { task: 'regression', values };
   }
   const index = new Map(classes.map((c, k) => [c, k]));
-  return { task: 'classification', labels: Int32Array.from(asStrings(labels), (s) => index.get(s)!), classes };
+  return {
+    task: 'classification',
+    labels: Int32Array.from(asStrings(labels), (s) => index.get(s)!),
+    classes,
+  };
 }

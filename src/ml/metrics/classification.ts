@@ -5,7 +5,8 @@
  */
 
 function checkLengths(y: ArrayLike<number>, pred: ArrayLike<number>): number {
-  if (y.length !== pred.length) throw new Error(`metrics: ${y.length} targets but ${pred.length} predictions`);
+  if (y.length !== pred.length)
+    throw new Error(`metrics: ${y.length} targets but ${pred.length} predictions`);
   return y.length;
 }
 
@@ -88,12 +89,13 @@ export const f1Macro = (y: ArrayLike<number>, pred: ArrayLike<number>) => macro(
  * NaN when only one class is present (scikit-learn raises there).
  */
 export function rocAuc(isPositive: ArrayLike<boolean | number>, score: ArrayLike<number>): number {
-  if (isPositive.length !== score.length) throw new Error(`metrics: ${isPositive.length} targets but ${score.length} scores`);
+  if (isPositive.length !== score.length)
+    throw new Error(`metrics: ${isPositive.length} targets but ${score.length} scores`);
   const n = score.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let nPos = 0;
   let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[order[j + 1]] === score[order[i]]) j++;
     const avgRank = (i + j) / 2 + 1; // 1-based ranks i+1..j+1
@@ -112,7 +114,10 @@ export function rocAuc(isPositive: ArrayLike<boolean | number>, score: ArrayLike
 
 /** Binary AUC with class index 1 as positive, scored by P(class 1). */
 export function rocAucBinary(y: ArrayLike<number>, scorePositive: ArrayLike<number>): number {
-  return rocAuc(Array.from(y as ArrayLike<number>, (v) => v === 1), scorePositive);
+  return rocAuc(
+    Array.from(y as ArrayLike<number>, (v) => v === 1),
+    scorePositive,
+  );
 }
 
 /**
@@ -128,7 +133,10 @@ export function rocAucOvr(y: ArrayLike<number>, proba: ArrayLike<number>, nClass
   const col = new Float64Array(n);
   for (let k = 0; k < nClasses; k++) {
     for (let i = 0; i < n; i++) col[i] = proba[i * nClasses + k];
-    const auc = rocAuc(Array.from(y, (v) => v === k), col);
+    const auc = rocAuc(
+      Array.from(y, (v) => v === k),
+      col,
+    );
     if (!Number.isNaN(auc)) {
       s += auc;
       used++;
@@ -142,7 +150,12 @@ export function rocAucOvr(y: ArrayLike<number>, proba: ArrayLike<number>, nClass
  * as scikit-learn 1.2 does (eps: float64 machine epsilon), so a confident mistake costs a
  * large, finite loss.
  */
-export function logLoss(y: ArrayLike<number>, proba: ArrayLike<number>, nClasses: number, eps = Number.EPSILON): number {
+export function logLoss(
+  y: ArrayLike<number>,
+  proba: ArrayLike<number>,
+  nClasses: number,
+  eps = Number.EPSILON,
+): number {
   const n = y.length;
   if (proba.length !== n * nClasses) throw new Error(`metrics: probabilities are not ${n} x ${nClasses}`);
   if (n === 0) return NaN;

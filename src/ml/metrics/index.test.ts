@@ -75,7 +75,7 @@ describe('multiclass metrics', () => {
     const y = [0, 1, 2, 0, 1, 2];
     const p = [0, 2, 1, 0, 0, 1];
     close(f1Macro(y, p), 0.8 / 3); // class 0: 2tp 1fp → f1 0.8; classes 1, 2: 0
-    close(precisionMacro(y, p), (2 / 3) / 3);
+    close(precisionMacro(y, p), 2 / 3 / 3);
     close(recallMacro(y, p), 1 / 3);
   });
   it('roc_auc_ovr averages one-vs-rest areas', () => {
@@ -88,7 +88,10 @@ describe('multiclass metrics', () => {
 
 describe('evaluate', () => {
   it('gives the regression set', () => {
-    const m = evaluate({ task: 'regression', values: new Float64Array([1, 2, 3]) }, new Float64Array([1, 2, 4]));
+    const m = evaluate(
+      { task: 'regression', values: new Float64Array([1, 2, 3]) },
+      new Float64Array([1, 2, 4]),
+    );
     assert.deepEqual(Object.keys(m).sort(), ['mae', 'mse', 'r2', 'rmse']);
     close(m.mse as number, 1 / 3);
   });
@@ -113,7 +116,11 @@ describe('evaluate', () => {
     ]);
   });
   it('gives the multiclass set', () => {
-    const y = { task: 'classification' as const, labels: new Int32Array([0, 1, 2, 2]), classes: ['a', 'b', 'c'] };
+    const y = {
+      task: 'classification' as const,
+      labels: new Int32Array([0, 1, 2, 2]),
+      classes: ['a', 'b', 'c'],
+    };
     const proba = new Float64Array([0.6, 0.3, 0.1, 0.2, 0.5, 0.3, 0.1, 0.3, 0.6, 0.3, 0.4, 0.3]);
     const m = evaluate(y, new Float64Array([0, 1, 2, 1]), proba);
     assert.deepEqual(Object.keys(m).sort(), [

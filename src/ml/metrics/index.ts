@@ -26,14 +26,17 @@ export type Metrics = Record<string, number | number[][]>;
  */
 export function evaluate(y: Target, pred: Float64Array, proba?: Float64Array): Metrics {
   if (pred.length !== (y.task === 'regression' ? y.values.length : y.labels.length))
-    throw new Error(`evaluate: ${pred.length} predictions for ${y.task === 'regression' ? y.values.length : y.labels.length} rows`);
+    throw new Error(
+      `evaluate: ${pred.length} predictions for ${y.task === 'regression' ? y.values.length : y.labels.length} rows`,
+    );
   if (y.task === 'regression') {
     const v = y.values;
     return { mse: mse(v, pred), rmse: rmse(v, pred), mae: mae(v, pred), r2: r2(v, pred) };
   }
   const l = y.labels;
   const k = y.classes.length;
-  if (proba && proba.length !== l.length * k) throw new Error(`evaluate: probabilities are not ${l.length} x ${k}`);
+  if (proba && proba.length !== l.length * k)
+    throw new Error(`evaluate: probabilities are not ${l.length} x ${k}`);
   const out: Metrics = { accuracy: accuracy(l, pred) };
   if (k <= 2) {
     out.precision = precision(l, pred);

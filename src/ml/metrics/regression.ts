@@ -1,7 +1,8 @@
 /** Regression metrics, defined as scikit-learn defines them. */
 
 function checkLengths(y: ArrayLike<number>, pred: ArrayLike<number>): number {
-  if (y.length !== pred.length) throw new Error(`metrics: ${y.length} targets but ${pred.length} predictions`);
+  if (y.length !== pred.length)
+    throw new Error(`metrics: ${y.length} targets but ${pred.length} predictions`);
   return y.length;
 }
 

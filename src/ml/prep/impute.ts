@@ -52,12 +52,14 @@ export class MostFrequentImputer implements Step {
   fit(X: Frame): void {
     this.fills = this.columns.map((name) => {
       const c = X.columns[columnIndex(X, name)];
-      if (c.kind !== 'categorical') throw new Error(`most_frequent_imputer: column '${name}' is not categorical`);
+      if (c.kind !== 'categorical')
+        throw new Error(`most_frequent_imputer: column '${name}' is not categorical`);
       const counts = new Map<string, number>();
       for (const v of c.values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
       let best: string | null = null;
       let bestCount = 0;
-      for (const [v, n] of counts) if (n > bestCount || (n === bestCount && best !== null && v < best)) [best, bestCount] = [v, n];
+      for (const [v, n] of counts)
+        if (n > bestCount || (n === bestCount && best !== null && v < best)) [best, bestCount] = [v, n];
       return best;
     });
   }
@@ -67,7 +69,8 @@ export class MostFrequentImputer implements Step {
     this.columns.forEach((name, k) => {
       const j = columnIndex(X, name);
       const c = X.columns[j];
-      if (c.kind !== 'categorical') throw new Error(`most_frequent_imputer: column '${name}' is not categorical`);
+      if (c.kind !== 'categorical')
+        throw new Error(`most_frequent_imputer: column '${name}' is not categorical`);
       const fill = this.fills[k];
       if (fill === null || !c.values.includes(null)) return;
       replace.set(j, [{ name, kind: 'categorical', values: c.values.map((v) => v ?? fill) }]);
@@ -81,4 +84,7 @@ export class MostFrequentImputer implements Step {
 }
 
 registerStep('median_imputer', (j) => new MedianImputer(j.columns, j.fills as number[]));
-registerStep('most_frequent_imputer', (j) => new MostFrequentImputer(j.columns, j.fills as (string | null)[]));
+registerStep(
+  'most_frequent_imputer',
+  (j) => new MostFrequentImputer(j.columns, j.fills as (string | null)[]),
+);

@@ -30,7 +30,10 @@ export class OneHotEncoder implements Step {
       const j = columnIndex(X, name);
       const c = X.columns[j];
       // A numeric column where a categorical one was fitted: compare as strings.
-      const values = c.kind === 'categorical' ? c.values : Array.from(c.values, (x) => (Number.isNaN(x) ? null : String(x)));
+      const values =
+        c.kind === 'categorical'
+          ? c.values
+          : Array.from(c.values, (x) => (Number.isNaN(x) ? null : String(x)));
       const cats = this.categories[k];
       const pos = new Map(cats.map((cat, i) => [cat, i]));
       const out = cats.map(() => new Float64Array(n));

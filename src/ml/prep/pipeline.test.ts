@@ -31,7 +31,10 @@ describe('fitPipeline', () => {
       out.columns.map((c) => c.name),
       ['x', 'color=blue', 'color=green', 'color=red', 'const'],
     );
-    assert.deepEqual(p.output, out.columns.map((c) => c.name));
+    assert.deepEqual(
+      p.output,
+      out.columns.map((c) => c.name),
+    );
     // median of 1, 3, 4, 100 is 3.5; then x = [1, 3.5, 3, 4, 100], mean 22.3
     const x = [1, 3.5, 3, 4, 100];
     const mean = x.reduce((a, b) => a + b) / 5;
@@ -56,7 +59,11 @@ describe('fitPipeline', () => {
       ],
     };
     const out = p.transform(fresh);
-    assert.deepEqual(out.columns.map((c) => c.name), p.output, 'input order and extra columns do not matter');
+    assert.deepEqual(
+      out.columns.map((c) => c.name),
+      p.output,
+      'input order and extra columns do not matter',
+    );
     assert.deepEqual(col(out, 'color=red'), [0, 1], 'unknown category is all zeros; missing is imputed');
     assert.deepEqual(col(out, 'color=blue'), [0, 0]);
     assert.deepEqual(col(out, 'const'), [1, 0]);
@@ -78,12 +85,10 @@ describe('fitPipeline', () => {
     const p = fitPipeline(frame(), all);
     const json = JSON.parse(JSON.stringify(p.toJSON()));
     assert.equal(json.format, 'neutrino.pipeline/v1');
-    assert.deepEqual(json.steps.map((s: { type: string }) => s.type), [
-      'median_imputer',
-      'most_frequent_imputer',
-      'standard_scaler',
-      'one_hot',
-    ]);
+    assert.deepEqual(
+      json.steps.map((s: { type: string }) => s.type),
+      ['median_imputer', 'most_frequent_imputer', 'standard_scaler', 'one_hot'],
+    );
     const back = pipelineFromJSON(json);
     assert.deepEqual(back.transform(frame()), p.transform(frame()));
   });
@@ -94,10 +99,19 @@ describe('fitPipeline', () => {
     f.columns[0] = { name: 'x', kind: 'categorical', values: ['1', null, ' 3 ', '4', '100'] };
     assert.deepEqual(p.transform(f), p.transform(frame()));
     f.columns[0] = { name: 'x', kind: 'categorical', values: ['1', 'abc', '3', '4', '100'] };
-    assert.throws(() => p.transform(f), (e: unknown) => e instanceof NeutrinoError && e.code === 'invalid_column_type');
+    assert.throws(
+      () => p.transform(f),
+      (e: unknown) => e instanceof NeutrinoError && e.code === 'invalid_column_type',
+    );
     const narrow: Frame = { nRows: 5, columns: [frame().columns[0]] };
-    assert.throws(() => p.transform(narrow), (e: unknown) => e instanceof NeutrinoError && /color, const/.test(e.message));
+    assert.throws(
+      () => p.transform(narrow),
+      (e: unknown) => e instanceof NeutrinoError && /color, const/.test(e.message),
+    );
     assert.throws(() => pipelineFromJSON({ format: 'nope' }), NeutrinoError);
-    assert.throws(() => pipelineFromJSON({ ...p.toJSON(), steps: [{ type: 'magic', columns: [] }] }), /unknown preprocessing step 'magic'/);
+    assert.throws(
+      () => pipelineFromJSON({ ...p.toJSON(), steps: [{ type: 'magic', columns: [] }] }),
+      /unknown preprocessing step 'magic'/,
+    );
   });
 });

@@ -44,7 +44,12 @@ export class Pipeline {
   }
 
   toJSON(): PipelineJSON {
-    return { format: 'neutrino.pipeline/v1', input: this.input, steps: this.steps.map((s) => s.toJSON()), output: this.output };
+    return {
+      format: 'neutrino.pipeline/v1',
+      input: this.input,
+      steps: this.steps.map((s) => s.toJSON()),
+      output: this.output,
+    };
   }
 }
 
@@ -76,12 +81,22 @@ export function fitSteps(X: Frame, steps: Step[], y?: Target): Pipeline {
     s.fit(cur, y);
     cur = s.transform(cur);
   }
-  return new Pipeline(input, steps, cur.columns.map((c) => c.name));
+  return new Pipeline(
+    input,
+    steps,
+    cur.columns.map((c) => c.name),
+  );
 }
 
 export function pipelineFromJSON(json: unknown): Pipeline {
   const j = json as PipelineJSON;
-  if (!j || typeof j !== 'object' || j.format !== 'neutrino.pipeline/v1' || !Array.isArray(j.input) || !Array.isArray(j.steps))
+  if (
+    !j ||
+    typeof j !== 'object' ||
+    j.format !== 'neutrino.pipeline/v1' ||
+    !Array.isArray(j.input) ||
+    !Array.isArray(j.steps)
+  )
     throw badRequest('invalid_pipeline', 'not a neutrino.pipeline/v1 document');
   return new Pipeline(
     j.input.map((c) => ({ name: c.name, kind: c.kind })),
@@ -98,7 +113,11 @@ export function pipelineFromJSON(json: unknown): Pipeline {
 export function conform(X: Frame, input: InputColumn[]): Frame {
   const byName = new Map(X.columns.map((c) => [c.name, c]));
   const missing = input.filter((c) => !byName.has(c.name)).map((c) => c.name);
-  if (missing.length) throw badRequest('missing_column', `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+  if (missing.length)
+    throw badRequest(
+      'missing_column',
+      `missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+    );
   const columns = input.map((want): Column => {
     const c = byName.get(want.name)!;
     if (c.kind === want.kind) return c;
@@ -111,7 +130,10 @@ export function conform(X: Frame, input: InputColumn[]): Frame {
       const t = s === null ? '' : s.trim();
       const x = t === '' ? NaN : Number(t);
       if (t !== '' && !Number.isFinite(x))
-        throw badRequest('invalid_column_type', `column '${c.name}' should be numeric, found '${s}' in row ${i}`);
+        throw badRequest(
+          'invalid_column_type',
+          `column '${c.name}' should be numeric, found '${s}' in row ${i}`,
+        );
       v[i] = x;
     });
     return { name: c.name, kind: 'numeric', values: v };

@@ -56,4 +56,7 @@ export class StandardScaler implements Step {
   }
 }
 
-registerStep('standard_scaler', (j) => new StandardScaler(j.columns, j.means as number[], j.scales as number[]));
+registerStep(
+  'standard_scaler',
+  (j) => new StandardScaler(j.columns, j.means as number[], j.scales as number[]),
+);

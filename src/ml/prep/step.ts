@@ -32,7 +32,10 @@ export function registerStep(type: string, fromJSON: (json: StepJSON) => Step): 
 export function stepFromJSON(json: StepJSON): Step {
   const make = registry.get(json?.type);
   if (!make)
-    throw badRequest('invalid_pipeline', `unknown preprocessing step '${String(json?.type)}' (known: ${[...registry.keys()].join(', ')})`);
+    throw badRequest(
+      'invalid_pipeline',
+      `unknown preprocessing step '${String(json?.type)}' (known: ${[...registry.keys()].join(', ')})`,
+    );
   return make(json);
 }
 

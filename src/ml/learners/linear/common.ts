@@ -25,20 +25,28 @@ export function fitMatrix(algorithm: string, X: Frame, y: Target): Matrix {
     }
   if (y.task === 'regression')
     for (let i = 0; i < n; i++)
-      if (!Number.isFinite(y.values[i])) throw badRequest('invalid_input', `${algorithm}: target is missing or infinite in row ${i}`);
+      if (!Number.isFinite(y.values[i]))
+        throw badRequest('invalid_input', `${algorithm}: target is missing or infinite in row ${i}`);
   return m;
 }
 
 /** The matrix to predict on, checked against the number of columns the model was fitted on. */
 export function predictMatrix(algorithm: string, X: Frame, nFeatures: number): Matrix {
   if (X.columns.length !== nFeatures)
-    throw badRequest('invalid_input', `${algorithm}: expected ${nFeatures} feature columns, got ${X.columns.length}`);
+    throw badRequest(
+      'invalid_input',
+      `${algorithm}: expected ${nFeatures} feature columns, got ${X.columns.length}`,
+    );
   return numericMatrix(algorithm, X);
 }
 
 function numericMatrix(algorithm: string, X: Frame): Matrix {
   const bad = X.columns.find((c) => c.kind !== 'numeric');
-  if (bad) throw badRequest('invalid_input', `${algorithm}: column '${bad.name}' is not numeric; one-hot encode it first`);
+  if (bad)
+    throw badRequest(
+      'invalid_input',
+      `${algorithm}: column '${bad.name}' is not numeric; one-hot encode it first`,
+    );
   return toMatrix(X);
 }
 

@@ -29,7 +29,10 @@ describe('lbfgs', () => {
       };
     };
     const r = await lbfgs(f, new Float64Array([-1.2, 1]), { maxIter: 500, gtol: 1e-8 });
-    assert.ok(Math.abs(r.x[0] - 1) < 1e-6 && Math.abs(r.x[1] - 1) < 1e-6, `${r.x} after ${r.iterations} (${r.reason})`);
+    assert.ok(
+      Math.abs(r.x[0] - 1) < 1e-6 && Math.abs(r.x[1] - 1) < 1e-6,
+      `${r.x} after ${r.iterations} (${r.reason})`,
+    );
   });
 
   it('stops at max_iter and lets onIter abort', async () => {

@@ -57,7 +57,8 @@ export async function lbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): Pr
       for (let k = 0; k < p; k++) q[k] -= alpha[i] * Y[i][k];
     }
     const last = S.length - 1;
-    const gamma = last >= 0 ? dot(S[last], Y[last]) / dot(Y[last], Y[last]) : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
+    const gamma =
+      last >= 0 ? dot(S[last], Y[last]) / dot(Y[last], Y[last]) : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
     for (let k = 0; k < p; k++) q[k] *= gamma;
     for (let i = 0; i < S.length; i++) {
       const beta = rho[i] * dot(Y[i], q);
@@ -130,7 +131,8 @@ function wolfe(f: Objective, x0: Float64Array, f0: number, slope0: number, dir: 
   let a = 1;
   for (let i = 0; i < 30; i++) {
     const cur = evalAt(a);
-    if (!armijo(cur) || (i > 0 && cur.loss >= prev.loss)) return zoom(evalAt, prev, cur, f0, slope0, armijo, curvature);
+    if (!armijo(cur) || (i > 0 && cur.loss >= prev.loss))
+      return zoom(evalAt, prev, cur, f0, slope0, armijo, curvature);
     if (curvature(cur)) return cur;
     if (cur.slope >= 0) return zoom(evalAt, cur, prev, f0, slope0, armijo, curvature);
     prev = cur;

@@ -8,7 +8,10 @@ import { resolveParams } from '../params.js';
 import { LinearRegression, linearRegression } from './linear-regression.js';
 
 const make = (raw: Record<string, unknown> = {}) =>
-  linearRegression.create('regression', resolveParams('linear_regression', linearRegression.params, raw)) as LinearRegression;
+  linearRegression.create(
+    'regression',
+    resolveParams('linear_regression', linearRegression.params, raw),
+  ) as LinearRegression;
 
 /** y = 1 + 2 a - 3 b (+ noise). */
 function data(n: number, noise: number, seed: number): { X: Frame; y: Target } {
@@ -43,7 +46,11 @@ describe('linear_regression', () => {
     const exact = make();
     await exact.fit(X, y, { seed: 0 });
     for (const solver of ['gd', 'sgd']) {
-      const m = make({ solver, epochs: solver === 'gd' ? 2000 : 200, learning_rate: solver === 'gd' ? 0.1 : 0.01 });
+      const m = make({
+        solver,
+        epochs: solver === 'gd' ? 2000 : 200,
+        learning_rate: solver === 'gd' ? 0.1 : 0.01,
+      });
       await m.fit(X, y, { seed: 3 });
       near(m.coef![0], exact.coef![0], 0.02);
       near(m.coef![1], exact.coef![1], 0.02);
@@ -54,7 +61,10 @@ describe('linear_regression', () => {
   it('fits collinear and constant columns without blowing up', async () => {
     const { X, y } = data(60, 0, 4);
     const a = X.columns[0].values as Float64Array;
-    const wide = numericFrame(['a', 'b', 'a2', 'k'], [a, X.columns[1].values as Float64Array, a.slice(), new Float64Array(60).fill(5)]);
+    const wide = numericFrame(
+      ['a', 'b', 'a2', 'k'],
+      [a, X.columns[1].values as Float64Array, a.slice(), new Float64Array(60).fill(5)],
+    );
     const m = make();
     await m.fit(wide, y, { seed: 0 });
     const pred = m.predict(wide);
@@ -75,7 +85,11 @@ describe('linear_regression', () => {
   it('reports progress a bounded number of times, with validation loss', async () => {
     const { X, y } = data(300, 0.1, 5);
     const v = data(100, 0.1, 6);
-    for (const params of [{}, { solver: 'gd', epochs: 1000 }, { solver: 'sgd', epochs: 30, learning_rate: 0.05 }]) {
+    for (const params of [
+      {},
+      { solver: 'gd', epochs: 1000 },
+      { solver: 'sgd', epochs: 30, learning_rate: 0.05 },
+    ]) {
       const seen: FitProgress[] = [];
       await make(params).fit(X, y, { seed: 0, onProgress: (p) => seen.push(p), validation: v });
       assert.ok(seen.length >= 1 && seen.length <= 200, `${seen.length} reports`);
@@ -90,15 +104,21 @@ describe('linear_regression', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     const t0 = Date.now();
-    await assert.rejects(make({ solver: 'sgd', epochs: 100000 }).fit(X, y, { seed: 0, signal: ac.signal }), CancelledError);
+    await assert.rejects(
+      make({ solver: 'sgd', epochs: 100000 }).fit(X, y, { seed: 0, signal: ac.signal }),
+      CancelledError,
+    );
     assert.ok(Date.now() - t0 < 1000);
   });
 
   it('says so when the learning rate makes it diverge', async () => {
     const { X, y } = data(100, 0.1, 8);
-    await assert.rejects(make({ solver: 'gd', learning_rate: 10, epochs: 200 }).fit(X, y, { seed: 0 }), (e: unknown) => {
-      return e instanceof NeutrinoError && e.code === 'diverged';
-    });
+    await assert.rejects(
+      make({ solver: 'gd', learning_rate: 10, epochs: 200 }).fit(X, y, { seed: 0 }),
+      (e: unknown) => {
+        return e instanceof NeutrinoError && e.code === 'diverged';
+      },
+    );
   });
 
   it('rejects missing values and a classification target', async () => {

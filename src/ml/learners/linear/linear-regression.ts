@@ -44,7 +44,12 @@ export class LinearRegression implements Learner {
       theta = new Float64Array(M.nCols + 1);
       theta.set(r.coef);
       theta[M.nCols] = r.intercept;
-      report(ctx, { fraction: 1, epoch: 1, loss: mseLossGrad(M, y.values, theta).loss, validationLoss: valLoss(theta) });
+      report(ctx, {
+        fraction: 1,
+        epoch: 1,
+        loss: mseLossGrad(M, y.values, theta).loss,
+        validationLoss: valLoss(theta),
+      });
     } else {
       theta = await this.descend(M, y.values, fitIntercept, solver === 'sgd', ctx, ticker, valLoss);
     }
@@ -87,7 +92,10 @@ export class LinearRegression implements Learner {
       if (epoch % every === 0 || epoch === epochs) {
         const loss = mseLossGrad(M, y, theta).loss;
         if (!Number.isFinite(loss))
-          throw badRequest('diverged', `${NAME}: training diverged at epoch ${epoch}; lower learning_rate (now ${lr})`);
+          throw badRequest(
+            'diverged',
+            `${NAME}: training diverged at epoch ${epoch}; lower learning_rate (now ${lr})`,
+          );
         report(ctx, { fraction: epoch / epochs, epoch, loss, validationLoss: valLoss(theta) });
       }
     }
@@ -125,9 +133,17 @@ export const linearRegression: LearnerSpec = {
       type: 'string',
       default: 'closed_form',
       choices: ['closed_form', 'sgd', 'gd'],
-      description: 'closed_form: exact least squares; sgd: mini-batch stochastic gradient descent; gd: full-batch gradient descent',
+      description:
+        'closed_form: exact least squares; sgd: mini-batch stochastic gradient descent; gd: full-batch gradient descent',
     },
-    learning_rate: { type: 'number', default: 0.01, min: 0, exclusiveMin: true, scale: 'log', description: 'step size for sgd and gd' },
+    learning_rate: {
+      type: 'number',
+      default: 0.01,
+      min: 0,
+      exclusiveMin: true,
+      scale: 'log',
+      description: 'step size for sgd and gd',
+    },
     epochs: { type: 'integer', default: 1000, min: 1, description: 'passes over the data for sgd and gd' },
     batch_size: { type: 'integer', default: 32, min: 1, description: 'rows per sgd step' },
     fit_intercept: { type: 'boolean', default: true, description: 'learn a constant term' },

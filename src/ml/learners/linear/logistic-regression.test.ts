@@ -8,7 +8,10 @@ import { LogisticRegression, logisticRegression } from './logistic-regression.js
 import { resolveParams } from '../params.js';
 
 const make = (raw: Record<string, unknown> = {}) =>
-  logisticRegression.create('classification', resolveParams('logistic_regression', logisticRegression.params, raw)) as LogisticRegression;
+  logisticRegression.create(
+    'classification',
+    resolveParams('logistic_regression', logisticRegression.params, raw),
+  ) as LogisticRegression;
 
 // A small fixed problem whose scikit-learn 1.2 solutions (tol 1e-12) are known.
 const i30 = Array.from({ length: 30 }, (_, i) => i);
@@ -18,12 +21,16 @@ const X: Frame = numericFrame(
 );
 const binary: Target = {
   task: 'classification',
-  labels: Int32Array.from([1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0]),
+  labels: Int32Array.from([
+    1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0,
+  ]),
   classes: ['no', 'yes'],
 };
 const three: Target = {
   task: 'classification',
-  labels: Int32Array.from([1, 0, 2, 2, 0, 0, 1, 2, 2, 2, 1, 0, 1, 2, 2, 2, 1, 0, 0, 2, 2, 0, 1, 0, 0, 1, 0, 2, 2, 1]),
+  labels: Int32Array.from([
+    1, 0, 2, 2, 0, 0, 1, 2, 2, 2, 1, 0, 1, 2, 2, 2, 1, 0, 0, 2, 2, 0, 1, 0, 0, 1, 0, 2, 2, 1,
+  ]),
   classes: ['a', 'b', 'c'],
 };
 
@@ -50,7 +57,10 @@ describe('logistic_regression', () => {
     await m.fit(X, three, { seed: 0 });
     near(
       m.coef!,
-      [-0.560742181847389, -1.3045933340685456, -0.9371019218077461, 1.1933984242104654, 1.4978441036551353, 0.11119490985808014],
+      [
+        -0.560742181847389, -1.3045933340685456, -0.9371019218077461, 1.1933984242104654, 1.4978441036551353,
+        0.11119490985808014,
+      ],
       1e-5,
     );
     near(m.intercept!, [0.20989261755398222, -0.3914161514436251, 0.18152353388964282], 1e-5);
@@ -98,11 +108,18 @@ describe('logistic_regression', () => {
   it('cancels sgd mid-fit', async () => {
     const n = 5000;
     const F = numericFrame(['a'], [Float64Array.from({ length: n }, (_, i) => i % 7)]);
-    const y: Target = { task: 'classification', labels: Int32Array.from({ length: n }, (_, i) => i % 2), classes: ['0', '1'] };
+    const y: Target = {
+      task: 'classification',
+      labels: Int32Array.from({ length: n }, (_, i) => i % 2),
+      classes: ['0', '1'],
+    };
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     const t0 = Date.now();
-    await assert.rejects(make({ solver: 'sgd', epochs: 100000 }).fit(F, y, { seed: 0, signal: ac.signal }), CancelledError);
+    await assert.rejects(
+      make({ solver: 'sgd', epochs: 100000 }).fit(F, y, { seed: 0, signal: ac.signal }),
+      CancelledError,
+    );
     assert.ok(Date.now() - t0 < 1000);
   });
 

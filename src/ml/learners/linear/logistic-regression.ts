@@ -111,7 +111,10 @@ export class LogisticRegression implements Learner {
       if (epoch % every === 0 || epoch === epochs) {
         const loss = objective(theta).loss;
         if (!Number.isFinite(loss))
-          throw badRequest('diverged', `${NAME}: training diverged at epoch ${epoch}; lower learning_rate (now ${lr})`);
+          throw badRequest(
+            'diverged',
+            `${NAME}: training diverged at epoch ${epoch}; lower learning_rate (now ${lr})`,
+          );
         report(ctx, { fraction: epoch / epochs, epoch, loss, validationLoss: valLoss(theta) });
       }
     }
@@ -181,7 +184,8 @@ export class LogisticRegression implements Learner {
 export const logisticRegression: LearnerSpec = {
   name: NAME,
   tasks: ['classification'],
-  description: 'Logistic regression (binary or multinomial) with an L2 penalty, as scikit-learn parametrizes it.',
+  description:
+    'Logistic regression (binary or multinomial) with an L2 penalty, as scikit-learn parametrizes it.',
   params: {
     C: {
       type: 'number',
@@ -191,7 +195,12 @@ export const logisticRegression: LearnerSpec = {
       scale: 'log',
       description: 'inverse regularization strength: smaller C, simpler model',
     },
-    penalty: { type: 'string', default: 'l2', choices: ['l2', 'none'], description: 'l2 penalty on the weights, or none' },
+    penalty: {
+      type: 'string',
+      default: 'l2',
+      choices: ['l2', 'none'],
+      description: 'l2 penalty on the weights, or none',
+    },
     solver: {
       type: 'string',
       default: 'lbfgs',
@@ -207,7 +216,14 @@ export const logisticRegression: LearnerSpec = {
       scale: 'log',
       description: 'L-BFGS stops when no gradient component exceeds this',
     },
-    learning_rate: { type: 'number', default: 0.01, min: 0, exclusiveMin: true, scale: 'log', description: 'step size for sgd' },
+    learning_rate: {
+      type: 'number',
+      default: 0.01,
+      min: 0,
+      exclusiveMin: true,
+      scale: 'log',
+      description: 'step size for sgd',
+    },
     epochs: { type: 'integer', default: 100, min: 1, description: 'passes over the data for sgd' },
     batch_size: { type: 'integer', default: 32, min: 1, description: 'rows per sgd step' },
     fit_intercept: { type: 'boolean', default: true, description: 'learn a constant term per class' },

@@ -20,7 +20,10 @@ function checkGradient(f: (theta: Float64Array) => LossGrad, theta: Float64Array
     up[p] += h;
     down[p] -= h;
     const numeric = (f(up).loss - f(down).loss) / (2 * h);
-    assert.ok(Math.abs(numeric - grad[p]) < 1e-6 * Math.max(1, Math.abs(numeric)), `coordinate ${p}: ${numeric} vs ${grad[p]}`);
+    assert.ok(
+      Math.abs(numeric - grad[p]) < 1e-6 * Math.max(1, Math.abs(numeric)),
+      `coordinate ${p}: ${numeric} vs ${grad[p]}`,
+    );
   }
 }
 

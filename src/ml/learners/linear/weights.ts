@@ -8,7 +8,8 @@ import { LogisticRegression } from './logistic-regression.js';
  * anything else, multinomial logistic regression included (one vector per class).
  */
 export function linearWeights(l: Learner): { names: string[]; coef: Float64Array; intercept: number } | null {
-  if (l instanceof LinearRegression && l.coef) return { names: l.names, coef: l.coef, intercept: l.intercept };
+  if (l instanceof LinearRegression && l.coef)
+    return { names: l.names, coef: l.coef, intercept: l.intercept };
   if (l instanceof LogisticRegression && l.coef && l.intercept?.length === 1)
     return { names: l.names, coef: l.coef, intercept: l.intercept[0] };
   return null;
