@@ -1,0 +1,287 @@
+import { availableParallelism } from 'node:os';
+import { Ticker } from '../../../core/abort.js';
+import { badRequest } from '../../../core/errors.js';
+import { Rng } from '../../../core/random.js';
+import type { Frame, Target } from '../../frame.js';
+import type { FitContext } from '../contract.js';
+import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
+import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, type Forest } from './forest.js';
+import { Grower } from './grower.js';
+import { BIT_WORDS, JOB_INTS, MAX_EVALS, OUT_STRIDE, histLayout, leafWeight, type Buffers, type Layout } from './kernels.js';
+import { softmax, type Objective } from './objectives.js';
+import { Team } from './pool.js';
+
+export interface BoostParams {
+  nEstimators: number;
+  maxDepth: number;
+  maxLeaves: number;
+  learningRate: number;
+  maxBin: number;
+  minChildWeight: number;
+  lambda: number;
+  alpha: number;
+  gamma: number;
+  subsample: number;
+  colsampleByTree: number;
+  scalePosWeight: number;
+  earlyStoppingRounds: number | null;
+  monotone: number[];
+  lossguide: boolean;
+  maxDeltaStep: number;
+  baseScore: number | null;
+  classWeight: 'none' | 'balanced';
+  threads: number;
+}
+
+/** Below this many cells (rows x features) one thread beats the cost of coordinating two. */
+export const PARALLEL_MIN_CELLS = 1 << 17;
+
+export interface FitExtras {
+  /** Per-row weights (e.g. exposure, or costs), multiplied with class weights. */
+  sampleWeight?: Float64Array;
+}
+
+export interface Trained {
+  bins: ColumnBins[];
+  forest: Forest;
+  base: Float64Array;
+  /** Rounds kept (the best round + 1 under early stopping). */
+  rounds: number;
+  bestIteration: number | null;
+  bestScore: number | null;
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+function labelsOf(y: Target): Float64Array {
+  if (y.task === 'regression') {
+    for (let i = 0; i < y.values.length; i++)
+      if (!Number.isFinite(y.values[i])) throw badRequest('invalid_target', `target value at row ${i} is not a finite number`);
+    return y.values;
+  }
+  return Float64Array.from(y.labels);
+}
+
+function weightsOf(y: Target, p: BoostParams, objective: Objective, extra?: Float64Array): Float64Array | null {
+  const n = y.task === 'regression' ? y.values.length : y.labels.length;
+  let w: Float64Array | null = extra ? Float64Array.from(extra) : null;
+  if (w && w.length !== n) throw badRequest('invalid_weights', `${w.length} sample weights for ${n} rows`);
+  if (w) for (let i = 0; i < n; i++) if (!(w[i] >= 0)) throw badRequest('invalid_weights', `sample weight at row ${i} is not >= 0`);
+  if (y.task === 'classification') {
+    const K = y.classes.length;
+    const cw = new Float64Array(K).fill(1);
+    if (p.classWeight === 'balanced') {
+      const counts = new Float64Array(K);
+      for (let i = 0; i < n; i++) counts[y.labels[i]]++;
+      for (let k = 0; k < K; k++) cw[k] = counts[k] > 0 ? n / (K * counts[k]) : 1;
+    }
+    if (objective.name === 'binary:logistic') cw[1] *= p.scalePosWeight;
+    if (cw.some((c) => c !== 1)) {
+      w ??= new Float64Array(n).fill(1);
+      for (let i = 0; i < n; i++) w[i] *= cw[y.labels[i]];
+    }
+  }
+  return w;
+}
+
+function sharedF64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
+}
+function sharedI32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
+}
+
+/** Histogram slots a tree can need at once under the depth and leaf limits. */
+function slotLimit(p: BoostParams): number {
+  const byDepth = p.maxDepth > 0 ? 2 ** Math.min(p.maxDepth - 1, 20) : Infinity;
+  const byLeaves = p.maxLeaves > 0 ? p.maxLeaves + 2 : Infinity;
+  return Math.max(2, Math.min(byDepth, byLeaves));
+}
+
+export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p: BoostParams, objective: Objective): Promise<Trained> {
+  const ticker = new Ticker(ctx.signal);
+  ticker.throwIfAborted();
+  const n = X.nRows;
+  const d = X.columns.length;
+  if (n === 0) throw badRequest('empty_input', 'gradient_boosting needs at least one training row');
+  if (d === 0) throw badRequest('empty_input', 'gradient_boosting needs at least one feature column');
+  const ny = y.task === 'regression' ? y.values.length : y.labels.length;
+  if (ny !== n) throw badRequest('invalid_target', `${ny} target values for ${n} rows`);
+  if (p.monotone.length !== 0 && p.monotone.length !== d)
+    throw badRequest('invalid_parameter', `monotone_constraints has ${p.monotone.length} entries for ${d} columns`);
+  const K = objective.K;
+  const labels = labelsOf(y);
+  const weights = weightsOf(y, p, objective, ctx.sampleWeight);
+  const rng = new Rng(ctx.seed);
+
+  // Bins, once: bytes by column.
+  const bins = fitBins(X, p.maxBin, rng);
+  const nb = Int32Array.from(bins.map(valueBins));
+  const { off, histSize } = histLayout(nb);
+  const isCat = Uint8Array.from(bins.map((b) => (b.kind === 'categorical' ? 1 : 0)));
+  const mono = new Int8Array(d);
+  p.monotone.forEach((m, j) => {
+    if (m !== 0 && isCat[j]) throw badRequest('invalid_parameter', `monotone_constraints: column '${bins[j].name}' is categorical`);
+    mono[j] = Math.sign(m);
+  });
+  const L: Layout = {
+    n,
+    d,
+    nb,
+    off,
+    histSize,
+    isCat,
+    mono,
+    lambda: p.lambda,
+    alpha: p.alpha,
+    minChildWeight: p.minChildWeight,
+    maxDeltaStep: p.maxDeltaStep,
+  };
+  const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
+  const binMatrix = new Uint8Array(new SharedArrayBuffer(n * d));
+  binFrame(X, bins, binMatrix);
+  const limit = slotLimit(p);
+  const B: Buffers = {
+    bins: binMatrix,
+    gh: sharedF64(2 * n),
+    rows: sharedI32(n),
+    tmp: sharedI32(n),
+    hist: sharedF64(Math.min(limit, 16) * histSize),
+    job: sharedI32(JOB_INTS),
+    jobF: sharedF64(4 * MAX_EVALS),
+    out: sharedF64(threads * MAX_EVALS * OUT_STRIDE),
+    outBits: sharedI32(threads * MAX_EVALS * BIT_WORDS),
+    feats: sharedI32(threads + 2 + d),
+    jobBits: sharedI32(MAX_EVALS * BIT_WORDS),
+  };
+  await ticker.tick();
+
+  const base = new Float64Array(K);
+  if (p.baseScore !== null) base.fill(objective.marginOf(p.baseScore));
+  else base.set(objective.baseMargin(labels, weights));
+  const F = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
+  const P = K > 1 ? new Float64Array(n * K) : null;
+
+  const val = ctx.validation;
+  let vBins: Uint8Array | null = null;
+  let vF: Float64Array | null = null;
+  let vLabels: Float64Array | null = null;
+  let nv = 0;
+  if (val && val.X.nRows > 0) {
+    nv = val.X.nRows;
+    vBins = binFrame(val.X, bins);
+    vLabels = labelsOf(val.y);
+    vF = new Float64Array(nv * K);
+    for (let i = 0; i < nv; i++) for (let k = 0; k < K; k++) vF[i * K + k] = base[k];
+  }
+  const early = p.earlyStoppingRounds !== null && vF !== null;
+
+  const team = await Team.start(threads, L, B);
+  const builder = new ForestBuilder(K);
+  let bestScore = Infinity;
+  let bestRound = -1;
+  let rounds = 0;
+  try {
+    const grower = new Grower(L, B, team, { maxDepth: p.maxDepth, maxLeaves: p.maxLeaves, lossguide: p.lossguide, gamma: p.gamma }, limit);
+    const rows = B.rows;
+    const allFeatures = Int32Array.from({ length: d }, (_, j) => j);
+    const nActive = Math.max(1, Math.floor(p.colsampleByTree * d));
+    const refitScratch = objective.refitLeaf ? new Float64Array(n) : null;
+    let identity = false;
+    let lastReport = 0;
+    for (let round = 0; round < p.nEstimators; round++) {
+      await ticker.tick();
+      if (P) softmax(F, K, P);
+      for (let k = 0; k < K; k++) {
+        objective.gradients(F, labels, weights, k, B.gh, P);
+        // Rows for this tree: all (in order), or a Bernoulli sample.
+        let m = n;
+        if (p.subsample < 1) {
+          m = 0;
+          for (let r = 0; r < n; r++) if (rng.next() < p.subsample) rows[m++] = r;
+          if (m === 0) rows[m++] = rng.int(n);
+          identity = false;
+        } else if (!identity) {
+          for (let r = 0; r < n; r++) rows[r] = r;
+        }
+        const active = nActive < d ? rng.permutation(d).subarray(0, nActive).sort() : allFeatures;
+        grower.setFeatures(active);
+        const nodes = await grower.grow(m, p.subsample >= 1, ticker);
+        identity = false;
+
+        // Into the forest.
+        const at = builder.alloc(nodes.length);
+        builder.roots.push(at);
+        for (let i = 0; i < nodes.length; i++) {
+          const nd = nodes[i];
+          const g = at + i;
+          builder.cover[g] = nd.H;
+          if (nd.left >= 0) {
+            const f = nd.feature;
+            builder.feature[g] = f;
+            builder.left[g] = at + nd.left;
+            builder.bin[g] = nd.bin;
+            builder.gain[g] = nd.gain;
+            let flags = nd.defaultLeft ? FLAG_DEFAULT_LEFT : 0;
+            const b = bins[f];
+            if (b.kind === 'categorical') {
+              flags |= FLAG_CATEGORICAL;
+              builder.catAt[g] = builder.addCatBits(nd.bits!);
+            } else builder.threshold[g] = b.cuts[nd.bin - 1];
+            builder.flags[g] = flags;
+          } else {
+            let v = leafWeight(L, nd.G, nd.H, nd.lower, nd.upper);
+            if (objective.refitLeaf && nd.count > 0) v = objective.refitLeaf(F, labels, rows, nd.start, nd.count, refitScratch!);
+            builder.value[g] = p.learningRate * v;
+          }
+        }
+        const t = builder.roots.length - 1;
+        if (p.subsample < 1) builder.addBinned(t, binMatrix, n, F);
+        else
+          for (let i = 0; i < nodes.length; i++) {
+            const nd = nodes[i];
+            if (nd.left >= 0) continue;
+            const v = builder.value[at + i];
+            for (let q = nd.start; q < nd.start + nd.count; q++) F[rows[q] * K + k] += v;
+          }
+        if (vF) builder.addBinned(t, vBins!, nv, vF);
+      }
+      rounds = round + 1;
+
+      let vLoss: number | undefined;
+      if (early) {
+        vLoss = objective.metricOf(vF!, vLabels!);
+        if (vLoss < bestScore) {
+          bestScore = vLoss;
+          bestRound = round;
+        }
+      }
+      const stop = early && round - bestRound >= p.earlyStoppingRounds!;
+      const last = stop || round === p.nEstimators - 1;
+      if (ctx.onProgress && (last || Date.now() - lastReport >= 200)) {
+        lastReport = Date.now();
+        if (vF && vLoss === undefined) vLoss = objective.metricOf(vF, vLabels!);
+        ctx.onProgress({ fraction: (round + 1) / p.nEstimators, epoch: round + 1, loss: objective.metricOf(F, labels), validationLoss: vLoss });
+      }
+      if (stop) break;
+    }
+  } finally {
+    team.close();
+  }
+  let forest = builder.build();
+  if (early && bestRound >= 0 && bestRound + 1 < rounds) {
+    forest = forest.truncate((bestRound + 1) * K);
+    rounds = bestRound + 1;
+  }
+  return {
+    bins,
+    forest,
+    base,
+    rounds,
+    bestIteration: early ? bestRound : null,
+    bestScore: early ? bestScore : null,
+  };
+}

@@ -1,0 +1,255 @@
+import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
+import type { Frame } from '../../frame.js';
+import { categoryIndex, matchColumns, type ColumnBins } from './binning.js';
+
+/**
+ * All trees of a model in flat typed arrays, one entry per node; the two children of a node
+ * are adjacent (right = left + 1). Trees are stored round by round, K per round (one per
+ * class for softmax), so tree t adds to output t % K.
+ *
+ * A numeric split sends x <= threshold left; a categorical split sends the categories whose
+ * bit is set in its 256-bit set left. Missing values (and categories unseen in training) go
+ * the node's default way.
+ */
+export const FLAG_DEFAULT_LEFT = 1;
+export const FLAG_CATEGORICAL = 2;
+const CAT_WORDS = 8;
+
+export class Forest {
+  constructor(
+    readonly K: number,
+    readonly roots: Int32Array,
+    readonly feature: Int32Array,
+    readonly threshold: Float64Array,
+    readonly left: Int32Array,
+    readonly flags: Uint8Array,
+    readonly value: Float64Array,
+    /** Word offset of a categorical node's set in catBits (-1 otherwise). */
+    readonly catAt: Int32Array,
+    readonly catBits: Int32Array,
+    /** Loss reduction of each split and hessian sum (cover) of each node, for importance. */
+    readonly gain: Float64Array,
+    readonly cover: Float64Array,
+  ) {}
+
+  get nTrees(): number {
+    return this.roots.length;
+  }
+
+  /** The first `trees` trees only (early stopping keeps the best round). */
+  truncate(trees: number): Forest {
+    if (trees >= this.nTrees) return this;
+    const end = trees < this.nTrees ? this.roots[trees] : this.feature.length;
+    let catEnd = 0;
+    for (let i = 0; i < end; i++) if (this.catAt[i] >= 0) catEnd = Math.max(catEnd, this.catAt[i] + CAT_WORDS);
+    return new Forest(
+      this.K,
+      this.roots.slice(0, trees),
+      this.feature.slice(0, end),
+      this.threshold.slice(0, end),
+      this.left.slice(0, end),
+      this.flags.slice(0, end),
+      this.value.slice(0, end),
+      this.catAt.slice(0, end),
+      this.catBits.slice(0, catEnd),
+      this.gain.slice(0, end),
+      this.cover.slice(0, end),
+    );
+  }
+
+  /**
+   * Adds every tree's output to `out` (n x K, row-major, already holding the base margins).
+   * `X` is row-major n x d: numeric values, category codes (bin numbers), NaN for missing.
+   */
+  addMargins(X: Float64Array, n: number, d: number, out: Float64Array, fromTree = 0, toTree = this.nTrees): void {
+    const { feature, threshold, left, flags, value, catAt, catBits, roots, K } = this;
+    for (let t = fromTree; t < toTree; t++) {
+      const root = roots[t];
+      const k = t % K;
+      for (let i = 0; i < n; i++) {
+        const o = i * d;
+        let node = root;
+        let f = feature[node];
+        while (f >= 0) {
+          const x = X[o + f];
+          const fl = flags[node];
+          let goLeft: boolean;
+          if (x !== x) goLeft = (fl & FLAG_DEFAULT_LEFT) !== 0;
+          else if (fl & FLAG_CATEGORICAL) {
+            const b = x | 0;
+            goLeft = ((catBits[catAt[node] + (b >> 5)] >>> (b & 31)) & 1) === 1;
+          } else goLeft = x <= threshold[node];
+          node = goLeft ? left[node] : left[node] + 1;
+          f = feature[node];
+        }
+        out[i * K + k] += value[node];
+      }
+    }
+  }
+
+  toJSON(): Record<string, EncodedArray | number> {
+    return {
+      K: this.K,
+      roots: encodeArray(this.roots),
+      feature: encodeArray(this.feature),
+      threshold: encodeArray(this.threshold),
+      left: encodeArray(this.left),
+      flags: encodeArray(this.flags),
+      value: encodeArray(this.value),
+      catAt: encodeArray(this.catAt),
+      catBits: encodeArray(this.catBits),
+      gain: encodeArray(this.gain),
+      cover: encodeArray(this.cover),
+    };
+  }
+
+  static fromJSON(s: Record<string, unknown>): Forest {
+    const a = (k: string) => decodeArray(s[k] as EncodedArray) as any;
+    return new Forest(
+      s.K as number,
+      a('roots'),
+      a('feature'),
+      a('threshold'),
+      a('left'),
+      a('flags'),
+      a('value'),
+      a('catAt'),
+      a('catBits'),
+      a('gain'),
+      a('cover'),
+    );
+  }
+}
+
+/** Grows typed arrays as trees are added during a fit. */
+export class ForestBuilder {
+  private cap = 1024;
+  private len = 0;
+  feature = new Int32Array(this.cap);
+  threshold = new Float64Array(this.cap);
+  /** The split's bin, for traversing binned rows (validation) during the fit. */
+  bin = new Int32Array(this.cap);
+  left = new Int32Array(this.cap);
+  flags = new Uint8Array(this.cap);
+  value = new Float64Array(this.cap);
+  catAt = new Int32Array(this.cap);
+  gain = new Float64Array(this.cap);
+  cover = new Float64Array(this.cap);
+  catBits: number[] = [];
+  roots: number[] = [];
+
+  constructor(readonly K: number) {}
+
+  get size(): number {
+    return this.len;
+  }
+
+  /** Reserves `count` nodes and returns the index of the first. */
+  alloc(count: number): number {
+    while (this.len + count > this.cap) this.grow();
+    const at = this.len;
+    this.len += count;
+    for (let i = at; i < this.len; i++) {
+      this.feature[i] = -1;
+      this.catAt[i] = -1;
+    }
+    return at;
+  }
+
+  addCatBits(bits: Int32Array): number {
+    const at = this.catBits.length;
+    for (let w = 0; w < CAT_WORDS; w++) this.catBits.push(bits[w]);
+    return at;
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as any)(this.cap) as T;
+      b.set(a);
+      return b;
+    };
+    this.feature = g(this.feature);
+    this.threshold = g(this.threshold);
+    this.bin = g(this.bin);
+    this.left = g(this.left);
+    this.flags = g(this.flags);
+    this.value = g(this.value);
+    this.catAt = g(this.catAt);
+    this.gain = g(this.gain);
+    this.cover = g(this.cover);
+  }
+
+  /** Adds tree t's output on binned rows (column-major bins, n rows) to out (n x K). */
+  addBinned(t: number, bins: Uint8Array, n: number, out: Float64Array): void {
+    const root = this.roots[t];
+    const k = t % this.K;
+    const K = this.K;
+    const { feature, bin, left, flags, value, catAt } = this;
+    const cb = this.catBits;
+    for (let i = 0; i < n; i++) {
+      let node = root;
+      let f = feature[node];
+      while (f >= 0) {
+        const b = bins[f * n + i];
+        const fl = flags[node];
+        let goLeft: boolean;
+        if (fl & FLAG_CATEGORICAL) goLeft = ((cb[catAt[node] + (b >> 5)] >>> (b & 31)) & 1) === 1;
+        else if (b === 0) goLeft = (fl & FLAG_DEFAULT_LEFT) !== 0;
+        else goLeft = b <= bin[node];
+        node = goLeft ? left[node] : left[node] + 1;
+        f = feature[node];
+      }
+      out[i * K + k] += value[node];
+    }
+  }
+
+  build(): Forest {
+    const n = this.len;
+    return new Forest(
+      this.K,
+      Int32Array.from(this.roots),
+      this.feature.slice(0, n),
+      this.threshold.slice(0, n),
+      this.left.slice(0, n),
+      this.flags.slice(0, n),
+      this.value.slice(0, n),
+      this.catAt.slice(0, n),
+      Int32Array.from(this.catBits),
+      this.gain.slice(0, n),
+      this.cover.slice(0, n),
+    );
+  }
+}
+
+/** Rows of a frame as a row-major block of doubles: numeric values, category codes, NaN for missing. */
+export class RowEncoder {
+  private readonly cols: Frame['columns'];
+  private readonly index: (Map<string, number> | null)[];
+  readonly d: number;
+
+  constructor(X: Frame, bins: ColumnBins[]) {
+    this.cols = matchColumns(X, bins);
+    this.index = bins.map((b) => (b.kind === 'categorical' ? categoryIndex(b) : null));
+    this.d = bins.length;
+  }
+
+  /** Rows [from, to) into out (row-major, d per row). */
+  fill(from: number, to: number, out: Float64Array): void {
+    const d = this.d;
+    for (let j = 0; j < d; j++) {
+      const c = this.cols[j];
+      const idx = this.index[j];
+      if (c.kind === 'numeric') {
+        const v = c.values;
+        for (let i = from, o = j; i < to; i++, o += d) out[o] = v[i];
+      } else {
+        const v = c.values;
+        for (let i = from, o = j; i < to; i++, o += d) {
+          const s = v[i];
+          out[o] = s === null || s === undefined ? NaN : (idx!.get(s) ?? NaN);
+        }
+      }
+    }
+  }
+}

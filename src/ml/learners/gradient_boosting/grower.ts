@@ -1,0 +1,367 @@
+import type { Ticker } from '../../../core/abort.js';
+import {
+  BIT_WORDS,
+  JOB_HEADER,
+  JOB_NBUILD,
+  JOB_NEVAL,
+  JOB_NSUB,
+  MAX_EVALS,
+  OUT_BIN,
+  OUT_DEFAULT_LEFT,
+  OUT_FEATURE,
+  OUT_GAIN,
+  OUT_GL,
+  OUT_HL,
+  OUT_STRIDE,
+  PART_BIN,
+  PART_COUNT,
+  PART_DEFAULT_LEFT,
+  PART_FEATURE,
+  PART_NLEFT,
+  PART_START,
+  PART_STRIDE,
+  PART_THREAD,
+  leafWeight,
+  type Buffers,
+  type Layout,
+} from './kernels.js';
+import { CMD_BUILD_EVAL, CMD_PARTITION } from './protocol.js';
+import type { Team } from './pool.js';
+
+/** XGBoost's threshold below which a loss reduction does not count as one. */
+const RT_EPS = 1e-6;
+/** Most nodes split in one partition job (the job buffer holds MAX_EVALS evaluations). */
+const MAX_SPLITS_PER_JOB = MAX_EVALS / 2;
+
+export interface GrowParams {
+  maxDepth: number;
+  maxLeaves: number;
+  lossguide: boolean;
+  gamma: number;
+}
+
+/** A node while its tree grows. */
+export interface GrowNode {
+  depth: number;
+  start: number;
+  count: number;
+  G: number;
+  H: number;
+  lower: number;
+  upper: number;
+  /** Histogram slot, or -1. */
+  slot: number;
+  gain: number;
+  feature: number;
+  bin: number;
+  defaultLeft: number;
+  GL: number;
+  HL: number;
+  bits: Int32Array | null;
+  /** Index of the left child in the tree's node list, or -1 for a leaf. */
+  left: number;
+}
+
+/**
+ * Grows one tree on the current gradients: depth-wise (a level at a time, as XGBoost's
+ * default) or loss-guided (best leaf first). Each round of work is two jobs for the team:
+ * partition the rows of the nodes being split, then build the smaller child's histogram,
+ * derive the larger by subtraction from the parent's, and search both for their best split.
+ */
+export class Grower {
+  private freeSlots: number[] = [];
+  private slotCap: number;
+
+  constructor(
+    private readonly L: Layout,
+    private readonly B: Buffers,
+    private readonly team: Team,
+    private readonly p: GrowParams,
+    /** Slots needed at most, from depth and leaf limits. */
+    private readonly slotLimit: number,
+  ) {
+    this.slotCap = B.hist.length / L.histSize;
+    for (let s = this.slotCap - 1; s >= 0; s--) this.freeSlots.push(s);
+  }
+
+  /** Splits the active features evenly over the team's threads. */
+  setFeatures(active: Int32Array): void {
+    const T = this.team.threads;
+    const f = this.B.feats;
+    f[0] = T;
+    for (let t = 0; t <= T; t++) f[1 + t] = Math.round((t * active.length) / T);
+    f.set(active, T + 2);
+  }
+
+  private canEval(n: GrowNode): boolean {
+    const { maxDepth } = this.p;
+    return (maxDepth === 0 || n.depth < maxDepth) && n.H >= 2 * this.L.minChildWeight && n.count >= 2;
+  }
+
+  private valid(n: GrowNode): boolean {
+    return n.feature >= 0 && n.gain > Math.max(this.p.gamma, RT_EPS);
+  }
+
+  private alloc(): number {
+    const s = this.freeSlots.pop();
+    if (s === undefined) throw new Error('histogram slots exhausted');
+    return s;
+  }
+
+  /** Makes sure `k` more slots are free, growing the shared histogram buffer if needed. */
+  private reserve(k: number): void {
+    if (this.freeSlots.length >= k) return;
+    let cap = this.slotCap;
+    while (cap - (this.slotCap - this.freeSlots.length) < k) cap *= 2;
+    const { histSize } = this.L;
+    const old = this.B.hist;
+    const hist = new Float64Array(new SharedArrayBuffer(cap * histSize * 8));
+    hist.set(old);
+    for (let s = cap - 1; s >= this.slotCap; s--) this.freeSlots.unshift(s);
+    this.slotCap = cap;
+    this.team.resetup({ hist });
+  }
+
+  /**
+   * Grows a tree over rows[0..count) (identity: rows[k] = k for all n rows, read sequentially).
+   * Returns the nodes; leaves have left = -1 and a segment of rows.
+   */
+  async grow(count: number, identity: boolean, ticker: Ticker): Promise<GrowNode[]> {
+    const { L, B } = this;
+    const gh = B.gh;
+    const rows = B.rows;
+    let G = 0;
+    let H = 0;
+    if (identity)
+      for (let r = 0; r < count; r++) {
+        G += gh[2 * r];
+        H += gh[2 * r + 1];
+      }
+    else
+      for (let k = 0; k < count; k++) {
+        const r = rows[k];
+        G += gh[2 * r];
+        H += gh[2 * r + 1];
+      }
+    const root = newNode(0, 0, count, G, H, -Infinity, Infinity);
+    const nodes: GrowNode[] = [root];
+    if (!this.canEval(root)) return nodes;
+    root.slot = this.alloc();
+    this.buildEval([[root.slot, 0, count, identity ? 1 : 0]], [], [root]);
+
+    let open: GrowNode[] = this.valid(root) ? [root] : [];
+    if (!this.valid(root)) this.release(root);
+    let leaves = 1;
+    while (open.length) {
+      await ticker.tick();
+      let batch: GrowNode[];
+      if (this.p.lossguide) {
+        let best = 0;
+        for (let i = 1; i < open.length; i++) if (open[i].gain > open[best].gain) best = i;
+        batch = [open[best]];
+        open.splice(best, 1);
+      } else {
+        batch = open.slice().sort((a, b) => b.gain - a.gain);
+        open = [];
+      }
+      if (this.p.maxLeaves > 0 && leaves + batch.length > this.p.maxLeaves) {
+        const keep = Math.max(0, this.p.maxLeaves - leaves);
+        for (const n of batch.slice(keep)) this.release(n);
+        batch = batch.slice(0, keep);
+        for (const n of open) this.release(n);
+        open = [];
+      }
+      if (!batch.length) break;
+      for (let c = 0; c < batch.length; c += MAX_SPLITS_PER_JOB) {
+        const children = this.split(batch.slice(c, c + MAX_SPLITS_PER_JOB), nodes);
+        for (const ch of children) {
+          if (this.valid(ch)) open.push(ch);
+          else this.release(ch);
+        }
+      }
+      leaves += batch.length;
+    }
+    for (const n of open) this.release(n);
+    return nodes;
+  }
+
+  private release(n: GrowNode): void {
+    if (n.slot >= 0) {
+      this.freeSlots.push(n.slot);
+      n.slot = -1;
+    }
+  }
+
+  /** Splits the given nodes: partitions their rows, then builds and searches their children. */
+  private split(batch: GrowNode[], nodes: GrowNode[]): GrowNode[] {
+    const { L, B, team } = this;
+    const job = B.job;
+    const T = team.threads;
+    // Partition, each node on one thread, the largest nodes first to the least loaded thread.
+    job[JOB_NBUILD] = batch.length;
+    const load = new Float64Array(T);
+    const order = batch.map((_, i) => i).sort((a, b) => batch[b].count - batch[a].count);
+    for (const i of order) {
+      const n = batch[i];
+      let t = 0;
+      for (let u = 1; u < T; u++) if (load[u] < load[t]) t = u;
+      load[t] += n.count;
+      const p = JOB_HEADER + i * PART_STRIDE;
+      job[p + PART_START] = n.start;
+      job[p + PART_COUNT] = n.count;
+      job[p + PART_FEATURE] = n.feature;
+      job[p + PART_BIN] = n.bin;
+      job[p + PART_DEFAULT_LEFT] = n.defaultLeft;
+      job[p + PART_THREAD] = t;
+      if (n.bits) B.jobBits.set(n.bits, i * BIT_WORDS);
+    }
+    team.run(CMD_PARTITION);
+
+    // Children, and which of them need a histogram.
+    const children: GrowNode[] = [];
+    const builds: number[][] = [];
+    const subs: number[][] = [];
+    const evals: GrowNode[] = [];
+    const temps: number[] = [];
+    let need = 0;
+    const pairs: [GrowNode, GrowNode, GrowNode][] = [];
+    batch.forEach((n, i) => {
+      const nLeft = job[JOB_HEADER + i * PART_STRIDE + PART_NLEFT];
+      let { lower: ll, upper: lu } = n;
+      let { lower: rl, upper: ru } = n;
+      const mono = L.mono[n.feature];
+      if (mono !== 0) {
+        const wl = leafWeight(L, n.GL, n.HL, n.lower, n.upper);
+        const wr = leafWeight(L, n.G - n.GL, n.H - n.HL, n.lower, n.upper);
+        const mid = (wl + wr) / 2;
+        if (mono > 0) {
+          lu = mid;
+          rl = mid;
+        } else {
+          ll = mid;
+          ru = mid;
+        }
+      }
+      const l = newNode(n.depth + 1, n.start, nLeft, n.GL, n.HL, ll, lu);
+      const r = newNode(n.depth + 1, n.start + nLeft, n.count - nLeft, n.G - n.GL, n.H - n.HL, rl, ru);
+      n.left = nodes.length;
+      nodes.push(l, r);
+      children.push(l, r);
+      pairs.push([n, l, r]);
+      const nl = this.canEval(l);
+      const nr = this.canEval(r);
+      if (nl && nr) need++;
+      else if (nl || nr) {
+        const x = nl ? l : r;
+        const y = nl ? r : l;
+        if (x.count > y.count) need++;
+      }
+    });
+    this.reserve(need);
+    for (const [n, l, r] of pairs) {
+      const nl = this.canEval(l);
+      const nr = this.canEval(r);
+      if (nl && nr) {
+        const small = l.count <= r.count ? l : r;
+        const large = small === l ? r : l;
+        const s = this.alloc();
+        builds.push([s, small.start, small.count, 0]);
+        subs.push([n.slot, s]);
+        small.slot = s;
+        large.slot = n.slot;
+        evals.push(l, r);
+      } else if (nl || nr) {
+        const x = nl ? l : r;
+        const y = nl ? r : l;
+        if (x.count <= y.count) builds.push([n.slot, x.start, x.count, 0]);
+        else {
+          const tmp = this.alloc();
+          temps.push(tmp);
+          builds.push([tmp, y.start, y.count, 0]);
+          subs.push([n.slot, tmp]);
+        }
+        x.slot = n.slot;
+        evals.push(x);
+      } else this.freeSlots.push(n.slot);
+      n.slot = -1;
+    }
+    if (evals.length) this.buildEval(builds, subs, evals);
+    for (const s of temps) this.freeSlots.push(s);
+    return children;
+  }
+
+  /** One build/subtract/evaluate job; the evaluated nodes get their best split. */
+  private buildEval(builds: number[][], subs: number[][], evals: GrowNode[]): void {
+    const { B, team } = this;
+    const job = B.job;
+    const jf = B.jobF;
+    job[JOB_NBUILD] = builds.length;
+    job[JOB_NSUB] = subs.length;
+    job[JOB_NEVAL] = evals.length;
+    let p = JOB_HEADER;
+    for (const b of builds) {
+      job[p] = b[0];
+      job[p + 1] = b[1];
+      job[p + 2] = b[2];
+      job[p + 3] = b[3];
+      p += 4;
+    }
+    for (const s of subs) {
+      job[p] = s[0];
+      job[p + 1] = s[1];
+      p += 2;
+    }
+    evals.forEach((n, e) => {
+      job[p++] = n.slot;
+      jf[4 * e] = n.G;
+      jf[4 * e + 1] = n.H;
+      jf[4 * e + 2] = n.lower;
+      jf[4 * e + 3] = n.upper;
+    });
+    team.run(CMD_BUILD_EVAL);
+    const out = B.out;
+    evals.forEach((n, e) => {
+      let best = -1;
+      for (let t = 0; t < team.threads; t++) {
+        const q = (t * MAX_EVALS + e) * OUT_STRIDE;
+        if (out[q + OUT_FEATURE] >= 0 && (best < 0 || out[q + OUT_GAIN] > out[best + OUT_GAIN])) best = q;
+      }
+      if (best < 0) return;
+      n.gain = out[best + OUT_GAIN];
+      n.feature = out[best + OUT_FEATURE];
+      n.bin = out[best + OUT_BIN];
+      n.defaultLeft = out[best + OUT_DEFAULT_LEFT];
+      n.GL = out[best + OUT_GL];
+      n.HL = out[best + OUT_HL];
+      if (this.L.isCat[n.feature]) {
+        const at = (best / OUT_STRIDE) * BIT_WORDS;
+        n.bits = B.outBits.slice(at, at + BIT_WORDS);
+      }
+    });
+  }
+
+  get slotsLimit(): number {
+    return this.slotLimit;
+  }
+}
+
+function newNode(depth: number, start: number, count: number, G: number, H: number, lower: number, upper: number): GrowNode {
+  return {
+    depth,
+    start,
+    count,
+    G,
+    H,
+    lower,
+    upper,
+    slot: -1,
+    gain: -Infinity,
+    feature: -1,
+    bin: 0,
+    defaultLeft: 0,
+    GL: 0,
+    HL: 0,
+    bits: null,
+    left: -1,
+  };
+}

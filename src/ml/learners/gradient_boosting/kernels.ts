@@ -1,0 +1,509 @@
+/**
+ * The hot loops of tree growing, shared by the main thread and the worker threads: gradient
+ * histograms, histogram subtraction and split search. Every thread runs the same job on its
+ * own share of the features, so the threads never write the same memory and the result does
+ * not depend on how many there are.
+ *
+ * Everything lives in typed arrays (over SharedArrayBuffers when threads are used):
+ *   bins  n*d bytes, column-major: bins[f*n + r] is row r's bin for feature f (0 = missing)
+ *   gh    2n doubles: gradient and hessian of row r at 2r, 2r+1
+ *   rows  n ints: row indices grouped by tree node (each node owns a contiguous segment)
+ *   hist  slots of histSize doubles; feature f's bins b at off[f] + 2b (gradient), +1 (hessian)
+ */
+
+/** What is fixed for a whole fit. */
+export interface Layout {
+  n: number;
+  d: number;
+  /** Value bins per feature; the histogram of f has nb[f] + 1 entries. */
+  nb: Int32Array;
+  /** Offset of feature f inside a histogram slot, in doubles. */
+  off: Int32Array;
+  histSize: number;
+  isCat: Uint8Array;
+  /** Monotone constraint per feature: -1, 0 or 1. */
+  mono: Int8Array;
+  lambda: number;
+  alpha: number;
+  minChildWeight: number;
+  maxDeltaStep: number;
+}
+
+export interface Buffers {
+  bins: Uint8Array;
+  gh: Float64Array;
+  rows: Int32Array;
+  hist: Float64Array;
+  /** The job: see the JOB_* layout below. */
+  job: Int32Array;
+  /** Per evaluated node: G, H, lower and upper weight bound. */
+  jobF: Float64Array;
+  /** Per thread and evaluated node: OUT_STRIDE doubles (see OUT_*). */
+  out: Float64Array;
+  /** Per thread and evaluated node: 8 words, the categories (bins) that go left. */
+  outBits: Int32Array;
+  /** [T, boundaries b0..bT, then the active features]: thread t takes list[b_t .. b_{t+1}). */
+  feats: Int32Array;
+  /** Partition jobs: the categories that go left, 8 words per node. */
+  jobBits: Int32Array;
+  /** n ints of scratch for partitioning (each node uses its own segment). */
+  tmp: Int32Array;
+}
+
+/** Job layout in `job`: a header, then builds (4 ints), subtractions (2 ints), evaluations (1 int). */
+export const JOB_OP = 0;
+export const JOB_NBUILD = 1;
+export const JOB_NSUB = 2;
+export const JOB_NEVAL = 3;
+export const JOB_HEADER = 8;
+export const OP_BUILD_EVAL = 1;
+export const OP_PARTITION = 2;
+/** Most evaluated nodes (and so builds, subtractions) in one job. */
+export const MAX_EVALS = 1024;
+export const JOB_INTS = JOB_HEADER + MAX_EVALS * (4 + 2 + 1);
+
+export const OUT_GAIN = 0;
+export const OUT_FEATURE = 1;
+export const OUT_BIN = 2;
+export const OUT_DEFAULT_LEFT = 3;
+export const OUT_GL = 4;
+export const OUT_HL = 5;
+export const OUT_STRIDE = 8;
+export const BIT_WORDS = 8;
+
+/** Scratch owned by one thread (never shared). */
+export interface Scratch {
+  catIdx: Int32Array;
+  catKey: Float64Array;
+  bits: Int32Array;
+}
+
+export function newScratch(): Scratch {
+  return { catIdx: new Int32Array(256), catKey: new Float64Array(256), bits: new Int32Array(BIT_WORDS) };
+}
+
+/** L1 soft-threshold of a gradient sum. */
+function thresholdL1(g: number, alpha: number): number {
+  if (g > alpha) return g - alpha;
+  if (g < -alpha) return g + alpha;
+  return 0;
+}
+
+/** The leaf weight for sums G, H, clipped by max_delta_step and the monotone bounds. */
+export function leafWeight(L: Layout, G: number, H: number, lower: number, upper: number): number {
+  let w = -thresholdL1(G, L.alpha) / (H + L.lambda);
+  if (L.maxDeltaStep > 0) {
+    if (w > L.maxDeltaStep) w = L.maxDeltaStep;
+    else if (w < -L.maxDeltaStep) w = -L.maxDeltaStep;
+  }
+  if (w < lower) w = lower;
+  else if (w > upper) w = upper;
+  return w;
+}
+
+/** Twice the loss reduction of a leaf with weight w over sums G, H (equals T(G)^2/(H+lambda) at the optimum). */
+function scoreOfWeight(L: Layout, G: number, H: number, w: number): number {
+  return -(2 * G * w + (H + L.lambda) * w * w + 2 * L.alpha * Math.abs(w));
+}
+
+export function nodeScore(L: Layout, G: number, H: number, lower: number, upper: number): number {
+  if (L.maxDeltaStep > 0 || lower > -Infinity || upper < Infinity)
+    return scoreOfWeight(L, G, H, leafWeight(L, G, H, lower, upper));
+  const t = L.alpha > 0 ? thresholdL1(G, L.alpha) : G;
+  return (t * t) / (H + L.lambda);
+}
+
+/** Zeroes and fills the histogram of features list[fb..fe) over rows[start..start+count). */
+function build(L: Layout, B: Buffers, list: Int32Array, fb: number, fe: number, slot: number, start: number, count: number, identity: boolean): void {
+  const { n, off, nb } = L;
+  const hist = B.hist;
+  const gh = B.gh;
+  const rows = B.rows;
+  const bins = B.bins;
+  const base = slot * L.histSize;
+  const end = start + count;
+  let i = fb;
+  // Four features per pass over the rows: each row's index, gradient and hessian are read once.
+  for (; i + 4 <= fe; i += 4) {
+    const f0 = list[i];
+    const f1 = list[i + 1];
+    const f2 = list[i + 2];
+    const f3 = list[i + 3];
+    const o0 = base + off[f0];
+    const o1 = base + off[f1];
+    const o2 = base + off[f2];
+    const o3 = base + off[f3];
+    hist.fill(0, o0, o0 + 2 * (nb[f0] + 1));
+    hist.fill(0, o1, o1 + 2 * (nb[f1] + 1));
+    hist.fill(0, o2, o2 + 2 * (nb[f2] + 1));
+    hist.fill(0, o3, o3 + 2 * (nb[f3] + 1));
+    const c0 = f0 * n;
+    const c1 = f1 * n;
+    const c2 = f2 * n;
+    const c3 = f3 * n;
+    if (identity) {
+      for (let r = start; r < end; r++) {
+        const g = gh[2 * r];
+        const h = gh[2 * r + 1];
+        let p = o0 + 2 * bins[c0 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o1 + 2 * bins[c1 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o2 + 2 * bins[c2 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o3 + 2 * bins[c3 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+      }
+    } else {
+      for (let k = start; k < end; k++) {
+        const r = rows[k];
+        const g = gh[2 * r];
+        const h = gh[2 * r + 1];
+        let p = o0 + 2 * bins[c0 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o1 + 2 * bins[c1 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o2 + 2 * bins[c2 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o3 + 2 * bins[c3 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+      }
+    }
+  }
+  for (; i < fe; i++) {
+    const f = list[i];
+    const o = base + off[f];
+    hist.fill(0, o, o + 2 * (nb[f] + 1));
+    const c = f * n;
+    if (identity) {
+      for (let r = start; r < end; r++) {
+        const p = o + 2 * bins[c + r];
+        hist[p] += gh[2 * r];
+        hist[p + 1] += gh[2 * r + 1];
+      }
+    } else {
+      for (let k = start; k < end; k++) {
+        const r = rows[k];
+        const p = o + 2 * bins[c + r];
+        hist[p] += gh[2 * r];
+        hist[p + 1] += gh[2 * r + 1];
+      }
+    }
+  }
+}
+
+/** hist[dst] -= hist[src] over features list[fb..fe). */
+function subtract(L: Layout, B: Buffers, list: Int32Array, fb: number, fe: number, dst: number, src: number): void {
+  const hist = B.hist;
+  const d0 = dst * L.histSize;
+  const s0 = src * L.histSize;
+  for (let i = fb; i < fe; i++) {
+    const f = list[i];
+    const o = L.off[f];
+    const len = 2 * (L.nb[f] + 1);
+    for (let k = o; k < o + len; k++) hist[d0 + k] -= hist[s0 + k];
+  }
+}
+
+/** Best split of one node over features list[fb..fe), written to out/outBits at index `at`. */
+function evaluate(
+  L: Layout,
+  B: Buffers,
+  S: Scratch,
+  list: Int32Array,
+  fb: number,
+  fe: number,
+  slot: number,
+  G: number,
+  H: number,
+  lower: number,
+  upper: number,
+  at: number,
+): void {
+  const hist = B.hist;
+  const base = slot * L.histSize;
+  const { lambda, minChildWeight: mcw, alpha } = L;
+  const bounded = L.maxDeltaStep > 0 || lower > -Infinity || upper < Infinity;
+  const parent = nodeScore(L, G, H, lower, upper);
+  let bestGain = -Infinity;
+  let bestF = -1;
+  let bestBin = 0;
+  let bestDL = 0;
+  let bestGL = 0;
+  let bestHL = 0;
+  const bits = S.bits;
+
+  // Gain of a candidate, -Infinity where a child is too light or a monotone constraint breaks.
+  const gainOf = (GL: number, HL: number, mono: number): number => {
+    const GR = G - GL;
+    const HR = H - HL;
+    if (HL < mcw || HR < mcw || HL <= 0 || HR <= 0) return -Infinity;
+    if (!bounded && mono === 0) {
+      const tl = alpha > 0 ? thresholdL1(GL, alpha) : GL;
+      const tr = alpha > 0 ? thresholdL1(GR, alpha) : GR;
+      return (tl * tl) / (HL + lambda) + (tr * tr) / (HR + lambda) - parent;
+    }
+    const wl = leafWeight(L, GL, HL, lower, upper);
+    const wr = leafWeight(L, GR, HR, lower, upper);
+    if ((mono > 0 && wl > wr) || (mono < 0 && wl < wr)) return -Infinity;
+    return scoreOfWeight(L, GL, HL, wl) + scoreOfWeight(L, GR, HR, wr) - parent;
+  };
+
+  for (let i = fb; i < fe; i++) {
+    const f = list[i];
+    const o = base + L.off[f];
+    const nbf = L.nb[f];
+    const Gm = hist[o];
+    const Hm = hist[o + 1];
+    const hasMissing = Hm > 0;
+    const mono = L.mono[f];
+    if (!L.isCat[f]) {
+      let GL = 0;
+      let HL = 0;
+      const last = hasMissing ? nbf : nbf - 1;
+      if (!bounded && mono === 0 && alpha === 0) {
+        // The common case, inlined: no constraints, no L1.
+        for (let b = 1; b <= last; b++) {
+          const hb = hist[o + 2 * b + 1];
+          GL += hist[o + 2 * b];
+          HL += hb;
+          if (hb === 0) continue;
+          // Missing values to the right.
+          let hr = H - HL;
+          if (HL >= mcw && hr >= mcw && HL > 0 && hr > 0) {
+            const gr = G - GL;
+            const gain = (GL * GL) / (HL + lambda) + (gr * gr) / (hr + lambda) - parent;
+            if (gain > bestGain) {
+              bestGain = gain;
+              bestF = f;
+              bestBin = b;
+              bestDL = hasMissing ? 0 : HL >= hr ? 1 : 0;
+              bestGL = GL;
+              bestHL = HL;
+            }
+          }
+          if (hasMissing && b < nbf) {
+            // Missing values to the left.
+            const gl = GL + Gm;
+            const hl = HL + Hm;
+            hr = H - hl;
+            if (hl >= mcw && hr >= mcw && hr > 0) {
+              const gr = G - gl;
+              const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
+              if (gain > bestGain) {
+                bestGain = gain;
+                bestF = f;
+                bestBin = b;
+                bestDL = 1;
+                bestGL = gl;
+                bestHL = hl;
+              }
+            }
+          }
+        }
+      } else {
+        for (let b = 1; b <= last; b++) {
+          const hb = hist[o + 2 * b + 1];
+          GL += hist[o + 2 * b];
+          HL += hb;
+          if (hb === 0) continue;
+          let gain = gainOf(GL, HL, mono);
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestF = f;
+            bestBin = b;
+            bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
+            bestGL = GL;
+            bestHL = HL;
+          }
+          if (hasMissing && b < nbf) {
+            gain = gainOf(GL + Gm, HL + Hm, mono);
+            if (gain > bestGain) {
+              bestGain = gain;
+              bestF = f;
+              bestBin = b;
+              bestDL = 1;
+              bestGL = GL + Gm;
+              bestHL = HL + Hm;
+            }
+          }
+        }
+      }
+    } else {
+      // Categories present in the node, ordered by their own leaf weight; the best split is a
+      // prefix of that order (exact for squared error, a good heuristic otherwise).
+      const idx = S.catIdx;
+      const key = S.catKey;
+      let m = 0;
+      for (let b = 1; b <= nbf; b++) {
+        const hb = hist[o + 2 * b + 1];
+        if (hb > 0) {
+          idx[m] = b;
+          key[m] = hist[o + 2 * b] / (hb + lambda);
+          m++;
+        }
+      }
+      if (m + (hasMissing ? 1 : 0) < 2) continue;
+      sortByKey(idx, key, m);
+      let GL = 0;
+      let HL = 0;
+      let found = -1;
+      let foundDL = 0;
+      const last = hasMissing ? m : m - 1;
+      for (let p = 0; p < last; p++) {
+        const b = idx[p];
+        GL += hist[o + 2 * b];
+        HL += hist[o + 2 * b + 1];
+        let gain = gainOf(GL, HL, 0);
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestF = f;
+          bestBin = p + 1;
+          bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
+          bestGL = GL;
+          bestHL = HL;
+          found = p;
+          foundDL = bestDL;
+        }
+        if (hasMissing && p < m - 1) {
+          gain = gainOf(GL + Gm, HL + Hm, 0);
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestF = f;
+            bestBin = p + 1;
+            bestDL = 1;
+            bestGL = GL + Gm;
+            bestHL = HL + Hm;
+            found = p;
+            foundDL = 1;
+          }
+        }
+      }
+      if (found >= 0) {
+        bits.fill(0);
+        for (let p = 0; p <= found; p++) bits[idx[p] >> 5] |= 1 << (idx[p] & 31);
+        if (foundDL) bits[0] |= 1; // bin 0 (missing) goes left
+      }
+    }
+  }
+  const q = at * OUT_STRIDE;
+  B.out[q + OUT_GAIN] = bestGain;
+  B.out[q + OUT_FEATURE] = bestF;
+  B.out[q + OUT_BIN] = bestBin;
+  B.out[q + OUT_DEFAULT_LEFT] = bestDL;
+  B.out[q + OUT_GL] = bestGL;
+  B.out[q + OUT_HL] = bestHL;
+  if (bestF >= 0 && L.isCat[bestF]) B.outBits.set(bits, at * BIT_WORDS);
+}
+
+/** Sorts idx[0..m) by key ascending (ties by bin), keys moving along. Shell sort: no allocation. */
+function sortByKey(idx: Int32Array, key: Float64Array, m: number): void {
+  for (let gap = m >> 1; gap > 0; gap = gap === 2 ? 1 : Math.floor(gap / 2.2)) {
+    for (let i = gap; i < m; i++) {
+      const ki = key[i];
+      const ii = idx[i];
+      let j = i;
+      while (j >= gap && (key[j - gap] > ki || (key[j - gap] === ki && idx[j - gap] > ii))) {
+        key[j] = key[j - gap];
+        idx[j] = idx[j - gap];
+        j -= gap;
+      }
+      key[j] = ki;
+      idx[j] = ii;
+    }
+  }
+}
+
+/** Runs the current build/evaluate job for thread t (of feats[0]). */
+export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void {
+  const job = B.job;
+  const feats = B.feats;
+  const T = feats[0];
+  const list = feats.subarray(T + 2);
+  const fb = feats[1 + t];
+  const fe = feats[2 + t];
+  const nBuild = job[JOB_NBUILD];
+  const nSub = job[JOB_NSUB];
+  const nEval = job[JOB_NEVAL];
+  let p = JOB_HEADER;
+  for (let i = 0; i < nBuild; i++, p += 4) build(L, B, list, fb, fe, job[p], job[p + 1], job[p + 2], job[p + 3] === 1);
+  for (let i = 0; i < nSub; i++, p += 2) subtract(L, B, list, fb, fe, job[p], job[p + 1]);
+  const jf = B.jobF;
+  for (let e = 0; e < nEval; e++, p++)
+    evaluate(L, B, S, list, fb, fe, job[p], jf[4 * e], jf[4 * e + 1], jf[4 * e + 2], jf[4 * e + 3], t * MAX_EVALS + e);
+}
+
+/** Partition job: PART_STRIDE ints per node; the thread writes the left count back into PART_NLEFT. */
+export const PART_START = 0;
+export const PART_COUNT = 1;
+export const PART_FEATURE = 2;
+export const PART_BIN = 3;
+export const PART_DEFAULT_LEFT = 4;
+export const PART_THREAD = 5;
+export const PART_NLEFT = 6;
+export const PART_STRIDE = 8;
+
+/**
+ * Splits each listed node's segment of `rows` in two, stably: rows going left first, then
+ * rows going right, both still in ascending row order (which keeps later reads of bins and
+ * gradients moving forward through memory). Thread t takes the nodes assigned to it.
+ */
+export function runPartition(L: Layout, B: Buffers, t: number): void {
+  const job = B.job;
+  const nNodes = job[JOB_NBUILD];
+  const rows = B.rows;
+  const tmp = B.tmp;
+  const bins = B.bins;
+  const n = L.n;
+  for (let i = 0; i < nNodes; i++) {
+    const p = JOB_HEADER + i * PART_STRIDE;
+    if (job[p + PART_THREAD] !== t) continue;
+    const start = job[p + PART_START];
+    const end = start + job[p + PART_COUNT];
+    const f = job[p + PART_FEATURE];
+    const c = f * n;
+    let l = start;
+    let r = start;
+    if (L.isCat[f]) {
+      const w = i * BIT_WORDS;
+      const jb = B.jobBits;
+      for (let k = start; k < end; k++) {
+        const row = rows[k];
+        const b = bins[c + row];
+        if ((jb[w + (b >> 5)] >>> (b & 31)) & 1) rows[l++] = row;
+        else tmp[r++] = row;
+      }
+    } else {
+      const thr = job[p + PART_BIN];
+      const dl = job[p + PART_DEFAULT_LEFT] === 1;
+      for (let k = start; k < end; k++) {
+        const row = rows[k];
+        const b = bins[c + row];
+        if (b === 0 ? dl : b <= thr) rows[l++] = row;
+        else tmp[r++] = row;
+      }
+    }
+    const nLeft = l - start;
+    for (let k = start; k < r; k++) rows[l++] = tmp[k];
+    job[p + PART_NLEFT] = nLeft;
+  }
+}
+
+/** Offsets and sizes of histogram slots for the given value bins per feature. */
+export function histLayout(nb: Int32Array): { off: Int32Array; histSize: number } {
+  const off = new Int32Array(nb.length);
+  let s = 0;
+  for (let f = 0; f < nb.length; f++) {
+    off[f] = s;
+    s += 2 * (nb[f] + 1);
+  }
+  return { off, histSize: s };
+}

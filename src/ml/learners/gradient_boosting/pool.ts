@@ -1,0 +1,145 @@
+/**
+ * Worker threads for histogram building. Workers are started once per process (lazily, and
+ * unref'd so they never keep it alive) and lent to one fit at a time; a fit that finds them
+ * all lent starts its own, which join the idle set afterwards.
+ */
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { newScratch, type Buffers, type Layout, type Scratch } from './kernels.js';
+import {
+  CMD_EXIT,
+  CMD_RESETUP,
+  CTL_CMD,
+  CTL_DONE,
+  CTL_ERR,
+  CTL_INTS,
+  CTL_SEQ,
+  MAX_WORKERS,
+  runOp,
+  type SetupMessage,
+} from './protocol.js';
+
+const idle: Worker[] = [];
+
+function spawn(): Promise<Worker> {
+  const here = import.meta.url;
+  // Under tsx (tests, scripts) this module is TypeScript: start the worker through tsx too.
+  const ts = here.endsWith('.ts');
+  const url = new URL(ts ? './worker.ts' : './worker.js', here);
+  let w: Worker;
+  if (ts) {
+    const api = import.meta.resolve('tsx/esm/api');
+    w = new Worker(
+      `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(url.href)}); })()`,
+      { eval: true },
+    );
+  } else w = new Worker(url);
+  w.unref();
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    w.once('error', onError);
+    w.once('message', (m: { type: string }) => {
+      w.off('error', onError);
+      // A worker that dies later is dropped from the idle set, never reused.
+      w.on('error', () => dropWorker(w));
+      w.on('exit', () => dropWorker(w));
+      if (m.type === 'ready') resolve(w);
+      else reject(new Error(`gradient boosting worker said ${m.type}`));
+    });
+  });
+}
+
+function dropWorker(w: Worker): void {
+  const i = idle.indexOf(w);
+  if (i >= 0) idle.splice(i, 1);
+}
+
+/**
+ * The threads of one fit: the main thread (thread 0) and `workers` helpers. `run` posts a
+ * job through the control words, does thread 0's share and waits for the others: synchronous,
+ * so the caller decides where to yield to the event loop.
+ */
+export class Team {
+  readonly threads: number;
+  private readonly ctl: Int32Array;
+  private seq = 0;
+  private readonly ports: MessageChannel[] = [];
+  private readonly errs: SharedArrayBuffer[] = [];
+  private closed = false;
+  readonly scratch: Scratch = newScratch();
+
+  private constructor(private readonly workers: Worker[], private readonly L: Layout, private readonly B: Buffers) {
+    this.threads = workers.length + 1;
+    this.ctl = new Int32Array(new SharedArrayBuffer(CTL_INTS * 4));
+    workers.forEach((w, index) => {
+      const ch = new MessageChannel();
+      const err = new SharedArrayBuffer(4096);
+      this.ports.push(ch);
+      this.errs.push(err);
+      const msg: SetupMessage = { type: 'setup', index, seq: 0, layout: L, buffers: B, ctl: this.ctl.buffer as SharedArrayBuffer, err, port: ch.port2 };
+      w.postMessage(msg, [ch.port2]);
+    });
+  }
+
+  /** A team of `threads` threads in all (workers come from the idle set, or are started). */
+  static async start(threads: number, L: Layout, B: Buffers): Promise<Team> {
+    const want = Math.max(0, Math.min(MAX_WORKERS, threads - 1));
+    const ws = idle.splice(0, want);
+    try {
+      while (ws.length < want) ws.push(await spawn());
+    } catch (e) {
+      idle.push(...ws);
+      throw e;
+    }
+    return new Team(ws, L, B);
+  }
+
+  /** Runs a command on every thread, this one included, and returns once all are done. */
+  run(cmd: number): void {
+    if (this.closed) throw new Error('team is closed');
+    const ctl = this.ctl;
+    const seq = ++this.seq;
+    if (this.workers.length) {
+      Atomics.store(ctl, CTL_CMD, cmd);
+      Atomics.store(ctl, CTL_SEQ, seq);
+      Atomics.notify(ctl, CTL_SEQ);
+    }
+    let failure: unknown = null;
+    if (cmd !== CMD_EXIT && cmd !== CMD_RESETUP) {
+      try {
+        runOp(cmd, this.L, this.B, this.scratch, 0);
+      } catch (e) {
+        failure = e;
+      }
+    }
+    for (let w = 0; w < this.workers.length; w++) {
+      for (;;) {
+        const done = Atomics.load(ctl, CTL_DONE + w);
+        if (done === seq) break;
+        Atomics.wait(ctl, CTL_DONE + w, done, 1000);
+      }
+      if (Atomics.load(ctl, CTL_ERR + w)) {
+        const err = this.errs[w];
+        const len = new DataView(err).getInt32(0, true);
+        failure ??= new Error(`gradient boosting worker failed: ${new TextDecoder().decode(new Uint8Array(err, 4, len))}`);
+        Atomics.store(ctl, CTL_ERR + w, 0);
+      }
+    }
+    if (failure) throw failure;
+  }
+
+  /** Hands the workers buffers that were replaced (grown) during the fit. */
+  resetup(buffers: Partial<Buffers>): void {
+    Object.assign(this.B, buffers);
+    for (const ch of this.ports) ch.port1.postMessage({ buffers });
+    this.run(CMD_RESETUP);
+  }
+
+  /** Ends the fit for the workers and returns them to the idle set. */
+  close(): void {
+    if (this.closed) return;
+    if (this.workers.length) this.run(CMD_EXIT);
+    this.closed = true;
+    for (const ch of this.ports) ch.port1.close();
+    idle.push(...this.workers);
+  }
+}

@@ -1,0 +1,35 @@
+import type { MessagePort } from 'node:worker_threads';
+import { OP_BUILD_EVAL, OP_PARTITION, runBuildEval, runPartition, type Buffers, type Layout, type Scratch } from './kernels.js';
+
+/** Control words (Int32, shared): the job sequence the main thread posted, its command, and per worker done/error. */
+export const CTL_SEQ = 0;
+export const CTL_CMD = 1;
+export const CTL_DONE = 8;
+export const CTL_ERR = 40;
+export const CTL_INTS = 72;
+export const MAX_WORKERS = 32;
+
+export const CMD_BUILD_EVAL = OP_BUILD_EVAL;
+export const CMD_PARTITION = OP_PARTITION;
+export const CMD_RESETUP = 8;
+export const CMD_EXIT = 9;
+
+export interface SetupMessage {
+  type: 'setup';
+  /** Worker w is thread w + 1; the main thread is thread 0. */
+  index: number;
+  seq: number;
+  layout: Layout;
+  buffers: Buffers;
+  ctl: SharedArrayBuffer;
+  /** Where a failing worker leaves its error text: length (Int32) then UTF-8. */
+  err: SharedArrayBuffer;
+  /** Buffers that grow during a fit arrive here (read synchronously on CMD_RESETUP). */
+  port: MessagePort;
+}
+
+export function runOp(cmd: number, L: Layout, B: Buffers, S: Scratch, t: number): void {
+  if (cmd === CMD_BUILD_EVAL) runBuildEval(L, B, S, t);
+  else if (cmd === CMD_PARTITION) runPartition(L, B, t);
+  else throw new Error(`unknown command ${cmd}`);
+}

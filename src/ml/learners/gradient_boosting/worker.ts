@@ -1,0 +1,47 @@
+/**
+ * A histogram worker. Between fits it waits for a `setup` message on its port; during a fit
+ * it blocks on the control words in shared memory and runs each job the main thread posts
+ * (its share of the features), until told to stop. No per-job messages, so a job costs a
+ * futex wake, not a message round-trip.
+ */
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { newScratch, type Buffers, type Layout } from './kernels.js';
+import { CTL_CMD, CTL_DONE, CTL_ERR, CTL_SEQ, CMD_EXIT, CMD_RESETUP, runOp, type SetupMessage } from './protocol.js';
+
+function serve(msg: SetupMessage): void {
+  const { layout: L, index: w } = msg;
+  const B: Buffers = msg.buffers;
+  const ctl = new Int32Array(msg.ctl);
+  const S = newScratch();
+  let seen = msg.seq;
+  for (;;) {
+    Atomics.wait(ctl, CTL_SEQ, seen);
+    seen = Atomics.load(ctl, CTL_SEQ);
+    const cmd = Atomics.load(ctl, CTL_CMD);
+    try {
+      if (cmd === CMD_RESETUP) {
+        let m = receiveMessageOnPort(msg.port);
+        while (!m) {
+          Atomics.wait(ctl, CTL_ERR + w, 0, 1);
+          m = receiveMessageOnPort(msg.port);
+        }
+        Object.assign(B, (m.message as { buffers: Partial<Buffers> }).buffers);
+      } else if (cmd !== CMD_EXIT) runOp(cmd, L as Layout, B, S, w + 1);
+    } catch (e) {
+      const text = new TextEncoder().encode(e instanceof Error ? (e.stack ?? e.message) : String(e));
+      const err = new Uint8Array(msg.err);
+      const len = Math.min(text.length, err.length - 4);
+      new DataView(msg.err).setInt32(0, len, true);
+      err.set(text.subarray(0, len), 4);
+      Atomics.store(ctl, CTL_ERR + w, 1);
+    }
+    Atomics.store(ctl, CTL_DONE + w, seen);
+    Atomics.notify(ctl, CTL_DONE + w);
+    if (cmd === CMD_EXIT) return;
+  }
+}
+
+parentPort!.on('message', (msg: SetupMessage) => {
+  if (msg.type === 'setup') serve(msg);
+});
+parentPort!.postMessage({ type: 'ready' });
