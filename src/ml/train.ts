@@ -84,6 +84,12 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       'one_class',
       `'${o.target}' has a single class ('${classes[0]}'); classification needs two or more`,
     );
+  // A classifier on a numeric target with mostly distinct values is almost surely a mistake.
+  if (classes && targetCol.kind === 'numeric' && classes.length > 20 && classes.length > data.X.nRows / 2)
+    throw badRequest(
+      'too_many_classes',
+      `'${o.target}' has ${classes.length} distinct values in ${data.X.nRows} rows; ${o.algorithm} classifies, so use a regression algorithm`,
+    );
   const y = toTarget(data.labels, classes);
 
   let test: { X: Frame; y: Target } | null = null;

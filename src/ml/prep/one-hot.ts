@@ -1,25 +1,35 @@
 import type { Column, Frame } from '../frame.js';
 import { columnIndex, registerStep, replaceColumns, type Step, type StepJSON } from './step.js';
 
+/** Categories kept per column by default: an ID or timestamp column must not become 40,000 dense columns. */
+export const MAX_CATEGORIES = 200;
+
 /**
  * Replaces each categorical column by one 0/1 column per training category, named
  * `column=category`, categories sorted as strings. A category unseen in training, or a
- * missing value, gives all zeros (scikit-learn's handle_unknown='ignore').
+ * missing value, gives all zeros (scikit-learn's handle_unknown='ignore'). A column with more
+ * than `maxCategories` categories keeps the most frequent ones; the rest encode as unseen.
  */
 export class OneHotEncoder implements Step {
   readonly type = 'one_hot';
   constructor(
     readonly columns: string[],
     public categories: string[][] = [],
+    readonly maxCategories = MAX_CATEGORIES,
   ) {}
 
   fit(X: Frame): void {
     this.categories = this.columns.map((name) => {
       const c = X.columns[columnIndex(X, name)];
       if (c.kind !== 'categorical') throw new Error(`one_hot: column '${name}' is not categorical`);
-      const seen = new Set<string>();
-      for (const v of c.values) if (v !== null) seen.add(v);
-      return [...seen].sort();
+      const counts = new Map<string, number>();
+      for (const v of c.values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+      let cats = [...counts.keys()];
+      if (cats.length > this.maxCategories)
+        cats = cats
+          .sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0))
+          .slice(0, this.maxCategories);
+      return cats.sort();
     });
   }
 
@@ -51,8 +61,17 @@ export class OneHotEncoder implements Step {
   }
 
   toJSON(): StepJSON {
-    return { type: this.type, columns: this.columns, categories: this.categories };
+    return {
+      type: this.type,
+      columns: this.columns,
+      categories: this.categories,
+      maxCategories: this.maxCategories,
+    };
   }
 }
 
-registerStep('one_hot', (j) => new OneHotEncoder(j.columns, j.categories as string[][]));
+registerStep(
+  'one_hot',
+  (j) =>
+    new OneHotEncoder(j.columns, j.categories as string[][], (j.maxCategories as number) ?? MAX_CATEGORIES),
+);

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { NeutrinoError } from '../../core/errors.js';
 import type { Frame } from '../frame.js';
 import { fitPipeline, pipelineFromJSON } from './pipeline.js';
+import { OneHotEncoder } from './one-hot.js';
+import { stepFromJSON } from './step.js';
 
 const all = { impute: true, scale: true, oneHot: true };
 
@@ -113,5 +115,23 @@ describe('fitPipeline', () => {
       () => pipelineFromJSON({ ...p.toJSON(), steps: [{ type: 'magic', columns: [] }] }),
       /unknown preprocessing step 'magic'/,
     );
+  });
+});
+
+describe('OneHotEncoder', () => {
+  it('keeps the most frequent categories of a column with too many', () => {
+    const values = ['a', 'b', 'b', 'c', 'c', 'c', 'd', 'd', 'd', 'd', null];
+    const X: Frame = { nRows: values.length, columns: [{ name: 'k', kind: 'categorical', values }] };
+    const enc = new OneHotEncoder(['k'], [], 2);
+    enc.fit(X);
+    assert.deepEqual(enc.categories, [['c', 'd']]);
+    const out = enc.transform(X);
+    assert.deepEqual(
+      out.columns.map((c) => c.name),
+      ['k=c', 'k=d'],
+    );
+    assert.deepEqual(Array.from(out.columns[0].values as Float64Array).slice(0, 4), [0, 0, 0, 1]);
+    const back = stepFromJSON(JSON.parse(JSON.stringify(enc.toJSON())));
+    assert.deepEqual(back.transform(X), out);
   });
 });

@@ -15,7 +15,7 @@ export interface LbfgsOptions {
   /** Curvature pairs kept. */
   memory?: number;
   /** Called after every iteration; may be async (to yield for cancellation) and may throw to stop. */
-  onIter?: (iter: number, loss: number, gradMax: number) => void | Promise<void>;
+  onIter?: (iter: number, loss: number, gradMax: number, x: Float64Array) => void | Promise<void>;
 }
 
 export interface LbfgsResult {
@@ -97,7 +97,7 @@ export async function lbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): Pr
       }
     }
     const gmax = maxAbs(grad);
-    await o.onIter?.(iter, loss, gmax);
+    await o.onIter?.(iter, loss, gmax, x);
     if (gmax <= o.gtol) return { x, loss, iterations: iter, reason: 'gtol' };
     if ((prev - loss) / Math.max(Math.abs(prev), Math.abs(loss), 1) <= ftol)
       return { x, loss, iterations: iter, reason: 'ftol' };

@@ -67,8 +67,9 @@ export class LogisticRegression implements Learner {
       const res = await lbfgs((t) => objective(t), new Float64Array(outputs * (d + 1)), {
         maxIter,
         gtol: Number(this.params.tol ?? 1e-6),
-        onIter: async (iter, loss) => {
-          if (iter % every === 0) report(ctx, { fraction: iter / maxIter, epoch: iter, loss });
+        onIter: async (iter, loss, _gmax, x) => {
+          if (iter % every === 0)
+            report(ctx, { fraction: iter / maxIter, epoch: iter, loss, validationLoss: valLoss(x) });
           await ticker.tick();
         },
       });
