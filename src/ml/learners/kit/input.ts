@@ -1,0 +1,148 @@
+import { badRequest } from '../../../core/errors.js';
+import type { Frame, Target, Task } from '../../frame.js';
+
+/**
+ * Input checks and layout shared by the classic learners (trees, forests, k-NN, naive Bayes,
+ * SVMs, regularized linear models). They all want numbers: the pipeline imputes and one-hot
+ * encodes before them, so anything else reaching `fit` is a user error with a clear message.
+ */
+export interface Design {
+  n: number;
+  d: number;
+  /** Column-major: column j at [j*n, (j+1)*n). */
+  data: Float64Array;
+  names: string[];
+}
+
+/** Beyond this, a value is treated as this (extreme inputs must not overflow into NaN). */
+const LIMIT = 1e100;
+
+export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): Design {
+  if (y.task !== task) throw badRequest('invalid_target', `${algorithm}: a ${task} learner got a ${y.task} target`);
+  const n = X.nRows;
+  if (n === 0) throw badRequest('empty_data', `${algorithm}: there are no rows to fit on`);
+  if (X.columns.length === 0) throw badRequest('empty_data', `${algorithm}: there are no feature columns`);
+  const yn = y.task === 'regression' ? y.values.length : y.labels.length;
+  if (yn !== n) throw badRequest('invalid_target', `${algorithm}: ${n} rows but ${yn} target values`);
+  const d = X.columns.length;
+  const data = new Float64Array(n * d);
+  X.columns.forEach((c, j) => {
+    if (c.kind !== 'numeric')
+      throw badRequest('categorical_input', `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`);
+    const v = c.values;
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(v[i]))
+        throw badRequest(
+          'missing_values',
+          `${algorithm}: column '${c.name}' has ${Number.isNaN(v[i]) ? 'a missing' : 'an infinite'} value at row ${i}; impute it first`,
+        );
+    }
+    data.set(v, j * n);
+  });
+  if (y.task === 'regression') {
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(y.values[i])) throw badRequest('invalid_target', `${algorithm}: target is not finite at row ${i}`);
+  } else {
+    const k = y.classes.length;
+    if (k === 0) throw badRequest('invalid_target', `${algorithm}: the target has no classes`);
+    for (let i = 0; i < n; i++) {
+      const l = y.labels[i];
+      if (!(l >= 0 && l < k)) throw badRequest('invalid_target', `${algorithm}: label ${l} at row ${i} is not a class index`);
+    }
+  }
+  return { n, d, data, names: X.columns.map((c) => c.name) };
+}
+
+/**
+ * The frame's columns in training order (matched by name), column-major. Missing cells take
+ * `fill` (what the learner saw as typical in training) and extreme values are clamped, so
+ * that predict never produces NaN.
+ */
+export function predictDesign(algorithm: string, X: Frame, names: string[], fill: ArrayLike<number>): Design {
+  const n = X.nRows;
+  const d = names.length;
+  const byName = new Map(X.columns.map((c) => [c.name, c]));
+  const data = new Float64Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const c = byName.get(names[j]);
+    if (!c) {
+      const missing = names.filter((nm) => !byName.has(nm));
+      throw badRequest(
+        'feature_mismatch',
+        `${algorithm}: the model was trained on ${d} columns; missing ${missing.slice(0, 5).map((m) => `'${m}'`).join(', ')}${missing.length > 5 ? ', ...' : ''}`,
+      );
+    }
+    if (c.kind !== 'numeric')
+      throw badRequest('categorical_input', `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`);
+    const v = c.values;
+    const f = fill[j];
+    const o = j * n;
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      data[o + i] = x !== x ? f : x > LIMIT ? LIMIT : x < -LIMIT ? -LIMIT : x;
+    }
+  }
+  return { n, d, data, names };
+}
+
+/** Per-column means: the fill for missing cells at predict time. */
+export function columnMeans(D: Design): Float64Array {
+  const m = new Float64Array(D.d);
+  for (let j = 0; j < D.d; j++) {
+    let s = 0;
+    const o = j * D.n;
+    for (let i = 0; i < D.n; i++) s += D.data[o + i];
+    m[j] = s / D.n;
+  }
+  return m;
+}
+
+/** Row-major copy of a column-major design (distance and kernel loops read a row at a time). */
+export function rowMajor(D: Design): Float64Array {
+  const { n, d, data } = D;
+  const out = new Float64Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const o = j * n;
+    for (let i = 0; i < n; i++) out[i * d + j] = data[o + i];
+  }
+  return out;
+}
+
+/** Index of the largest value in each row of a row-major n x k matrix (first one on ties). */
+export function argmaxRows(p: Float64Array, n: number, k: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bv = p[i * k];
+    for (let c = 1; c < k; c++) {
+      const v = p[i * k + c];
+      if (v > bv) {
+        bv = v;
+        best = c;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Row-wise softmax in place, safe for -Infinity and huge scores. */
+export function softmaxRows(s: Float64Array, n: number, k: number): Float64Array {
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
+    let mx = -Infinity;
+    for (let c = 0; c < k; c++) if (s[o + c] > mx) mx = s[o + c];
+    if (!Number.isFinite(mx)) {
+      for (let c = 0; c < k; c++) s[o + c] = 1 / k;
+      continue;
+    }
+    let z = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(s[o + c] - mx);
+      s[o + c] = e;
+      z += e;
+    }
+    for (let c = 0; c < k; c++) s[o + c] /= z;
+  }
+  return s;
+}

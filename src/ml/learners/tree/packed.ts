@@ -1,0 +1,125 @@
+import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
+import type { TreeArrays } from './grower.js';
+
+/**
+ * One or many trees packed into flat arrays (a forest is a list of trees end to end), for
+ * prediction in tight loops and for exact binary serialization.
+ */
+export interface PackedTrees {
+  nTrees: number;
+  width: number;
+  /** Tree t's nodes are [nodeOffset[t], nodeOffset[t+1]); its leaves start at leafOffset[t]. */
+  nodeOffset: Int32Array;
+  leafOffset: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  leafValue: Float64Array;
+}
+
+export function pack(trees: TreeArrays[], width: number): PackedTrees {
+  const nodeOffset = new Int32Array(trees.length + 1);
+  const leafOffset = new Int32Array(trees.length + 1);
+  trees.forEach((t, i) => {
+    nodeOffset[i + 1] = nodeOffset[i] + t.nNodes;
+    leafOffset[i + 1] = leafOffset[i] + t.leafValue.length / width;
+  });
+  const N = nodeOffset[trees.length];
+  const feature = new Int32Array(N);
+  const threshold = new Float64Array(N);
+  const left = new Int32Array(N);
+  const right = new Int32Array(N);
+  const leafValue = new Float64Array(leafOffset[trees.length] * width);
+  trees.forEach((t, i) => {
+    feature.set(t.feature, nodeOffset[i]);
+    threshold.set(t.threshold, nodeOffset[i]);
+    left.set(t.left, nodeOffset[i]);
+    right.set(t.right, nodeOffset[i]);
+    leafValue.set(t.leafValue, leafOffset[i] * width);
+  });
+  return { nTrees: trees.length, width, nodeOffset, leafOffset, feature, threshold, left, right, leafValue };
+}
+
+/**
+ * Mean over trees of the leaf values each row reaches, row-major n x width. `X` is row-major
+ * n x d. Rows go in blocks so a block stays in cache while every tree walks it.
+ */
+export function predictPacked(P: PackedTrees, X: Float64Array, n: number, d: number): Float64Array {
+  const { width: w, feature, threshold, left, right, leafValue, nodeOffset, leafOffset } = P;
+  const out = new Float64Array(n * w);
+  const BLOCK = 256;
+  for (let b0 = 0; b0 < n; b0 += BLOCK) {
+    const b1 = Math.min(n, b0 + BLOCK);
+    for (let t = 0; t < P.nTrees; t++) {
+      const base = nodeOffset[t];
+      const lbase = leafOffset[t] * w;
+      for (let i = b0; i < b1; i++) {
+        const row = i * d;
+        let node = base;
+        let f = feature[node];
+        while (f >= 0) {
+          node = base + (X[row + f] <= threshold[node] ? left[node] : right[node]);
+          f = feature[node];
+        }
+        const lv = lbase + left[node] * w;
+        if (w === 1) out[i] += leafValue[lv];
+        else for (let k = 0; k < w; k++) out[i * w + k] += leafValue[lv + k];
+      }
+    }
+  }
+  if (P.nTrees > 1) {
+    const inv = 1 / P.nTrees;
+    for (let i = 0; i < out.length; i++) out[i] *= inv;
+  }
+  return out;
+}
+
+export interface EncodedTrees {
+  nTrees: number;
+  width: number;
+  nodeOffset: EncodedArray;
+  leafOffset: EncodedArray;
+  feature: EncodedArray;
+  threshold: EncodedArray;
+  left: EncodedArray;
+  right: EncodedArray;
+  leafValue: EncodedArray;
+}
+
+export function encodeTrees(P: PackedTrees): EncodedTrees {
+  return {
+    nTrees: P.nTrees,
+    width: P.width,
+    nodeOffset: encodeArray(P.nodeOffset),
+    leafOffset: encodeArray(P.leafOffset),
+    feature: encodeArray(P.feature),
+    threshold: encodeArray(P.threshold),
+    left: encodeArray(P.left),
+    right: encodeArray(P.right),
+    leafValue: encodeArray(P.leafValue),
+  };
+}
+
+export function decodeTrees(E: EncodedTrees): PackedTrees {
+  return {
+    nTrees: E.nTrees,
+    width: E.width,
+    nodeOffset: decodeArray<Int32Array>(E.nodeOffset),
+    leafOffset: decodeArray<Int32Array>(E.leafOffset),
+    feature: decodeArray<Int32Array>(E.feature),
+    threshold: decodeArray(E.threshold),
+    left: decodeArray<Int32Array>(E.left),
+    right: decodeArray<Int32Array>(E.right),
+    leafValue: decodeArray(E.leafValue),
+  };
+}
+
+/** Importances normalized to sum to one (all zero when no split was made). */
+export function normalized(v: Float64Array): Float64Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  const out = new Float64Array(v.length);
+  if (s > 0) for (let i = 0; i < v.length; i++) out[i] = v[i] / s;
+  return out;
+}
