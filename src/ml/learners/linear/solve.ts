@@ -14,41 +14,8 @@ export async function solveLeastSquares(
   fitIntercept: boolean,
   ticker?: Ticker,
 ): Promise<{ coef: Float64Array; intercept: number; ridge: number }> {
-  const n = X.nRows;
   const d = X.nCols;
-  const xMean = new Float64Array(d);
-  let yMean = 0;
-  if (fitIntercept) {
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X.data[j * n + i];
-      xMean[j] = s / n;
-    }
-    for (let i = 0; i < n; i++) yMean += y[i];
-    yMean /= n;
-  }
-  const Xc = new Float64Array(n * d);
-  for (let j = 0; j < d; j++) for (let i = 0; i < n; i++) Xc[j * n + i] = X.data[j * n + i] - xMean[j];
-  const yc = new Float64Array(n);
-  for (let i = 0; i < n; i++) yc[i] = y[i] - yMean;
-
-  // G = Xcᵀ Xc (symmetric, lower triangle filled then mirrored), b = Xcᵀ yc.
-  const G = new Float64Array(d * d);
-  const b = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    const oj = j * n;
-    for (let k = 0; k <= j; k++) {
-      const ok = k * n;
-      let s = 0;
-      for (let i = 0; i < n; i++) s += Xc[oj + i] * Xc[ok + i];
-      G[j * d + k] = G[k * d + j] = s;
-    }
-    let s = 0;
-    for (let i = 0; i < n; i++) s += Xc[oj + i] * yc[i];
-    b[j] = s;
-    await ticker?.tick();
-  }
-
+  const { G, b, xMean, yMean } = await centeredGram(X, y, fitIntercept, ticker);
   let maxDiag = 0;
   for (let j = 0; j < d; j++) maxDiag = Math.max(maxDiag, G[j * d + j]);
   let ridge = 0;
@@ -63,6 +30,80 @@ export async function solveLeastSquares(
   let intercept = yMean;
   for (let j = 0; j < d; j++) intercept -= coef[j] * xMean[j];
   return { coef, intercept, ridge };
+}
+
+/**
+ * Xcᵀ Xc and Xcᵀ yc for the centered columns Xc = X - mean (no centering without an intercept).
+ * Mostly-zero columns (one-hot) are kept sparse: since a centered column sums to zero,
+ * Σ_i (x_j - m_j)(x_k - m_k) = Σ_{i: x_k ≠ 0} (x_j - m_j) x_k, so a pair costs the nonzeros of
+ * its sparser column instead of n. Row-major d x d.
+ */
+export async function centeredGram(
+  X: Matrix,
+  y: Float64Array,
+  fitIntercept: boolean,
+  ticker?: Ticker,
+): Promise<{ G: Float64Array; b: Float64Array; xMean: Float64Array; yMean: number }> {
+  const n = X.nRows;
+  const d = X.nCols;
+  const col = (j: number) => X.data.subarray(j * n, (j + 1) * n);
+  const xMean = new Float64Array(d);
+  let yMean = 0;
+  if (fitIntercept) {
+    for (let j = 0; j < d; j++) xMean[j] = col(j).reduce((a, v) => a + v, 0) / n;
+    yMean = y.reduce((a, v) => a + v, 0) / n;
+  }
+  const yc = y.map((v) => v - yMean);
+  // Per column: its nonzero rows when at most half are nonzero, else its centered values.
+  const nonzeros: (Int32Array | null)[] = [];
+  const centered: (Float64Array | null)[] = [];
+  for (let j = 0; j < d; j++) {
+    const c = col(j);
+    let nz = 0;
+    for (let i = 0; i < n; i++) if (c[i] !== 0) nz++;
+    if (nz <= n / 2) {
+      const idx = new Int32Array(nz);
+      for (let i = 0, t = 0; i < n; i++) if (c[i] !== 0) idx[t++] = i;
+      nonzeros.push(idx);
+      centered.push(null);
+    } else {
+      nonzeros.push(null);
+      centered.push(c.map((v) => v - xMean[j]));
+    }
+  }
+  const G = new Float64Array(d * d);
+  const b = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    const cj = col(j);
+    const mj = xMean[j];
+    const zj = nonzeros[j];
+    for (let k = 0; k <= j; k++) {
+      const zk = nonzeros[k];
+      let s = 0;
+      if (zj || zk) {
+        // Sum over the sparser column's nonzeros, the other column centered.
+        const [sp, other, mo] = zk && (!zj || zk.length <= zj.length) ? [k, j, mj] : [j, k, xMean[k]];
+        const idx = nonzeros[sp]!;
+        const cs = col(sp);
+        const co = col(other);
+        for (let t = 0; t < idx.length; t++) s += (co[idx[t]] - mo) * cs[idx[t]];
+      } else {
+        const a = centered[j]!;
+        const c = centered[k]!;
+        for (let i = 0; i < n; i++) s += a[i] * c[i];
+      }
+      G[j * d + k] = G[k * d + j] = s;
+    }
+    let s = 0;
+    if (zj) for (let t = 0; t < zj.length; t++) s += cj[zj[t]] * yc[zj[t]];
+    else {
+      const a = centered[j]!;
+      for (let i = 0; i < n; i++) s += a[i] * yc[i];
+    }
+    b[j] = s;
+    await ticker?.tick();
+  }
+  return { G, b, xMean, yMean };
 }
 
 /**
