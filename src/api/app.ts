@@ -14,7 +14,10 @@ import { modelRoutes } from './routes/models.js';
 const PUBLIC = [/^\/healthz$/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
 
 export async function buildApp(ctx: ApiContext, logger: Logger, bodyLimit = 16 * 1024 * 1024): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit,
+    // Union types ("string or null") are how the schemas say optional-and-nullable.
+    ajv: { customOptions: { allowUnionTypes: true } },
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof NeutrinoError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });

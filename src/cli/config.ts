@@ -29,7 +29,8 @@ export async function writeConfig(c: CliConfig): Promise<string> {
 export async function connection(flags: { url?: string; token?: string }): Promise<{ url: string; token: string | null }> {
   const file = await readConfig();
   return {
-    url: flags.url ?? process.env.NEUTRINO_URL ?? file.url ?? 'http://127.0.0.1:8080',
-    token: flags.token ?? process.env.NEUTRINO_TOKEN ?? file.token ?? null,
+    // An empty variable counts as unset, as shells often leave them.
+    url: flags.url || process.env.NEUTRINO_URL || file.url || 'http://127.0.0.1:8080',
+    token: flags.token || process.env.NEUTRINO_TOKEN || file.token || null,
   };
 }

@@ -57,7 +57,7 @@ program
   .action(async () => {
     const c = await client();
     await c.listDatasets();
-    const path = await writeConfig({ url: c.url, token: globals().token ?? process.env.NEUTRINO_TOKEN });
+    const path = await writeConfig({ url: c.url, token: globals().token || process.env.NEUTRINO_TOKEN });
     print({ url: c.url, config: path }, () => `logged in to ${c.url}; saved to ${path}`);
   });
 
@@ -293,7 +293,7 @@ program
   .option('--out <dir>', 'where to write the plot', '.')
   .action(async (o: { out: string }) => {
     const g = globals();
-    const r = await runQuickstart({ out: o.out, url: g.url ?? process.env.NEUTRINO_URL, token: g.token ?? process.env.NEUTRINO_TOKEN, json: !!g.json });
+    const r = await runQuickstart({ out: o.out, url: g.url || process.env.NEUTRINO_URL, token: g.token || process.env.NEUTRINO_TOKEN, json: !!g.json });
     if (g.json) console.log(JSON.stringify(r, null, 2));
   });
 

@@ -61,7 +61,7 @@ export async function runQuickstart(o: { out: string; url?: string; token?: stri
       const job = await client.train({ dataset: dataset.ref, target: 'y', algorithm: 'linear_regression', model: 'quickstart', params, seed: 42, validation_fraction: 0 });
       const bar = o.json ? null : new ProgressBar();
       const done = await client.waitForJob(job.id, (j) => bar?.update(j.progress?.fraction ?? 0, `${label} loss ${fmt(j.progress?.loss)}`));
-      bar?.update(1, `${label} done`);
+      if (done.status === 'succeeded') bar?.update(1, `${label} done`);
       bar?.done();
       if (done.status !== 'succeeded') throw new Error(`training job ${done.id} ${done.status}: ${done.error}`);
       return done;

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,6 +38,7 @@ export function freePort(): Promise<number> {
 
 export interface RunningPlatform {
   url: string;
+  /** The admin token printed at the first start (null on later starts). */
   token: string | null;
   home: string;
   proc: ChildProcess;
@@ -45,12 +47,20 @@ export interface RunningPlatform {
   stop(): Promise<number | null>;
 }
 
-export async function startPlatform(home: string, extra: string[] = []): Promise<RunningPlatform> {
+/** Platforms still running when the test process ends (a failed test) are killed, never left behind. */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
+export async function startPlatform(home: string, extra: string[] = [], token?: string): Promise<RunningPlatform> {
   const port = await freePort();
   const proc = spawn(process.execPath, [BIN, 'up', '--home', home, '--port', String(port), ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NEUTRINO_URL: '', NEUTRINO_TOKEN: '' },
   });
+  live.add(proc);
+  proc.on('exit', () => live.delete(proc));
   let out = '';
   proc.stdout!.on('data', (c) => (out += c));
   proc.stderr!.on('data', (c) => (out += c));
@@ -60,10 +70,10 @@ export async function startPlatform(home: string, extra: string[] = []): Promise
     if (Date.now() > deadline) throw new Error(`neutrino up did not start: ${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const token = /admin token \(shown once, keep it\): (\S+)/.exec(out)?.[1] ?? null;
+  const printed = /admin token \(shown once, keep it\): (\S+)/.exec(out)?.[1] ?? null;
   return {
     url: `http://127.0.0.1:${port}`,
-    token,
+    token: printed ?? token ?? null,
     home,
     proc,
     output: () => out,
@@ -124,4 +134,40 @@ export async function api(p: RunningPlatform, method: string, path: string, body
     // HTML docs page, for instance
   }
   return { status: res.status, json, text };
+}
+
+/**
+ * Sends only the headers of a request whose declared body is larger than the limit: the
+ * server must refuse it from Content-Length alone, before reading the body.
+ */
+export function oversized(p: RunningPlatform, path: string, bytes: number): Promise<{ status: number; json: any }> {
+  return new Promise((res, rej) => {
+    const u = new URL(p.url + path);
+    const req = httpRequest({
+      host: u.hostname, port: u.port, path: u.pathname, method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(bytes), ...(p.token ? { authorization: `Bearer ${p.token}` } : {}) },
+    });
+    req.on('response', (r) => {
+      let body = '';
+      r.on('data', (c) => (body += c));
+      r.on('end', () => {
+        req.destroy();
+        res({ status: r.statusCode ?? 0, json: JSON.parse(body) });
+      });
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : rej(e)));
+    req.flushHeaders();
+  });
+}
+
+/** Polls a job until `done(job)` holds (every 50 ms, at most `ms`), and returns it. */
+export async function pollJob(p: RunningPlatform, id: string, done: (j: any) => boolean, ms = 60_000): Promise<any> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = await api(p, 'GET', `/v1/jobs/${id}`);
+    if (r.status !== 200) throw new Error(`GET /v1/jobs/${id}: ${r.status} ${r.text}`);
+    if (done(r.json)) return r.json;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${r.json.status} after ${ms} ms`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Model, type ModelDocument } from '../ml/model.js';
-import { api, cli, dataset, startPlatform, tempDir, type RunningPlatform } from './harness.js';
+import { api, cli, dataset, oversized, pollJob, startPlatform, tempDir, type RunningPlatform } from './harness.js';
 
 describe('the embedded platform, end to end', () => {
   let p: RunningPlatform;
@@ -25,14 +25,14 @@ describe('the embedded platform, end to end', () => {
 
   it('answers health, its OpenAPI document and docs without a token, and 401 for the rest', async () => {
     assert.equal((await fetch(`${p.url}/healthz`)).status, 200);
-    const doc = await (await fetch(`${p.url}/openapi.json`)).json();
+    const doc: any = await (await fetch(`${p.url}/openapi.json`)).json();
     assert.equal(doc.openapi, '3.0.3');
     for (const path of ['/v1/datasets/{name}', '/v1/jobs/train', '/v1/deployments/{name}/predict', '/v2/models/{name}/infer'])
       assert.ok(doc.paths[path], `OpenAPI documents ${path}`);
     assert.match(await (await fetch(`${p.url}/docs/`)).text(), /swagger/i);
     const denied = await fetch(`${p.url}/v1/datasets`);
     assert.equal(denied.status, 401);
-    assert.equal((await denied.json()).error.code, 'unauthorized');
+    assert.equal(((await denied.json()) as any).error.code, 'unauthorized');
     const wrong = await fetch(`${p.url}/v1/datasets`, { headers: { authorization: 'Bearer nt_wrong' } });
     assert.equal(wrong.status, 401);
     const r = await cli(['dataset', 'list'], { NEUTRINO_URL: p.url, NEUTRINO_TOKEN: '' });
@@ -212,7 +212,7 @@ describe('the embedded platform, end to end', () => {
       assert.equal(r.status, status, JSON.stringify(body).slice(0, 80));
       assert.match(r.json.error.message, message);
     }
-    const huge = await api(p, 'POST', '/v1/deployments/bc-api/predict', JSON.stringify({ rows: [{ pad: 'x'.repeat(17 * 1024 * 1024) }] }), { 'content-type': 'application/json' });
+    const huge = await oversized(p, '/v1/deployments/bc-api/predict', 17 * 1024 * 1024);
     assert.equal(huge.status, 413);
     assert.equal(huge.json.error.code, 'too_large');
     const badOip = await api(p, 'POST', '/v2/models/bc-api/infer', { inputs: [{ name: 'mean_radius', shape: [2], datatype: 'FP64', data: [1] }] });
@@ -230,26 +230,25 @@ describe('the embedded platform, end to end', () => {
     assert.equal((await cli(['dataset', 'create', 'housing', '--file', dataset('california_housing.csv')], env)).code, 0);
     const slow = ['train', '--dataset', 'housing', '--target', 'median_house_value', '--algorithm', 'linear_regression', '--param', 'solver=sgd', '--param', 'epochs=100000', '--param', 'batch_size=1', '--json'];
     const a = await cli([...slow, '--model', 'slow-a'], env);
-    let j = a.json;
-    while (j.status !== 'running') j = (await api(p, 'GET', `/v1/jobs/${j.id}`)).json;
+    let j = await pollJob(p, a.json.id, (x) => x.status === 'running');
     const cancelled = await cli(['job', 'cancel', j.id, '--json'], env);
     assert.equal(cancelled.code, 0, cancelled.stderr);
     const t0 = Date.now();
-    while (j.status === 'running') j = (await api(p, 'GET', `/v1/jobs/${j.id}`)).json;
+    j = await pollJob(p, j.id, (x) => x.status !== 'running');
     assert.equal(j.status, 'cancelled');
     assert.ok(Date.now() - t0 < 5000, 'stops promptly');
     const again = await cli(['job', 'cancel', j.id], env);
     assert.equal(again.code, 1);
 
     const b = await cli([...slow, '--model', 'slow-b'], env);
-    let k = b.json;
     let pid: number | null = null;
     while (!pid) {
-      const logs = (await api(p, 'GET', `/v1/jobs/${k.id}/logs`)).json.logs;
+      const logs = (await api(p, 'GET', `/v1/jobs/${b.json.id}/logs`)).json.logs;
       pid = Number(/worker pid (\d+)/.exec(logs.map((l: { line: string }) => l.line).join('\n'))?.[1] ?? 0) || null;
+      await new Promise((r) => setTimeout(r, 50));
     }
     process.kill(pid, 'SIGKILL');
-    while (k.status === 'running' || k.status === 'queued') k = (await api(p, 'GET', `/v1/jobs/${k.id}`)).json;
+    const k = await pollJob(p, b.json.id, (x) => x.status !== 'running' && x.status !== 'queued');
     assert.equal(k.status, 'failed');
     assert.match(k.error, /worker crashed/);
     assert.equal((await fetch(`${p.url}/healthz`)).status, 200, 'the platform is still up');
@@ -257,9 +256,10 @@ describe('the embedded platform, end to end', () => {
 });
 
 describe('a restart finds everything as it was', () => {
-  it('keeps datasets, jobs, models and deployments, restarts deployments and runs queued jobs', async () => {
+  it('keeps datasets, jobs, models and deployments, restarts deployments and runs queued jobs', async (ctx) => {
     const home = tempDir('restart');
     let p = await startPlatform(home);
+    ctx.after(() => p.stop());
     const token = p.token!;
     const env = () => ({ NEUTRINO_URL: p.url, NEUTRINO_TOKEN: token });
     assert.equal((await cli(['dataset', 'create', 'diabetes', '--file', dataset('diabetes.csv')], env())).code, 0);
@@ -273,25 +273,25 @@ describe('a restart finds everything as it was', () => {
     assert.equal((await p.stop()), 0);
 
     p = await startPlatform(home);
-    assert.equal(p.token, null, 'the admin token is printed on the first start only');
+    assert.doesNotMatch(p.output(), /admin token/, 'the admin token is printed on the first start only');
+    p.token = token;
     assert.equal((await cli(['dataset', 'show', 'diabetes', '--json'], env())).json.dataset.row_count, 442);
     assert.equal((await cli(['model', 'show', 'd@1', '--json'], env())).json.model.metrics.rmse, t.json.result.metrics.rmse);
     assert.equal((await cli(['job', 'show', t.json.id, '--json'], env())).json.status, 'succeeded');
     const dep = await cli(['deployment', 'show', 'd-api', '--json'], env());
     assert.equal(dep.json.status, 'running');
     assert.deepEqual((await api(p, 'POST', '/v1/deployments/d-api/predict', { rows: [row] })).json, before);
-    const done = await cli(['job', 'show', pending.json.id, '--json'], env());
-    let job = done.json;
-    while (job.status === 'queued' || job.status === 'running') job = (await api(p, 'GET', `/v1/jobs/${job.id}`)).json;
+    const job = await pollJob(p, pending.json.id, (x) => x.status !== 'queued' && x.status !== 'running');
     assert.equal(job.status, 'succeeded', job.error);
     assert.equal((await cli(['deployment', 'rm', 'd-api'], env())).code, 0);
     assert.equal((await cli(['deployment', 'list', '--json'], env())).json.deployments.length, 0);
     assert.equal(await p.stop(), 0);
   });
 
-  it('refuses a second platform on the same home and a port in use, with one line', async () => {
+  it('refuses a second platform on the same home and a port in use, with one line', async (t) => {
     const home = tempDir('lock');
     const p = await startPlatform(home);
+    t.after(() => p.stop());
     const second = await cli(['up', '--home', home, '--port', '0']);
     assert.equal(second.code, 1);
     assert.match(second.stderr, /another platform .* is running/);

@@ -22,8 +22,8 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
   try {
     const t0 = performance.now();
     await send({ type: 'log', line: `loading dataset ${spec.dataset.name}@${spec.dataset.version}` });
-    const data = await loadFrame(m.dataPath);
-    const testData = m.testDataPath ? await loadFrame(m.testDataPath) : undefined;
+    const data = await loadFrame(m.dataPath, 'parquet');
+    const testData = m.testDataPath ? await loadFrame(m.testDataPath, 'parquet') : undefined;
     const load_s = (performance.now() - t0) / 1000;
     await send({ type: 'log', line: `loaded ${data.nRows} rows x ${data.columns.length} columns in ${load_s.toFixed(2)} s; training ${spec.algorithm}` });
     let lastSent = 0;
