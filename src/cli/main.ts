@@ -6,8 +6,6 @@ import { LEARNERS } from '../ml/learners/index.js';
 import { NeutrinoApiError, NeutrinoClient, type Job } from '../sdk/client.js';
 import { connection, writeConfig } from './config.js';
 import { fmt, metricsLine, ProgressBar, table } from './output.js';
-import { runQuickstart } from './quickstart.js';
-import { runUp } from './up.js';
 
 /** Exit codes: 1 the platform refused or failed, 2 the command line itself was wrong. */
 class UsageError extends Error {}
@@ -49,7 +47,7 @@ program
   .option('--no-auth', 'accept requests without a token (local development only)')
   .option('--workers <n>', 'training jobs run at once', number('--workers'), 1)
   .option('--log-level <level>', 'platform log level', 'warn')
-  .action(async (o) => runUp({ home: o.home, port: o.port, host: o.host, noAuth: !o.auth, workers: o.workers, logLevel: o.logLevel }));
+  .action(async (o) => (await import('./up.js')).runUp({ home: o.home, port: o.port, host: o.host, noAuth: !o.auth, workers: o.workers, logLevel: o.logLevel }));
 
 program
   .command('login')
@@ -293,6 +291,8 @@ program
   .option('--out <dir>', 'where to write the plot', '.')
   .action(async (o: { out: string }) => {
     const g = globals();
+    // Loaded on demand: the platform's modules are heavy and most commands only need the SDK.
+    const { runQuickstart } = await import('./quickstart.js');
     const r = await runQuickstart({ out: o.out, url: g.url || process.env.NEUTRINO_URL, token: g.token || process.env.NEUTRINO_TOKEN, json: !!g.json });
     if (g.json) console.log(JSON.stringify(r, null, 2));
   });

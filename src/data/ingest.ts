@@ -18,8 +18,9 @@ export async function receiveUpload(source: Readable, dest: string, maxBytes: nu
   try {
     await pipeline(
       source,
-      async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const c of chunks) {
+      async function* (chunks: AsyncIterable<Buffer | string>) {
+        for await (const chunk of chunks) {
+          const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
           size += c.length;
           if (size > maxBytes)
             throw new NeutrinoError('too_large', `the upload is larger than the limit of ${maxBytes} bytes`, 413);

@@ -27,6 +27,7 @@ interface Running {
 export class JobRunner {
   private running = new Map<string, Running>();
   private timer: NodeJS.Timeout | null = null;
+  private started = false;
   private stopping = false;
   private pumping = false;
 
@@ -42,13 +43,14 @@ export class JobRunner {
   async start(): Promise<void> {
     const n = await this.store.requeueRunningJobs(3);
     if (n) this.log.info({ jobs: n }, 'jobs interrupted by the last stop are queued again');
+    this.started = true;
     this.timer = setInterval(() => this.poke(), 1000);
     this.poke();
   }
 
   /** Called when a job is queued, so it starts without waiting for the next tick. */
   poke(): void {
-    if (!this.pumping) void this.pump();
+    if (this.started && !this.stopping && !this.pumping) void this.pump();
   }
 
   private async pump(): Promise<void> {
@@ -123,6 +125,7 @@ export class JobRunner {
       this.poke();
     };
     child.on('message', (m: FromWorker) => {
+      if (this.stopping) return;
       switch (m.type) {
         case 'progress':
           void this.store.updateJob(job.id, { progress: { ...m.progress } });
@@ -181,6 +184,8 @@ export class JobRunner {
       [...this.running.values()].map(
         ({ child }) =>
           new Promise<void>((resolve) => {
+            // What the worker still says is dropped: its job is settled by the next start.
+            child.removeAllListeners('message');
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
