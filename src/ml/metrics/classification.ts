@@ -168,3 +168,128 @@ export function logLoss(
   }
   return s / n;
 }
+
+/**
+ * Mean recall over the classes present in y (scikit-learn's balanced_accuracy_score): a
+ * classifier that always predicts the majority class scores 1/k, however skewed the data.
+ */
+export function balancedAccuracy(y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  const n = checkLengths(y, pred);
+  if (n === 0) return NaN;
+  const support = new Map<number, number>();
+  const hits = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    support.set(y[i], (support.get(y[i]) ?? 0) + 1);
+    if (y[i] === pred[i]) hits.set(y[i], (hits.get(y[i]) ?? 0) + 1);
+  }
+  let s = 0;
+  for (const [k, m] of support) s += (hits.get(k) ?? 0) / m;
+  return s / support.size;
+}
+
+/**
+ * Matthews correlation coefficient in its multiclass form (Gorodkin's R_K, which reduces to
+ * the binary formula for two classes), as scikit-learn's matthews_corrcoef: 0 when either
+ * the truth or the predictions are constant.
+ */
+export function mcc(y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  const n = checkLengths(y, pred);
+  if (n === 0) return NaN;
+  const t = new Map<number, number>();
+  const p = new Map<number, number>();
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    t.set(y[i], (t.get(y[i]) ?? 0) + 1);
+    p.set(pred[i], (p.get(pred[i]) ?? 0) + 1);
+    if (y[i] === pred[i]) correct++;
+  }
+  let tp = 0;
+  let tt = 0;
+  let pp = 0;
+  for (const [k, c] of t) {
+    tt += c * c;
+    tp += c * (p.get(k) ?? 0);
+  }
+  for (const c of p.values()) pp += c * c;
+  const cov = correct * n - tp;
+  const den = Math.sqrt((n * n - pp) * (n * n - tt));
+  return den === 0 ? 0 : cov / den;
+}
+
+/**
+ * Average precision, the area under the precision-recall curve as scikit-learn's
+ * average_precision_score defines it: Σ (R_n − R_{n−1}) P_n over the distinct score
+ * thresholds from high to low (a step function, no interpolation). Tied scores form one
+ * threshold. NaN without positives (there is no recall to speak of).
+ */
+export function averagePrecision(isPositive: ArrayLike<boolean | number>, score: ArrayLike<number>): number {
+  if (isPositive.length !== score.length)
+    throw new Error(`metrics: ${isPositive.length} targets but ${score.length} scores`);
+  const n = score.length;
+  let nPos = 0;
+  for (let i = 0; i < n; i++) if (isPositive[i]) nPos++;
+  if (nPos === 0) return NaN;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a]);
+  let tp = 0;
+  let seen = 0;
+  let prevRecall = 0;
+  let ap = 0;
+  for (let i = 0; i < n;) {
+    let j = i;
+    while (j < n && score[order[j]] === score[order[i]]) {
+      if (isPositive[order[j]]) tp++;
+      j++;
+    }
+    seen = j;
+    const recall = tp / nPos;
+    ap += (recall - prevRecall) * (tp / seen);
+    prevRecall = recall;
+    i = j;
+  }
+  return ap;
+}
+
+/** Binary average precision with class index 1 as positive, scored by P(class 1). */
+export function averagePrecisionBinary(y: ArrayLike<number>, scorePositive: ArrayLike<number>): number {
+  return averagePrecision(
+    Array.from(y, (v) => v === 1),
+    scorePositive,
+  );
+}
+
+/**
+ * Macro one-vs-rest average precision (scikit-learn's average_precision_score on the
+ * label-binarized truth, average='macro'). Classes absent from y are skipped, as in rocAucOvr.
+ */
+export function averagePrecisionOvr(
+  y: ArrayLike<number>,
+  proba: ArrayLike<number>,
+  nClasses: number,
+): number {
+  const n = y.length;
+  if (proba.length !== n * nClasses) throw new Error(`metrics: probabilities are not ${n} x ${nClasses}`);
+  let s = 0;
+  let used = 0;
+  const col = new Float64Array(n);
+  for (let k = 0; k < nClasses; k++) {
+    for (let i = 0; i < n; i++) col[i] = proba[i * nClasses + k];
+    const ap = averagePrecision(
+      Array.from(y, (v) => v === k),
+      col,
+    );
+    if (!Number.isNaN(ap)) {
+      s += ap;
+      used++;
+    }
+  }
+  return used ? s / used : NaN;
+}
+
+/** Brier score of a binary classifier: mean squared gap between P(class 1) and the 0/1 truth. */
+export function brierScore(y: ArrayLike<number>, scorePositive: ArrayLike<number>): number {
+  const n = checkLengths(y, scorePositive);
+  if (n === 0) return NaN;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (scorePositive[i] - (y[i] === 1 ? 1 : 0)) ** 2;
+  return s / n;
+}

@@ -2,12 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   accuracy,
+  averagePrecision,
+  averagePrecisionBinary,
+  averagePrecisionOvr,
+  balancedAccuracy,
+  brierScore,
   confusionMatrix,
   evaluate,
   f1,
   f1Macro,
   logLoss,
   mae,
+  mape,
+  mcc,
   mse,
   precision,
   precisionMacro,
@@ -92,7 +99,7 @@ describe('evaluate', () => {
       { task: 'regression', values: new Float64Array([1, 2, 3]) },
       new Float64Array([1, 2, 4]),
     );
-    assert.deepEqual(Object.keys(m).sort(), ['mae', 'mse', 'r2', 'rmse']);
+    assert.deepEqual(Object.keys(m).sort(), ['mae', 'mape', 'mse', 'r2', 'rmse']);
     close(m.mse as number, 1 / 3);
   });
   it('gives the binary set', () => {
@@ -101,9 +108,13 @@ describe('evaluate', () => {
     const m = evaluate(y, new Float64Array([0, 1, 0, 0]), proba);
     assert.deepEqual(Object.keys(m).sort(), [
       'accuracy',
+      'balanced_accuracy',
+      'brier_score',
       'confusion_matrix',
       'f1',
       'log_loss',
+      'mcc',
+      'pr_auc',
       'precision',
       'recall',
       'roc_auc',
@@ -125,9 +136,12 @@ describe('evaluate', () => {
     const m = evaluate(y, new Float64Array([0, 1, 2, 1]), proba);
     assert.deepEqual(Object.keys(m).sort(), [
       'accuracy',
+      'balanced_accuracy',
       'confusion_matrix',
       'f1_macro',
       'log_loss',
+      'mcc',
+      'pr_auc_ovr',
       'precision_macro',
       'recall_macro',
       'roc_auc_ovr',
@@ -139,5 +153,88 @@ describe('evaluate', () => {
     const m = evaluate(y, new Float64Array([0, 1]));
     assert.equal(m.roc_auc, undefined);
     assert.equal(m.log_loss, undefined);
+    assert.equal(m.pr_auc, undefined);
+    assert.equal(m.brier_score, undefined);
+    assert.equal(m.mcc, 1);
+  });
+});
+
+/**
+ * The suite added beside the originals, each number computed once by scikit-learn 1.2.1 with
+ * the command in the comment above it.
+ */
+describe('metric suite against scikit-learn', () => {
+  const y = [0, 1, 1, 0, 1, 1, 0, 0, 1, 0, 1, 0];
+  const p = [0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 0, 0];
+  const s = [0.1, 0.9, 0.4, 0.4, 0.8, 0.7, 0.6, 0.2, 0.4, 0.3, 0.35, 0.05];
+  // /usr/bin/python3 -c "from sklearn.metrics import *; y=[0,1,1,0,1,1,0,0,1,0,1,0]; p=[0,1,0,0,1,1,1,0,1,0,0,0]; s=[0.1,0.9,0.4,0.4,0.8,0.7,0.6,0.2,0.4,0.3,0.35,0.05]; print(repr(balanced_accuracy_score(y,p)), repr(matthews_corrcoef(y,p)), repr(average_precision_score(y,s)), repr(brier_score_loss(y,s)))"
+  // → 0.75 0.50709255283711 0.8630952380952381 0.16208333333333336
+  it('binary: balanced accuracy, MCC, average precision (with tied scores), Brier', () => {
+    close(balancedAccuracy(y, p), 0.75);
+    close(mcc(y, p), 0.50709255283711, 1e-14);
+    close(averagePrecisionBinary(y, s), 0.8630952380952381);
+    close(brierScore(y, s), 0.16208333333333336);
+    const m = evaluate(
+      { task: 'classification', labels: Int32Array.from(y), classes: ['no', 'yes'] },
+      Float64Array.from(p),
+      Float64Array.from(s.flatMap((v) => [1 - v, v])),
+    );
+    close(m.pr_auc as number, 0.8630952380952381);
+    close(m.brier_score as number, 0.16208333333333336, 1e-15);
+    close(m.mcc as number, 0.50709255283711, 1e-14);
+  });
+
+  const ym = [0, 1, 2, 2, 1, 0, 2, 1, 0, 2];
+  const pm = [0, 2, 2, 1, 1, 0, 2, 0, 0, 2];
+  const P = [
+    [0.6, 0.3, 0.1],
+    [0.2, 0.3, 0.5],
+    [0.1, 0.3, 0.6],
+    [0.3, 0.4, 0.3],
+    [0.2, 0.5, 0.3],
+    [0.5, 0.25, 0.25],
+    [0.2, 0.2, 0.6],
+    [0.4, 0.35, 0.25],
+    [0.7, 0.2, 0.1],
+    [0.1, 0.1, 0.8],
+  ].flat();
+  // /usr/bin/python3 -c "from sklearn.metrics import *; from sklearn.preprocessing import label_binarize; import numpy as np; y=[0,1,2,2,1,0,2,1,0,2]; p=[0,2,2,1,1,0,2,0,0,2]; P=np.array([[.6,.3,.1],[.2,.3,.5],[.1,.3,.6],[.3,.4,.3],[.2,.5,.3],[.5,.25,.25],[.2,.2,.6],[.4,.35,.25],[.7,.2,.1],[.1,.1,.8]]); print(repr(balanced_accuracy_score(y,p)), repr(matthews_corrcoef(y,p)), repr(average_precision_score(label_binarize(y,classes=[0,1,2]),P,average='macro')))"
+  // → 0.6944444444444443 0.5539117094069973 0.8796296296296297
+  it('multiclass: balanced accuracy, MCC, macro one-vs-rest average precision', () => {
+    close(balancedAccuracy(ym, pm), 0.6944444444444443);
+    close(mcc(ym, pm), 0.5539117094069973, 1e-14);
+    close(averagePrecisionOvr(ym, P, 3), 0.8796296296296297);
+    const m = evaluate(
+      { task: 'classification', labels: Int32Array.from(ym), classes: ['a', 'b', 'c'] },
+      Float64Array.from(pm),
+      Float64Array.from(P),
+    );
+    close(m.pr_auc_ovr as number, 0.8796296296296297);
+  });
+
+  // /usr/bin/python3 -c "from sklearn.metrics import *; print(repr(matthews_corrcoef([0,0,1,1],[0,0,0,0])), repr(balanced_accuracy_score([0,0,0,1],[0,0,2,1])))"
+  // → 0.0 0.8333333333333333 (a class only predicted is left out of the mean)
+  it('edge cases: constant predictions, classes only predicted, no positives', () => {
+    assert.equal(mcc([0, 0, 1, 1], [0, 0, 0, 0]), 0);
+    close(balancedAccuracy([0, 0, 0, 1], [0, 0, 2, 1]), 0.8333333333333333, 1e-15);
+    assert.equal(mcc([0, 1, 0, 1], [0, 1, 0, 1]), 1);
+    assert.equal(mcc([0, 1, 0, 1], [1, 0, 1, 0]), -1);
+    assert.ok(Number.isNaN(averagePrecision([false, false], [0.2, 0.4])));
+    close(averagePrecision([true, false, true], [0.9, 0.5, 0.9]), 1);
+  });
+
+  // /usr/bin/python3 -c "from sklearn.metrics import *; print(repr(mean_absolute_percentage_error([3,-0.5,2,7,0],[2.5,0,2,8,0.1])), repr(mean_absolute_percentage_error([100,200,300],[110,190,330])))"
+  // → 90071992547410.19 0.08333333333333333
+  it('MAPE as a fraction, epsilon for a zero target', () => {
+    close(mape([3, -0.5, 2, 7, 0], [2.5, 0, 2, 8, 0.1]), 90071992547410.19, 1e-2);
+    close(mape([100, 200, 300], [110, 190, 330]), 0.08333333333333333, 1e-15);
+    close(
+      evaluate(
+        { task: 'regression', values: new Float64Array([100, 200, 300]) },
+        new Float64Array([110, 190, 330]),
+      ).mape as number,
+      0.08333333333333333,
+      1e-15,
+    );
   });
 });

@@ -45,3 +45,16 @@ export function r2(y: ArrayLike<number>, pred: ArrayLike<number>): number {
   if (ssTot === 0) return ssRes === 0 ? 1 : 0;
   return 1 - ssRes / ssTot;
 }
+
+/**
+ * Mean absolute percentage error as a fraction (0.1 is 10%), as scikit-learn's
+ * mean_absolute_percentage_error: |y − ŷ| / max(|y|, ε) with ε the float64 machine epsilon,
+ * so a zero target gives a huge but finite term rather than Infinity.
+ */
+export function mape(y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  const n = checkLengths(y, pred);
+  if (n === 0) return NaN;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs(y[i] - pred[i]) / Math.max(Math.abs(y[i]), Number.EPSILON);
+  return s / n;
+}
