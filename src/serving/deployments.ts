@@ -5,6 +5,26 @@ import type { ModelRegistry } from '../registry/registry.js';
 import type { ArtifactStore } from '../storage/artifacts/store.js';
 import type { Deployment, MetadataStore } from '../storage/metadata/store.js';
 import type { ReplicaManager } from './manager.js';
+import { Agent, request } from 'node:http';
+
+/** Kept-alive loopback connections to the replicas: no TCP handshake per prediction. */
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function postJson(port: number, path: string, payload: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', (e) => reject(new NeutrinoError('replica_unavailable', `the replica did not answer: ${e.message}`, 503)));
+    req.end(payload);
+  });
+}
 
 /**
  * Deployments: a named endpoint serving one model version from replica processes.
@@ -70,17 +90,15 @@ export class DeploymentService {
     return this.manager.readyReplicas(d.id);
   }
 
-  /** Forwards a request body to a ready replica and returns its status and JSON reply. */
-  async forward(workspaceId: string, name: string, path: '/predict' | '/infer', body: unknown): Promise<{ status: number; body: unknown }> {
+  /**
+   * Forwards a request body to a ready replica and returns its status and JSON reply as
+   * text, passed through unparsed: the gateway adds no serialization work of its own.
+   */
+  async forward(workspaceId: string, name: string, path: '/predict' | '/infer', body: unknown): Promise<{ status: number; body: string }> {
     const d = await this.get(workspaceId, name);
     const port = this.manager.endpoint(d.id);
     if (port === null)
       throw new NeutrinoError('not_ready', `deployment '${name}' has no ready replica (status: ${d.status}${d.error ? `: ${d.error}` : ''})`, 503);
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
+    return postJson(port, path, JSON.stringify(body));
   }
 }

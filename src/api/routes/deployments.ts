@@ -70,8 +70,8 @@ export const deploymentRoutes = (ctx: ApiContext): FastifyPluginAsync =>
       },
     }, async (req, reply) => {
       const r = await ctx.deployments.forward(req.workspaceId, req.params.name, '/predict', req.body);
-      reply.code(r.status);
-      return r.body;
+      // The replica's JSON goes out as it came: a string payload skips serialization.
+      return reply.code(r.status).type('application/json').send(r.body);
     });
 
     // Open Inference Protocol v2: the deployment's name is the model's name there.
@@ -125,7 +125,6 @@ export const deploymentRoutes = (ctx: ApiContext): FastifyPluginAsync =>
     }, async (req, reply) => {
       await v2(req.workspaceId, req.params.name);
       const r = await ctx.deployments.forward(req.workspaceId, req.params.name, '/infer', req.body);
-      reply.code(r.status);
-      return r.body;
+      return reply.code(r.status).type('application/json').send(r.body);
     });
   };
