@@ -14,7 +14,9 @@ function find(dir, out = []) {
 }
 
 const args = process.argv.slice(2);
-const files = (args.length ? args : ['dist']).flatMap((p) => (statSync(p).isDirectory() ? find(p) : [p])).sort();
+const files = (args.length ? args : ['dist'])
+  .flatMap((p) => (statSync(p).isDirectory() ? find(p) : [p]))
+  .sort();
 const child = spawn(
   process.execPath,
   ['--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],

@@ -64,22 +64,44 @@ export class Platform {
     let adminToken: string | null = null;
     if ((await store.countTokens()) === 0) {
       adminToken = newToken();
-      await store.createToken({ id: newId('tok'), workspaceId: workspace.id, name: 'admin', role: 'admin', tokenHash: hashToken(adminToken), createdAt: now() });
+      await store.createToken({
+        id: newId('tok'),
+        workspaceId: workspace.id,
+        name: 'admin',
+        role: 'admin',
+        tokenHash: hashToken(adminToken),
+        createdAt: now(),
+      });
     }
 
     const registry = new ModelRegistry(store, artifacts, NEUTRINO_VERSION);
     const datasets = new DatasetService(store, artifacts, tmp, o.maxUploadBytes ?? 2 * 1024 ** 3);
     const runner = new JobRunner(store, artifacts, registry, tmp, log, o.workers ?? 1);
-    const manager = new ReplicaManager(log, (id, status, error) => void store.updateDeployment(id, { status, error }));
+    const manager = new ReplicaManager(
+      log,
+      (id, status, error) => void store.updateDeployment(id, { status, error }),
+    );
     const deployments = new DeploymentService(store, registry, artifacts, manager);
     const jobs = new JobService(store, datasets, runner);
 
     const app = await buildApp(
-      { store, datasets, jobs, registry, deployments, noAuth: !!o.noAuth, defaultWorkspaceId: workspace.id, version: NEUTRINO_VERSION, startedAt: now() },
+      {
+        store,
+        datasets,
+        jobs,
+        registry,
+        deployments,
+        noAuth: !!o.noAuth,
+        defaultWorkspaceId: workspace.id,
+        version: NEUTRINO_VERSION,
+        startedAt: now(),
+      },
       log,
     );
     // What was deployed before the stop is served again before the API answers.
-    await Promise.all((await store.listDeployments()).filter((d) => d.status !== 'stopped').map((d) => deployments.launch(d)));
+    await Promise.all(
+      (await store.listDeployments()).filter((d) => d.status !== 'stopped').map((d) => deployments.launch(d)),
+    );
     await runner.start();
     let url: string;
     try {
@@ -90,10 +112,20 @@ export class Platform {
       await store.close();
       await releaseLock(home);
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EADDRINUSE') throw new NeutrinoError('port_in_use', `port ${o.port} is in use: pick another with --port`);
+      if (err.code === 'EADDRINUSE')
+        throw new NeutrinoError('port_in_use', `port ${o.port} is in use: pick another with --port`);
       throw e;
     }
-    return new Platform(home, app, url.replace('[::1]', 'localhost'), adminToken, store, runner, manager, log);
+    return new Platform(
+      home,
+      app,
+      url.replace('[::1]', 'localhost'),
+      adminToken,
+      store,
+      runner,
+      manager,
+      log,
+    );
   }
 
   /** Graceful stop: no new requests, workers and replicas stopped, the store closed. */
@@ -111,7 +143,10 @@ async function takeLock(home: string): Promise<void> {
   try {
     const pid = Number((await readFile(lock, 'utf8')).trim());
     if (pid && pid !== process.pid && alive(pid))
-      throw new NeutrinoError('home_in_use', `another platform (pid ${pid}) is running on ${home}; stop it or use another --home`);
+      throw new NeutrinoError(
+        'home_in_use',
+        `another platform (pid ${pid}) is running on ${home}; stop it or use another --home`,
+      );
   } catch (e) {
     if (e instanceof NeutrinoError) throw e;
   }

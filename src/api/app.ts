@@ -13,27 +13,52 @@ import { modelRoutes } from './routes/models.js';
 /** Routes that answer without a token: health, the API's own description, its docs page. */
 const PUBLIC = [/^\/healthz$/, /^\/openapi\.json$/, /^\/docs(\/|$)/];
 
-export async function buildApp(ctx: ApiContext, logger: Logger, bodyLimit = 16 * 1024 * 1024): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit,
+export async function buildApp(
+  ctx: ApiContext,
+  logger: Logger,
+  bodyLimit = 16 * 1024 * 1024,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit,
     // Union types ("string or null") are how the schemas say optional-and-nullable.
     ajv: { customOptions: { allowUnionTypes: true } },
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof NeutrinoError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    if (err instanceof NeutrinoError)
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err.validation)
-      return reply.code(400).send({ error: { code: 'invalid_request', message: `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|params|querystring)\/?/, '')}`.trim() } });
+      return reply
+        .code(400)
+        .send({
+          error: {
+            code: 'invalid_request',
+            message:
+              `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|params|querystring)\/?/, '')}`.trim(),
+          },
+        });
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply.code(413).send({ error: { code: 'too_large', message: `the request body is larger than ${bodyLimit} bytes` } });
+      return reply
+        .code(413)
+        .send({
+          error: { code: 'too_large', message: `the request body is larger than ${bodyLimit} bytes` },
+        });
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply.code(415).send({ error: { code: 'unsupported_media_type', message: err.message } });
     if (err.statusCode && err.statusCode < 500)
-      return reply.code(err.statusCode).send({ error: { code: (err.code ?? 'bad_request').toLowerCase(), message: err.message } });
+      return reply
+        .code(err.statusCode)
+        .send({ error: { code: (err.code ?? 'bad_request').toLowerCase(), message: err.message } });
     req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ error: { code: 'internal', message: 'internal error; see the platform log' } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: 'internal error; see the platform log' } });
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
   );
 
   app.decorateRequest('workspaceId', '');
@@ -47,27 +72,51 @@ export async function buildApp(ctx: ApiContext, logger: Logger, bodyLimit = 16 *
     if (!token)
       return reply
         .code(401)
-        .send({ error: { code: 'unauthorized', message: 'a valid API token is required: pass --token, set NEUTRINO_TOKEN, or run `neutrino login`' } });
+        .send({
+          error: {
+            code: 'unauthorized',
+            message:
+              'a valid API token is required: pass --token, set NEUTRINO_TOKEN, or run `neutrino login`',
+          },
+        });
     req.workspaceId = token.workspaceId;
   });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Neutrino', version: ctx.version, description: 'Datasets, training jobs, models and deployments.' },
+      info: {
+        title: 'Neutrino',
+        version: ctx.version,
+        description: 'Datasets, training jobs, models and deployments.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', {
-    schema: {
-      summary: 'Liveness and version',
-      tags: ['system'],
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, version: { type: 'string' }, started_at: { type: 'string' }, metadata: { type: 'string' } } } },
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        summary: 'Liveness and version',
+        tags: ['system'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              version: { type: 'string' },
+              started_at: { type: 'string' },
+              metadata: { type: 'string' },
+            },
+          },
+        },
+      },
     },
-  }, async () => ({ status: 'ok', version: ctx.version, started_at: ctx.startedAt, metadata: ctx.store.kind }));
+    async () => ({ status: 'ok', version: ctx.version, started_at: ctx.startedAt, metadata: ctx.store.kind }),
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(datasetRoutes(ctx));

@@ -15,12 +15,19 @@ export const errorSchema = {
 } as const;
 
 export const name = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' } as const;
-export const ref = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}(@([0-9]+|latest))?$' } as const;
+export const ref = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}(@([0-9]+|latest))?$',
+} as const;
 
 const open = (properties: Record<string, unknown>, required: string[] = []) =>
   ({ type: 'object', additionalProperties: true, properties, required }) as const;
 
-export const columnSchema = open({ name: { type: 'string' }, type: { type: 'string' }, kind: { type: 'string' } });
+export const columnSchema = open({
+  name: { type: 'string' },
+  type: { type: 'string' },
+  kind: { type: 'string' },
+});
 
 export const datasetSchema = open(
   {
@@ -86,4 +93,10 @@ export const deploymentSchema = open(
   ['name', 'status'],
 );
 
-export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema } as const;
+export const errors = {
+  400: errorSchema,
+  401: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+  413: errorSchema,
+} as const;

@@ -92,13 +92,31 @@ async function wrk(url: string, body: string, headers: Record<string, string>): 
 }
 
 async function main() {
-  if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is missing: bash ../shared/bench/peers/setup.sh load');
-  const split = spawnSync('/usr/bin/python3', [join(peers, 'split.py'), '--data', join(shared, 'datasets/clean/breast_cancer.csv'), '--target', 'diagnosis', '--task', 'classification', '--out', scratch], { encoding: 'utf8' });
-  if (split.status !== 0) throw new Error(`split.py failed (bash ../shared/bench/peers/setup.sh tabular): ${split.stderr}`);
+  if (spawnSync('wrk', ['--version']).error)
+    throw new Error('wrk is missing: bash ../shared/bench/peers/setup.sh load');
+  const split = spawnSync(
+    '/usr/bin/python3',
+    [
+      join(peers, 'split.py'),
+      '--data',
+      join(shared, 'datasets/clean/breast_cancer.csv'),
+      '--target',
+      'diagnosis',
+      '--task',
+      'classification',
+      '--out',
+      scratch,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (split.status !== 0)
+    throw new Error(`split.py failed (bash ../shared/bench/peers/setup.sh tabular): ${split.stderr}`);
   const train = join(scratch, 'train.csv');
   const lines = readFileSync(join(scratch, 'test.csv'), 'utf8').trim().split('\n');
   const names = lines[0].split(',');
-  const row = Object.fromEntries(names.map((n, j) => [n, Number(lines[1].split(',')[j])]).filter(([n]) => n !== 'diagnosis'));
+  const row = Object.fromEntries(
+    names.map((n, j) => [n, Number(lines[1].split(',')[j])]).filter(([n]) => n !== 'diagnosis'),
+  );
   const body = JSON.stringify({ rows: [row] });
 
   // Neutrino: the embedded platform, the model trained as a job, deployed with N replicas.
@@ -107,30 +125,79 @@ async function main() {
   try {
     const nt = new NeutrinoClient({ url: platform.url, token: platform.adminToken });
     await nt.createDataset('bc', train);
-    const job = await nt.waitForJob((await nt.train({ dataset: 'bc', target: 'diagnosis', algorithm: 'logistic_regression', model: 'bc', validation_fraction: 0 })).id);
+    const job = await nt.waitForJob(
+      (
+        await nt.train({
+          dataset: 'bc',
+          target: 'diagnosis',
+          algorithm: 'logistic_regression',
+          model: 'bc',
+          validation_fraction: 0,
+        })
+      ).id,
+    );
     if (job.status !== 'succeeded') throw new Error(`training failed: ${job.error}`);
     await nt.deploy('bc', 'bc', Number(o.replicas));
-    const neutrino = await wrk(`${platform.url}/v1/deployments/bc/predict`, body, { Authorization: `Bearer ${platform.adminToken}` });
+    const neutrino = await wrk(`${platform.url}/v1/deployments/bc/predict`, body, {
+      Authorization: `Bearer ${platform.adminToken}`,
+    });
 
     const port = await freePort();
-    peer = spawn('/usr/bin/python3', [join(peers, 'serve_fastapi.py'), '--train', train, '--target', 'diagnosis', '--task', 'classification', '--algo', 'logistic_regression', '--port', String(port), '--workers', o.replicas!], { stdio: 'ignore', detached: true });
+    peer = spawn(
+      '/usr/bin/python3',
+      [
+        join(peers, 'serve_fastapi.py'),
+        '--train',
+        train,
+        '--target',
+        'diagnosis',
+        '--task',
+        'classification',
+        '--algo',
+        'logistic_regression',
+        '--port',
+        String(port),
+        '--workers',
+        o.replicas!,
+      ],
+      { stdio: 'ignore', detached: true },
+    );
     await waitFor(`http://127.0.0.1:${port}/healthz`);
     const fastapi = await wrk(`http://127.0.0.1:${port}/predict`, body, {});
 
     const result = {
-      setup: { model: 'logistic_regression on breast_cancer', rows_per_request: 1, connections: Number(o.connections), duration_s: Number(o.duration), workers_each: Number(o.replicas) },
+      setup: {
+        model: 'logistic_regression on breast_cancer',
+        rows_per_request: 1,
+        connections: Number(o.connections),
+        duration_s: Number(o.duration),
+        workers_each: Number(o.replicas),
+      },
       neutrino,
       fastapi,
-      ratio: { throughput: neutrino.rps / fastapi.rps, p50_latency: neutrino.p50_ms / fastapi.p50_ms, p99_latency: neutrino.p99_ms / fastapi.p99_ms },
+      ratio: {
+        throughput: neutrino.rps / fastapi.rps,
+        p50_latency: neutrino.p50_ms / fastapi.p50_ms,
+        p99_latency: neutrino.p99_ms / fastapi.p99_ms,
+      },
     };
     if (o.json) console.log(JSON.stringify(result, null, 2));
     else {
       const f = (v: number) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 0) : '-');
-      console.log(`serving: ${result.setup.model}, 1 row/request, wrk ${o.connections} connections, ${o.duration} s, ${o.replicas} replicas/workers each`);
+      console.log(
+        `serving: ${result.setup.model}, 1 row/request, wrk ${o.connections} connections, ${o.duration} s, ${o.replicas} replicas/workers each`,
+      );
       console.log('               req/s    p50 ms   p99 ms   errors');
-      for (const [name, r] of [['neutrino', neutrino], ['fastapi', fastapi]] as const)
-        console.log(`${name.padEnd(12)} ${f(r.rps).padStart(7)}  ${f(r.p50_ms).padStart(8)} ${f(r.p99_ms).padStart(8)}   ${r.errors}`);
-      console.log(`ratio (neutrino / fastapi): throughput ${result.ratio.throughput.toFixed(2)}x, p50 latency ${result.ratio.p50_latency.toFixed(2)}x, p99 latency ${result.ratio.p99_latency.toFixed(2)}x`);
+      for (const [name, r] of [
+        ['neutrino', neutrino],
+        ['fastapi', fastapi],
+      ] as const)
+        console.log(
+          `${name.padEnd(12)} ${f(r.rps).padStart(7)}  ${f(r.p50_ms).padStart(8)} ${f(r.p99_ms).padStart(8)}   ${r.errors}`,
+        );
+      console.log(
+        `ratio (neutrino / fastapi): throughput ${result.ratio.throughput.toFixed(2)}x, p50 latency ${result.ratio.p50_latency.toFixed(2)}x, p99 latency ${result.ratio.p99_latency.toFixed(2)}x`,
+      );
     }
   } finally {
     if (peer?.pid) process.kill(-peer.pid, 'SIGTERM');

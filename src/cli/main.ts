@@ -21,7 +21,8 @@ const program = new Command('neutrino')
 
 const globals = () => program.opts<{ url?: string; token?: string; json?: boolean }>();
 const client = async () => new NeutrinoClient(await connection(globals()));
-const print = (json: unknown, text: () => string) => console.log(globals().json ? JSON.stringify(json, null, 2) : text());
+const print = (json: unknown, text: () => string) =>
+  console.log(globals().json ? JSON.stringify(json, null, 2) : text());
 
 function collectParam(v: string, acc: Record<string, string>) {
   const i = v.indexOf('=');
@@ -47,7 +48,16 @@ program
   .option('--no-auth', 'accept requests without a token (local development only)')
   .option('--workers <n>', 'training jobs run at once', number('--workers'), 1)
   .option('--log-level <level>', 'platform log level', 'warn')
-  .action(async (o) => (await import('./up.js')).runUp({ home: o.home, port: o.port, host: o.host, noAuth: !o.auth, workers: o.workers, logLevel: o.logLevel }));
+  .action(async (o) =>
+    (await import('./up.js')).runUp({
+      home: o.home,
+      port: o.port,
+      host: o.host,
+      noAuth: !o.auth,
+      workers: o.workers,
+      logLevel: o.logLevel,
+    }),
+  );
 
 program
   .command('login')
@@ -79,7 +89,15 @@ dataset
   .description('list datasets (newest version of each)')
   .action(async () => {
     const ds = await (await client()).listDatasets();
-    print({ datasets: ds }, () => table(ds.map((d) => ({ ...d, columns: d.columns.length })) as any, ['name', 'version', 'row_count', 'columns', 'created_at']));
+    print({ datasets: ds }, () =>
+      table(ds.map((d) => ({ ...d, columns: d.columns.length })) as any, [
+        'name',
+        'version',
+        'row_count',
+        'columns',
+        'created_at',
+      ]),
+    );
   });
 dataset
   .command('show <ref>')
@@ -92,10 +110,16 @@ dataset
       [
         `${d.ref}  rows ${d.row_count}  versions ${r.versions.join(', ')}  sha256 ${d.content_hash.slice(0, 12)}  source ${d.source_name ?? '-'}`,
         '',
-        table(
-          d.columns.map((c, i) => ({ ...c, ...(d.profile[i] ?? {}) })) as Record<string, unknown>[],
-          ['name', 'type', 'kind', 'min', 'max', 'mean', 'distinct', 'nullFraction'],
-        ),
+        table(d.columns.map((c, i) => ({ ...c, ...(d.profile[i] ?? {}) })) as Record<string, unknown>[], [
+          'name',
+          'type',
+          'kind',
+          'min',
+          'max',
+          'mean',
+          'distinct',
+          'nullFraction',
+        ]),
         '',
         r.preview.length ? table(r.preview, Object.keys(r.preview[0])) : '(no rows)',
       ].join('\n'),
@@ -113,13 +137,24 @@ program
   .option('--test-dataset <ref>', 'evaluate on this dataset instead of a held-out split')
   .option('--seed <n>', 'random seed', number('--seed'), 0)
   .option('--test-fraction <f>', 'share of rows held out for testing', number('--test-fraction'))
-  .option('--validation-fraction <f>', 'share of rows held out for validation', number('--validation-fraction'))
+  .option(
+    '--validation-fraction <f>',
+    'share of rows held out for validation',
+    number('--validation-fraction'),
+  )
   .option('--wait', 'wait for the job, showing progress and the live loss')
   .action(async (o) => {
     const c = await client();
     const job = await c.train({
-      dataset: o.dataset, target: o.target, algorithm: o.algorithm, model: o.model, params: o.param,
-      test_dataset: o.testDataset, seed: o.seed, test_fraction: o.testFraction, validation_fraction: o.validationFraction,
+      dataset: o.dataset,
+      target: o.target,
+      algorithm: o.algorithm,
+      model: o.model,
+      params: o.param,
+      test_dataset: o.testDataset,
+      seed: o.seed,
+      test_fraction: o.testFraction,
+      validation_fraction: o.validationFraction,
     });
     if (!o.wait) return print(job, () => `queued job ${job.id}; follow it with: neutrino job show ${job.id}`);
     const done = await waitWithProgress(c, job);
@@ -150,7 +185,9 @@ function describeJob(j: Job): string {
     const r = j.result;
     lines.push(`model ${r.model.name}@${r.model.version} (${r.task})`);
     lines.push(`test metrics: ${metricsLine(r.metrics)}`);
-    lines.push(`rows: train ${r.rows.train}, validation ${r.rows.validation}, test ${r.rows.test}; fit ${r.timings.fit_s.toFixed(3)} s, evaluate ${r.timings.evaluate_s.toFixed(3)} s`);
+    lines.push(
+      `rows: train ${r.rows.train}, validation ${r.rows.validation}, test ${r.rows.test}; fit ${r.timings.fit_s.toFixed(3)} s, evaluate ${r.timings.evaluate_s.toFixed(3)} s`,
+    );
   }
   return lines.join('\n');
 }
@@ -159,12 +196,26 @@ const job = program.command('job').description('training jobs');
 job.command('list').action(async () => {
   const js = await (await client()).listJobs();
   print({ jobs: js }, () =>
-    table(js.map((j) => ({ ...j, algorithm: j.spec.algorithm, model: j.result ? `${j.result.model.name}@${j.result.model.version}` : j.spec.model })) as any, ['id', 'status', 'algorithm', 'model', 'created_at']),
+    table(
+      js.map((j) => ({
+        ...j,
+        algorithm: j.spec.algorithm,
+        model: j.result ? `${j.result.model.name}@${j.result.model.version}` : j.spec.model,
+      })) as any,
+      ['id', 'status', 'algorithm', 'model', 'created_at'],
+    ),
   );
 });
 job.command('show <id>').action(async (id: string) => {
   const j = await (await client()).getJob(id);
-  print(j, () => describeJob(j) + (j.progress && j.status === 'running' ? `\nprogress ${(j.progress.fraction * 100).toFixed(0)}% loss ${fmt(j.progress.loss)}` : ''));
+  print(
+    j,
+    () =>
+      describeJob(j) +
+      (j.progress && j.status === 'running'
+        ? `\nprogress ${(j.progress.fraction * 100).toFixed(0)}% loss ${fmt(j.progress.loss)}`
+        : ''),
+  );
 });
 job
   .command('logs <id>')
@@ -195,7 +246,15 @@ job.command('cancel <id>').action(async (id: string) => {
 const model = program.command('model').description('the model registry');
 model.command('list').action(async () => {
   const ms = await (await client()).listModels();
-  print({ models: ms }, () => table(ms.map((m) => ({ ...m, metrics: metricsLine(m.metrics) })) as any, ['name', 'version', 'algorithm', 'task', 'metrics']));
+  print({ models: ms }, () =>
+    table(ms.map((m) => ({ ...m, metrics: metricsLine(m.metrics) })) as any, [
+      'name',
+      'version',
+      'algorithm',
+      'task',
+      'metrics',
+    ]),
+  );
 });
 model.command('show <ref>').action(async (ref: string) => {
   const r = await (await client()).getModel(ref);
@@ -218,18 +277,26 @@ program
   .action(async (ref: string, o: { name: string; replicas: number }) => {
     const c = await client();
     const d = await c.deploy(o.name, ref, o.replicas);
-    print(d, () => `deployment ${d.name}: ${d.status}, ${d.model}, ${d.ready_replicas}/${d.replicas} replicas; POST ${c.url}${d.url}${d.error ? `\nerror: ${d.error}` : ''}`);
+    print(
+      d,
+      () =>
+        `deployment ${d.name}: ${d.status}, ${d.model}, ${d.ready_replicas}/${d.replicas} replicas; POST ${c.url}${d.url}${d.error ? `\nerror: ${d.error}` : ''}`,
+    );
     if (d.status !== 'running') process.exitCode = 1;
   });
 
 const deployment = program.command('deployment').description('deployments');
 deployment.command('list').action(async () => {
   const ds = await (await client()).listDeployments();
-  print({ deployments: ds }, () => table(ds as any, ['name', 'model', 'status', 'ready_replicas', 'replicas', 'url']));
+  print({ deployments: ds }, () =>
+    table(ds as any, ['name', 'model', 'status', 'ready_replicas', 'replicas', 'url']),
+  );
 });
 deployment.command('show <name>').action(async (name: string) => {
   const d = await (await client()).getDeployment(name);
-  print(d, () => table([d as any], ['name', 'model', 'status', 'ready_replicas', 'replicas', 'url', 'error']));
+  print(d, () =>
+    table([d as any], ['name', 'model', 'status', 'ready_replicas', 'replicas', 'url', 'error']),
+  );
 });
 deployment.command('rm <name>').action(async (name: string) => {
   const d = await (await client()).deleteDeployment(name);
@@ -264,11 +331,16 @@ program
           }
         });
     } else throw new UsageError('give the rows with --rows JSON or --file rows.jsonl');
-    if (!Array.isArray(rows) || !rows.length) throw new UsageError('rows must be a non-empty JSON array of objects');
+    if (!Array.isArray(rows) || !rows.length)
+      throw new UsageError('rows must be a non-empty JSON array of objects');
     const r = await (await client()).predict(dep, rows as Record<string, unknown>[]);
     print(r, () =>
       r.predictions
-        .map((p, i) => (r.probabilities ? `${fmt(p)}  ${r.classes!.map((c, k) => `${c}:${r.probabilities![i][k].toFixed(3)}`).join(' ')}` : fmt(p)))
+        .map((p, i) =>
+          r.probabilities
+            ? `${fmt(p)}  ${r.classes!.map((c, k) => `${c}:${r.probabilities![i][k].toFixed(3)}`).join(' ')}`
+            : fmt(p),
+        )
         .join('\n'),
     );
   });
@@ -277,23 +349,40 @@ program
   .command('algorithms')
   .description('list the algorithms and their hyperparameters')
   .action(() => {
-    const list = LEARNERS.map((l) => ({ name: l.name, tasks: l.tasks, description: l.description, params: l.params }));
+    const list = LEARNERS.map((l) => ({
+      name: l.name,
+      tasks: l.tasks,
+      description: l.description,
+      params: l.params,
+    }));
     print({ algorithms: list }, () =>
       list
-        .map((l) => `${l.name} (${l.tasks.join(', ')}): ${l.description}\n${Object.entries(l.params).map(([k, p]) => `  --param ${k}=${JSON.stringify(p.default)}  ${p.description}`).join('\n')}`)
+        .map(
+          (l) =>
+            `${l.name} (${l.tasks.join(', ')}): ${l.description}\n${Object.entries(l.params)
+              .map(([k, p]) => `  --param ${k}=${JSON.stringify(p.default)}  ${p.description}`)
+              .join('\n')}`,
+        )
         .join('\n\n'),
     );
   });
 
 program
   .command('quickstart')
-  .description("run the seed's example: y = 3x + 2 + noise, linear regression by SGD, deployed and called over HTTP")
+  .description(
+    "run the seed's example: y = 3x + 2 + noise, linear regression by SGD, deployed and called over HTTP",
+  )
   .option('--out <dir>', 'where to write the plot', '.')
   .action(async (o: { out: string }) => {
     const g = globals();
     // Loaded on demand: the platform's modules are heavy and most commands only need the SDK.
     const { runQuickstart } = await import('./quickstart.js');
-    const r = await runQuickstart({ out: o.out, url: g.url || process.env.NEUTRINO_URL, token: g.token || process.env.NEUTRINO_TOKEN, json: !!g.json });
+    const r = await runQuickstart({
+      out: o.out,
+      url: g.url || process.env.NEUTRINO_URL,
+      token: g.token || process.env.NEUTRINO_TOKEN,
+      json: !!g.json,
+    });
     if (g.json) console.log(JSON.stringify(r, null, 2));
   });
 

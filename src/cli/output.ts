@@ -3,7 +3,11 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   if (!rows.length) return '(none)';
   const cells = rows.map((r) => columns.map((c) => fmt(r[c])));
   const widths = columns.map((c, j) => Math.max(c.length, ...cells.map((row) => row[j].length)));
-  const line = (vals: string[]) => vals.map((v, j) => v.padEnd(widths[j])).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, j) => v.padEnd(widths[j]))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
 }
 

@@ -38,7 +38,12 @@ export function seedPoints(n = 100, seed = 42): { x: number[]; y: number[] } {
  * regression trained by SGD on MSE for 1000 epochs as a job, evaluated, registered,
  * deployed, and one prediction fetched over HTTP.
  */
-export async function runQuickstart(o: { out: string; url?: string; token?: string; json: boolean }): Promise<QuickstartResult> {
+export async function runQuickstart(o: {
+  out: string;
+  url?: string;
+  token?: string;
+  json: boolean;
+}): Promise<QuickstartResult> {
   const say = (s: string) => !o.json && console.log(s);
   let platform: Platform | null = null;
   const scratch = await mkdtemp(join(tmpdir(), 'neutrino-quickstart-'));
@@ -58,12 +63,23 @@ export async function runQuickstart(o: { out: string; url?: string; token?: stri
     say(`1. data: ${dataset.row_count} points of y = 3x + 2 + noise -> dataset ${dataset.ref}`);
 
     const train = async (params: Record<string, string | number>, label: string): Promise<Job> => {
-      const job = await client.train({ dataset: dataset.ref, target: 'y', algorithm: 'linear_regression', model: 'quickstart', params, seed: 42, validation_fraction: 0 });
+      const job = await client.train({
+        dataset: dataset.ref,
+        target: 'y',
+        algorithm: 'linear_regression',
+        model: 'quickstart',
+        params,
+        seed: 42,
+        validation_fraction: 0,
+      });
       const bar = o.json ? null : new ProgressBar();
-      const done = await client.waitForJob(job.id, (j) => bar?.update(j.progress?.fraction ?? 0, `${label} loss ${fmt(j.progress?.loss)}`));
+      const done = await client.waitForJob(job.id, (j) =>
+        bar?.update(j.progress?.fraction ?? 0, `${label} loss ${fmt(j.progress?.loss)}`),
+      );
       if (done.status === 'succeeded') bar?.update(1, `${label} done`);
       bar?.done();
-      if (done.status !== 'succeeded') throw new Error(`training job ${done.id} ${done.status}: ${done.error}`);
+      if (done.status !== 'succeeded')
+        throw new Error(`training job ${done.id} ${done.status}: ${done.error}`);
       return done;
     };
     say('2. training linear regression by SGD on MSE, 1000 epochs (a job on a worker process)');
@@ -80,15 +96,43 @@ export async function runQuickstart(o: { out: string; url?: string; token?: stri
     const fit = await coefficients(sgd);
     const exact = await coefficients(closed);
     const testMse = sgd.result!.metrics.mse as number;
-    say(`3. learned y = ${fit.weight.toFixed(4)} x + ${fit.bias.toFixed(4)}   (closed form on the same points: ${exact.weight.toFixed(4)} x + ${exact.bias.toFixed(4)}; truth 3x + 2)`);
+    say(
+      `3. learned y = ${fit.weight.toFixed(4)} x + ${fit.bias.toFixed(4)}   (closed form on the same points: ${exact.weight.toFixed(4)} x + ${exact.bias.toFixed(4)}; truth 3x + 2)`,
+    );
     say(`   test MSE ${testMse.toFixed(4)} (the noise's variance is 1), registered as model ${fit.ref}`);
 
     const svg = chartSvg(
       [
         { label: 'points', color: '#1f77b4', kind: 'scatter', points: x.map((xi, i) => [xi, y[i]]) },
-        { label: `SGD fit: y = ${fit.weight.toFixed(3)}x + ${fit.bias.toFixed(3)}`, color: '#d62728', kind: 'line', points: [[0, fit.bias], [1, fit.weight + fit.bias]] },
-        { label: `closed form: y = ${exact.weight.toFixed(3)}x + ${exact.bias.toFixed(3)}`, color: '#2ca02c', kind: 'line', dashed: true, points: [[0, exact.bias], [1, exact.weight + exact.bias]] },
-        { label: 'truth: y = 3x + 2', color: '#888', kind: 'line', dashed: true, points: [[0, 2], [1, 5]] },
+        {
+          label: `SGD fit: y = ${fit.weight.toFixed(3)}x + ${fit.bias.toFixed(3)}`,
+          color: '#d62728',
+          kind: 'line',
+          points: [
+            [0, fit.bias],
+            [1, fit.weight + fit.bias],
+          ],
+        },
+        {
+          label: `closed form: y = ${exact.weight.toFixed(3)}x + ${exact.bias.toFixed(3)}`,
+          color: '#2ca02c',
+          kind: 'line',
+          dashed: true,
+          points: [
+            [0, exact.bias],
+            [1, exact.weight + exact.bias],
+          ],
+        },
+        {
+          label: 'truth: y = 3x + 2',
+          color: '#888',
+          kind: 'line',
+          dashed: true,
+          points: [
+            [0, 2],
+            [1, 5],
+          ],
+        },
       ],
       { title: 'Neutrino quickstart: linear regression trained by SGD', xLabel: 'x', yLabel: 'y' },
     );
@@ -104,11 +148,19 @@ export async function runQuickstart(o: { out: string; url?: string; token?: stri
     const input = 0.5;
     const pred = await client.predict('quickstart', [{ x: input }]);
     const yHat = pred.predictions[0] as number;
-    say(`5. deployed ${fit.ref} as 'quickstart'; POST ${client.url}${dep.url} {"rows":[{"x":${input}}]} -> ${yHat.toFixed(4)}`);
+    say(
+      `5. deployed ${fit.ref} as 'quickstart'; POST ${client.url}${dep.url} {"rows":[{"x":${input}}]} -> ${yHat.toFixed(4)}`,
+    );
     if (platform) say('stopping the embedded platform (set NEUTRINO_URL to use a running one)');
     return {
-      weight: fit.weight, bias: fit.bias, test_mse: testMse, plot, prediction: { x: input, y: yHat },
-      closed_form: { weight: exact.weight, bias: exact.bias }, model: fit.ref, deployment: 'quickstart',
+      weight: fit.weight,
+      bias: fit.bias,
+      test_mse: testMse,
+      plot,
+      prediction: { x: input, y: yHat },
+      closed_form: { weight: exact.weight, bias: exact.bias },
+      model: fit.ref,
+      deployment: 'quickstart',
     };
   } finally {
     await platform?.stop();

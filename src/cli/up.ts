@@ -3,7 +3,10 @@ import { Platform, type PlatformOptions } from '../platform.js';
 /** `neutrino up`: runs the platform in the foreground until SIGINT or SIGTERM. */
 export async function runUp(o: PlatformOptions): Promise<void> {
   const p = await Platform.start(o);
-  const lines = [`Neutrino is up at ${p.url}  (home ${p.home})`, `  API docs: ${p.url}/docs   OpenAPI: ${p.url}/openapi.json`];
+  const lines = [
+    `Neutrino is up at ${p.url}  (home ${p.home})`,
+    `  API docs: ${p.url}/docs   OpenAPI: ${p.url}/openapi.json`,
+  ];
   if (o.noAuth) lines.push('  auth is OFF (--no-auth): any local process can use this platform');
   else if (p.adminToken)
     lines.push(

@@ -7,10 +7,10 @@ import { dirname, join } from 'node:path';
  * Writes a file so that it is either absent or whole: a temporary name beside it, fsync,
  * then rename (atomic on POSIX), then fsync of the folder so the rename itself survives.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w', 0o600);
+  const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
     await fh.sync();

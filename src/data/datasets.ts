@@ -22,7 +22,12 @@ export class DatasetService {
    * Streams an upload into a new version. The same bytes as the newest version give that
    * version back (`created: false`); anything that fails leaves no version and no file.
    */
-  async create(workspaceId: string, name: string, body: Readable, sourceName: string | null): Promise<{ dataset: DatasetVersion; created: boolean }> {
+  async create(
+    workspaceId: string,
+    name: string,
+    body: Readable,
+    sourceName: string | null,
+  ): Promise<{ dataset: DatasetVersion; created: boolean }> {
     parseRef(name, 'dataset');
     const base = join(this.tmpDir, randomBytes(8).toString('hex'));
     const csv = `${base}.csv`;
@@ -34,8 +39,17 @@ export class DatasetService {
       const ingest = await csvToParquet(csv, parquet);
       const { key } = await this.artifacts.putFile(parquet);
       const dataset = await this.store.addDatasetVersion({
-        id: newId('ds'), workspaceId, name, contentHash: sha256, artifact: key, sourceName, sizeBytes: size,
-        rowCount: ingest.rowCount, columns: ingest.columns, profile: ingest.profile, createdAt: now(),
+        id: newId('ds'),
+        workspaceId,
+        name,
+        contentHash: sha256,
+        artifact: key,
+        sourceName,
+        sizeBytes: size,
+        rowCount: ingest.rowCount,
+        columns: ingest.columns,
+        profile: ingest.profile,
+        createdAt: now(),
       });
       return { dataset, created: true };
     } finally {

@@ -11,7 +11,11 @@ import { duck, kindOf, sqlString } from './duckdb.js';
  * Receives an upload into a local file, never holding it in memory: hashes it, enforces the
  * size limit, and refuses binary content (NUL bytes or invalid UTF-8) early, before DuckDB.
  */
-export async function receiveUpload(source: Readable, dest: string, maxBytes: number): Promise<{ sha256: string; size: number }> {
+export async function receiveUpload(
+  source: Readable,
+  dest: string,
+  maxBytes: number,
+): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let size = 0;
@@ -23,13 +27,24 @@ export async function receiveUpload(source: Readable, dest: string, maxBytes: nu
           const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
           size += c.length;
           if (size > maxBytes)
-            throw new NeutrinoError('too_large', `the upload is larger than the limit of ${maxBytes} bytes`, 413);
+            throw new NeutrinoError(
+              'too_large',
+              `the upload is larger than the limit of ${maxBytes} bytes`,
+              413,
+            );
           const nul = c.indexOf(0);
-          if (nul >= 0) throw badRequest('binary_file', `the file is not text: it has a NUL byte at offset ${size - c.length + nul}; upload a CSV file`);
+          if (nul >= 0)
+            throw badRequest(
+              'binary_file',
+              `the file is not text: it has a NUL byte at offset ${size - c.length + nul}; upload a CSV file`,
+            );
           try {
             utf8.decode(c, { stream: true });
           } catch {
-            throw badRequest('binary_file', 'the file is not valid UTF-8 text; upload a CSV file encoded as UTF-8');
+            throw badRequest(
+              'binary_file',
+              'the file is not valid UTF-8 text; upload a CSV file encoded as UTF-8',
+            );
           }
           hash.update(c);
           yield c;
@@ -46,7 +61,10 @@ export async function receiveUpload(source: Readable, dest: string, maxBytes: nu
   }
   if (size === 0) {
     await rm(dest, { force: true });
-    throw badRequest('empty_file', 'the file is empty; upload a CSV file with a header row and at least one data row');
+    throw badRequest(
+      'empty_file',
+      'the file is empty; upload a CSV file with a header row and at least one data row',
+    );
   }
   return { sha256: hash.digest('hex'), size };
 }
@@ -111,11 +129,15 @@ export async function csvToParquet(csvPath: string, parquetPath: string): Promis
       return { name: String(r.column_name), type, kind: kindOf(type) };
     });
     try {
-      await c.run(`COPY (SELECT * FROM ${src}) TO ${sqlString(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`);
+      await c.run(
+        `COPY (SELECT * FROM ${src}) TO ${sqlString(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
     } catch (e) {
       throw malformed(e);
     }
-    const n = await c.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM read_parquet(${sqlString(parquetPath)})`);
+    const n = await c.runAndReadAll(
+      `SELECT count(*)::BIGINT AS n FROM read_parquet(${sqlString(parquetPath)})`,
+    );
     const rowCount = Number(n.getRowObjectsJS()[0].n);
     if (rowCount === 0) throw badRequest('no_rows', 'the file has a header but no data rows');
     return { columns, rowCount, profile: await profile(parquetPath) };
@@ -129,7 +151,9 @@ async function findBadRows(csvPath: string, opts: string): Promise<void> {
   const c = await duck();
   try {
     try {
-      await c.run(`SELECT count(*) FROM read_csv(${sqlString(csvPath)}, ${opts}, all_varchar = true, store_rejects = true)`);
+      await c.run(
+        `SELECT count(*) FROM read_csv(${sqlString(csvPath)}, ${opts}, all_varchar = true, store_rejects = true)`,
+      );
     } catch (e) {
       throw malformed(e);
     }
@@ -137,7 +161,10 @@ async function findBadRows(csvPath: string, opts: string): Promise<void> {
     const rows = r.getRowObjectsJS();
     if (rows.length) {
       const what = rows.map((x) => `line ${Number(x.line)}: ${String(x.error_message)}`).join('; ');
-      throw badRequest('malformed_csv', `the CSV has rows that do not fit its header (${what}); fix those rows and upload again`);
+      throw badRequest(
+        'malformed_csv',
+        `the CSV has rows that do not fit its header (${what}); fix those rows and upload again`,
+      );
     }
   } finally {
     c.closeSync();
@@ -148,7 +175,10 @@ function malformed(e: unknown): NeutrinoError {
   if (e instanceof NeutrinoError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   if (/sniff|dialect/i.test(msg))
-    return badRequest('malformed_csv', 'the file could not be read as CSV: check its quoting (an unterminated quote?) and that every row has as many fields as the header');
+    return badRequest(
+      'malformed_csv',
+      'the file could not be read as CSV: check its quoting (an unterminated quote?) and that every row has as many fields as the header',
+    );
   return badRequest('malformed_csv', `the file could not be read as CSV: ${msg.split('\n')[0]}`);
 }
 
@@ -175,8 +205,12 @@ async function profile(parquetPath: string): Promise<ColumnProfile[]> {
 export async function previewRows(parquetPath: string, limit = 10): Promise<Record<string, unknown>[]> {
   const c = await duck();
   try {
-    const r = await c.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(parquetPath)}) LIMIT ${Math.max(0, Math.floor(limit))}`);
-    return r.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonValue(v)])));
+    const r = await c.runAndReadAll(
+      `SELECT * FROM read_parquet(${sqlString(parquetPath)}) LIMIT ${Math.max(0, Math.floor(limit))}`,
+    );
+    return r
+      .getRowObjectsJS()
+      .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, jsonValue(v)])));
   } finally {
     c.closeSync();
   }

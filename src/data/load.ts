@@ -11,8 +11,13 @@ export interface ColumnSchema {
 /** The table expression DuckDB reads a file with. CSV is read strictly: no guessing past errors. */
 export type FileFormat = 'csv' | 'parquet';
 
-export function source(path: string, format: FileFormat = path.endsWith('.parquet') ? 'parquet' : 'csv'): string {
-  return format === 'parquet' ? `read_parquet(${sqlString(path)})` : `read_csv(${sqlString(path)}, header = true)`;
+export function source(
+  path: string,
+  format: FileFormat = path.endsWith('.parquet') ? 'parquet' : 'csv',
+): string {
+  return format === 'parquet'
+    ? `read_parquet(${sqlString(path)})`
+    : `read_csv(${sqlString(path)}, header = true)`;
 }
 
 export async function describe(path: string, format?: FileFormat): Promise<ColumnSchema[]> {
@@ -35,7 +40,10 @@ export async function describe(path: string, format?: FileFormat): Promise<Colum
 export async function loadFrame(path: string, format?: FileFormat): Promise<Frame> {
   const schema = await describe(path, format);
   const select = schema
-    .map((s) => `CAST(${sqlIdent(s.name)} AS ${s.kind === 'numeric' ? 'DOUBLE' : 'VARCHAR'}) AS ${sqlIdent(s.name)}`)
+    .map(
+      (s) =>
+        `CAST(${sqlIdent(s.name)} AS ${s.kind === 'numeric' ? 'DOUBLE' : 'VARCHAR'}) AS ${sqlIdent(s.name)}`,
+    )
     .join(', ');
   const c = await duck();
   try {

@@ -53,7 +53,11 @@ process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL');
 });
 
-export async function startPlatform(home: string, extra: string[] = [], token?: string): Promise<RunningPlatform> {
+export async function startPlatform(
+  home: string,
+  extra: string[] = [],
+  token?: string,
+): Promise<RunningPlatform> {
   const port = await freePort();
   const proc = spawn(process.execPath, [BIN, 'up', '--home', home, '--port', String(port), ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,7 +97,11 @@ export interface CliResult {
   json: any;
 }
 
-export function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = ROOT): Promise<CliResult> {
+export function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd = ROOT,
+): Promise<CliResult> {
   return new Promise((res) => {
     const p = spawn(process.execPath, [BIN, ...args], {
       cwd,
@@ -117,7 +125,13 @@ export function cli(args: string[], env: Record<string, string | undefined> = {}
 }
 
 /** A fetch against the platform with the token, returning status and parsed JSON. */
-export async function api(p: RunningPlatform, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function api(
+  p: RunningPlatform,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const h: Record<string, string> = { ...headers };
   if (p.token) h.authorization = `Bearer ${p.token}`;
   let payload: any = body;
@@ -140,12 +154,23 @@ export async function api(p: RunningPlatform, method: string, path: string, body
  * Sends only the headers of a request whose declared body is larger than the limit: the
  * server must refuse it from Content-Length alone, before reading the body.
  */
-export function oversized(p: RunningPlatform, path: string, bytes: number): Promise<{ status: number; json: any }> {
+export function oversized(
+  p: RunningPlatform,
+  path: string,
+  bytes: number,
+): Promise<{ status: number; json: any }> {
   return new Promise((res, rej) => {
     const u = new URL(p.url + path);
     const req = httpRequest({
-      host: u.hostname, port: u.port, path: u.pathname, method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': String(bytes), ...(p.token ? { authorization: `Bearer ${p.token}` } : {}) },
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(bytes),
+        ...(p.token ? { authorization: `Bearer ${p.token}` } : {}),
+      },
     });
     req.on('response', (r) => {
       let body = '';
@@ -155,13 +180,20 @@ export function oversized(p: RunningPlatform, path: string, bytes: number): Prom
         res({ status: r.statusCode ?? 0, json: JSON.parse(body) });
       });
     });
-    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : rej(e)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : rej(e),
+    );
     req.flushHeaders();
   });
 }
 
 /** Polls a job until `done(job)` holds (every 50 ms, at most `ms`), and returns it. */
-export async function pollJob(p: RunningPlatform, id: string, done: (j: any) => boolean, ms = 60_000): Promise<any> {
+export async function pollJob(
+  p: RunningPlatform,
+  id: string,
+  done: (j: any) => boolean,
+  ms = 60_000,
+): Promise<any> {
   const deadline = Date.now() + ms;
   for (;;) {
     const r = await api(p, 'GET', `/v1/jobs/${id}`);

@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Model, type ModelDocument } from '../ml/model.js';
-import { api, cli, dataset, oversized, pollJob, startPlatform, tempDir, type RunningPlatform } from './harness.js';
+import {
+  api,
+  cli,
+  dataset,
+  oversized,
+  pollJob,
+  startPlatform,
+  tempDir,
+  type RunningPlatform,
+} from './harness.js';
 
 describe('the embedded platform, end to end', () => {
   let p: RunningPlatform;
@@ -27,7 +36,12 @@ describe('the embedded platform, end to end', () => {
     assert.equal((await fetch(`${p.url}/healthz`)).status, 200);
     const doc: any = await (await fetch(`${p.url}/openapi.json`)).json();
     assert.equal(doc.openapi, '3.0.3');
-    for (const path of ['/v1/datasets/{name}', '/v1/jobs/train', '/v1/deployments/{name}/predict', '/v2/models/{name}/infer'])
+    for (const path of [
+      '/v1/datasets/{name}',
+      '/v1/jobs/train',
+      '/v1/deployments/{name}/predict',
+      '/v2/models/{name}/infer',
+    ])
       assert.ok(doc.paths[path], `OpenAPI documents ${path}`);
     assert.match(await (await fetch(`${p.url}/docs/`)).text(), /swagger/i);
     const denied = await fetch(`${p.url}/v1/datasets`);
@@ -42,22 +56,36 @@ describe('the embedded platform, end to end', () => {
 
   it('logs in once and later commands find the URL and token in the config file', async () => {
     const cfg = join(tempDir('login'), 'config.json');
-    const login = await cli(['login', '--url', p.url, '--token', p.token!], { NEUTRINO_CONFIG: cfg, NEUTRINO_URL: '', NEUTRINO_TOKEN: '' });
+    const login = await cli(['login', '--url', p.url, '--token', p.token!], {
+      NEUTRINO_CONFIG: cfg,
+      NEUTRINO_URL: '',
+      NEUTRINO_TOKEN: '',
+    });
     assert.equal(login.code, 0, login.stderr);
-    const list = await cli(['dataset', 'list', '--json'], { NEUTRINO_CONFIG: cfg, NEUTRINO_URL: '', NEUTRINO_TOKEN: '' });
+    const list = await cli(['dataset', 'list', '--json'], {
+      NEUTRINO_CONFIG: cfg,
+      NEUTRINO_URL: '',
+      NEUTRINO_TOKEN: '',
+    });
     assert.equal(list.code, 0, list.stderr);
     assert.ok(Array.isArray(list.json.datasets));
   });
 
   it('versions datasets by content: same bytes keep the version, new bytes make the next', async () => {
-    const first = await cli(['dataset', 'create', 'diabetes', '--file', dataset('diabetes.csv'), '--json'], env);
+    const first = await cli(
+      ['dataset', 'create', 'diabetes', '--file', dataset('diabetes.csv'), '--json'],
+      env,
+    );
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.json.created, true);
     assert.equal(first.json.dataset.version, 1);
     assert.equal(first.json.dataset.row_count, 442);
     assert.equal(first.json.dataset.columns.length, 11);
     assert.ok(first.json.dataset.columns.every((c: { kind: string }) => c.kind === 'numeric'));
-    const again = await cli(['dataset', 'create', 'diabetes', '--file', dataset('diabetes.csv'), '--json'], env);
+    const again = await cli(
+      ['dataset', 'create', 'diabetes', '--file', dataset('diabetes.csv'), '--json'],
+      env,
+    );
     assert.equal(again.json.created, false);
     assert.equal(again.json.dataset.version, 1);
     const lines = readFileSync(dataset('diabetes.csv'), 'utf8').trim().split('\n');
@@ -80,7 +108,12 @@ describe('the embedded platform, end to end', () => {
       ['ragged', 'a,b,c\n1,2,3\n4,5\n', 'malformed_csv', /line 3/],
       ['too-many', 'a,b\n1,2\n3,4,5\n', 'malformed_csv', /line 3/],
       ['bad-quoting', 'a,b\n1,"unterminated\n2,3\n', 'malformed_csv', /quot/],
-      ['binary', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01]), 'binary_file', /not text/],
+      [
+        'binary',
+        Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01]),
+        'binary_file',
+        /not text/,
+      ],
       ['latin1', Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0xe9, 0x2c, 0x31, 0x0a]), 'binary_file', /UTF-8/],
       ['empty', '', 'empty_file', /empty/],
       ['header-only', 'a,b,c\n', 'no_rows', /no data rows/],
@@ -106,7 +139,22 @@ describe('the embedded platform, end to end', () => {
   });
 
   it('trains linear regression on diabetes as a job and registers the model with lineage', async () => {
-    const r = await cli(['train', '--dataset', 'diabetes@1', '--target', 'progression', '--algorithm', 'linear_regression', '--model', 'diabetes-lr', '--wait', '--json'], env);
+    const r = await cli(
+      [
+        'train',
+        '--dataset',
+        'diabetes@1',
+        '--target',
+        'progression',
+        '--algorithm',
+        'linear_regression',
+        '--model',
+        'diabetes-lr',
+        '--wait',
+        '--json',
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     const job = r.json;
     assert.equal(job.status, 'succeeded');
@@ -131,19 +179,34 @@ describe('the embedded platform, end to end', () => {
     const cases: [string[], RegExp][] = [
       [['--target', 'nope', '--algorithm', 'linear_regression'], /has no column 'nope'/],
       [['--target', 'progression', '--algorithm', 'magic'], /unknown algorithm 'magic'/],
-      [['--target', 'progression', '--algorithm', 'linear_regression', '--param', 'bogus=1'], /no parameter 'bogus'/],
+      [
+        ['--target', 'progression', '--algorithm', 'linear_regression', '--param', 'bogus=1'],
+        /no parameter 'bogus'/,
+      ],
       [['--target', 'progression', '--algorithm', 'linear_regression', '--param', 'epochs=-5'], /epochs/],
-      [['--target', 'progression', '--algorithm', 'linear_regression', '--param', 'solver=quantum'], /solver/],
+      [
+        ['--target', 'progression', '--algorithm', 'linear_regression', '--param', 'solver=quantum'],
+        /solver/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await cli([...base, ...args], env);
       assert.equal(r.code, 1, args.join(' '));
       assert.match(r.stderr, message);
     }
-    const unknownDs = await api(p, 'POST', '/v1/jobs/train', { dataset: 'ghost', target: 'y', algorithm: 'linear_regression', model: 'm' });
+    const unknownDs = await api(p, 'POST', '/v1/jobs/train', {
+      dataset: 'ghost',
+      target: 'y',
+      algorithm: 'linear_regression',
+      model: 'm',
+    });
     assert.equal(unknownDs.status, 404);
     assert.equal(unknownDs.json.error.code, 'not_found');
-    const missingField = await api(p, 'POST', '/v1/jobs/train', { dataset: 'diabetes', algorithm: 'linear_regression', model: 'm' });
+    const missingField = await api(p, 'POST', '/v1/jobs/train', {
+      dataset: 'diabetes',
+      algorithm: 'linear_regression',
+      model: 'm',
+    });
     assert.equal(missingField.status, 400);
     assert.match(missingField.json.error.message, /target/);
     const usage = await cli(['train', '--dataset', 'diabetes'], env);
@@ -151,10 +214,29 @@ describe('the embedded platform, end to end', () => {
   });
 
   it('serves a classifier over HTTP exactly as the model predicts in-process, over v1 and v2', async () => {
-    assert.equal((await cli(['dataset', 'create', 'breast-cancer', '--file', dataset('breast_cancer.csv')], env)).code, 0);
-    const t = await cli(['train', '--dataset', 'breast-cancer', '--target', 'diagnosis', '--algorithm', 'logistic_regression', '--model', 'bc', '--wait', '--json'], env);
+    assert.equal(
+      (await cli(['dataset', 'create', 'breast-cancer', '--file', dataset('breast_cancer.csv')], env)).code,
+      0,
+    );
+    const t = await cli(
+      [
+        'train',
+        '--dataset',
+        'breast-cancer',
+        '--target',
+        'diagnosis',
+        '--algorithm',
+        'logistic_regression',
+        '--model',
+        'bc',
+        '--wait',
+        '--json',
+      ],
+      env,
+    );
     assert.equal(t.json.status, 'succeeded', t.stderr);
-    for (const k of ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss']) assert.equal(typeof t.json.result.metrics[k], 'number', k);
+    for (const k of ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'log_loss'])
+      assert.equal(typeof t.json.result.metrics[k], 'number', k);
     assert.ok(t.json.result.metrics.roc_auc > 0.97);
     assert.equal(t.json.result.metrics.confusion_matrix.length, 2);
     const d = await cli(['deploy', 'bc@1', '--name', 'bc-api', '--json'], env);
@@ -166,7 +248,9 @@ describe('the embedded platform, end to end', () => {
     const names = header[0].split(',');
     const rows = header.slice(1, 41).map((line) => {
       const v = line.split(',');
-      return Object.fromEntries(names.filter((n) => n !== 'diagnosis').map((n) => [n, Number(v[names.indexOf(n)])]));
+      return Object.fromEntries(
+        names.filter((n) => n !== 'diagnosis').map((n) => [n, Number(v[names.indexOf(n)])]),
+      );
     });
     const served = await api(p, 'POST', '/v1/deployments/bc-api/predict', { rows });
     assert.equal(served.status, 200, served.text);
@@ -177,7 +261,13 @@ describe('the embedded platform, end to end', () => {
     assert.deepEqual(served.json.classes, local.classes);
 
     const rowsFile = join(files, 'rows.jsonl');
-    writeFileSync(rowsFile, rows.slice(0, 3).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(
+      rowsFile,
+      rows
+        .slice(0, 3)
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
     const viaCli = await cli(['predict', 'bc-api', '--file', rowsFile, '--json'], env);
     assert.deepEqual(viaCli.json.predictions, local.predictions.slice(0, 3));
     const viaRows = await cli(['predict', 'bc-api', '--rows', JSON.stringify(rows.slice(0, 2))], env);
@@ -185,15 +275,30 @@ describe('the embedded platform, end to end', () => {
 
     const meta = await api(p, 'GET', '/v2/models/bc-api');
     assert.equal(meta.status, 200);
-    assert.deepEqual(meta.json.inputs.map((i: { name: string }) => i.name), doc.features.map((f) => f.name));
+    assert.deepEqual(
+      meta.json.inputs.map((i: { name: string }) => i.name),
+      doc.features.map((f) => f.name),
+    );
     assert.equal((await api(p, 'GET', '/v2/models/bc-api/ready')).status, 200);
     const perFeature = await api(p, 'POST', '/v2/models/bc-api/infer', {
-      inputs: doc.features.map((f) => ({ name: f.name, shape: [rows.length], datatype: 'FP64', data: rows.map((r) => r[f.name]) })),
+      inputs: doc.features.map((f) => ({
+        name: f.name,
+        shape: [rows.length],
+        datatype: 'FP64',
+        data: rows.map((r) => r[f.name]),
+      })),
     });
     assert.equal(perFeature.status, 200, perFeature.text);
     assert.deepEqual(perFeature.json.outputs[0].data, local.predictions);
     const matrix = await api(p, 'POST', '/v2/models/bc-api/infer', {
-      inputs: [{ name: 'input-0', shape: [rows.length, doc.features.length], datatype: 'FP64', data: rows.map((r) => doc.features.map((f) => r[f.name])) }],
+      inputs: [
+        {
+          name: 'input-0',
+          shape: [rows.length, doc.features.length],
+          datatype: 'FP64',
+          data: rows.map((r) => doc.features.map((f) => r[f.name])),
+        },
+      ],
     });
     assert.equal(matrix.status, 200, matrix.text);
     assert.deepEqual(matrix.json.outputs[0].data, local.predictions);
@@ -215,20 +320,44 @@ describe('the embedded platform, end to end', () => {
     const huge = await oversized(p, '/v1/deployments/bc-api/predict', 17 * 1024 * 1024);
     assert.equal(huge.status, 413);
     assert.equal(huge.json.error.code, 'too_large');
-    const badOip = await api(p, 'POST', '/v2/models/bc-api/infer', { inputs: [{ name: 'mean_radius', shape: [2], datatype: 'FP64', data: [1] }] });
+    const badOip = await api(p, 'POST', '/v2/models/bc-api/infer', {
+      inputs: [{ name: 'mean_radius', shape: [2], datatype: 'FP64', data: [1] }],
+    });
     assert.equal(badOip.status, 400);
     assert.equal((await api(p, 'POST', '/v1/deployments/ghost/predict', { rows })).status, 404);
     assert.equal((await api(p, 'GET', '/v2/models/ghost')).status, 404);
     assert.equal((await api(p, 'GET', '/v1/nothing-here')).status, 404);
-    assert.equal((await api(p, 'POST', '/v1/deployments/bc-api/predict', { rows: rows.slice(0, 1) })).status, 200, 'still serving');
+    assert.equal(
+      (await api(p, 'POST', '/v1/deployments/bc-api/predict', { rows: rows.slice(0, 1) })).status,
+      200,
+      'still serving',
+    );
     const dup = await cli(['deploy', 'bc', '--name', 'bc-api'], env);
     assert.equal(dup.code, 1);
     assert.match(dup.stderr, /already exists/);
   });
 
   it('cancels a running job, and marks a crashed worker failed while the platform stays up', async () => {
-    assert.equal((await cli(['dataset', 'create', 'housing', '--file', dataset('california_housing.csv')], env)).code, 0);
-    const slow = ['train', '--dataset', 'housing', '--target', 'median_house_value', '--algorithm', 'linear_regression', '--param', 'solver=sgd', '--param', 'epochs=100000', '--param', 'batch_size=1', '--json'];
+    assert.equal(
+      (await cli(['dataset', 'create', 'housing', '--file', dataset('california_housing.csv')], env)).code,
+      0,
+    );
+    const slow = [
+      'train',
+      '--dataset',
+      'housing',
+      '--target',
+      'median_house_value',
+      '--algorithm',
+      'linear_regression',
+      '--param',
+      'solver=sgd',
+      '--param',
+      'epochs=100000',
+      '--param',
+      'batch_size=1',
+      '--json',
+    ];
     const a = await cli([...slow, '--model', 'slow-a'], env);
     let j = await pollJob(p, a.json.id, (x) => x.status === 'running');
     const cancelled = await cli(['job', 'cancel', j.id, '--json'], env);
@@ -244,7 +373,9 @@ describe('the embedded platform, end to end', () => {
     let pid: number | null = null;
     while (!pid) {
       const logs = (await api(p, 'GET', `/v1/jobs/${b.json.id}/logs`)).json.logs;
-      pid = Number(/worker pid (\d+)/.exec(logs.map((l: { line: string }) => l.line).join('\n'))?.[1] ?? 0) || null;
+      pid =
+        Number(/worker pid (\d+)/.exec(logs.map((l: { line: string }) => l.line).join('\n'))?.[1] ?? 0) ||
+        null;
       await new Promise((r) => setTimeout(r, 50));
     }
     process.kill(pid, 'SIGKILL');
@@ -262,21 +393,71 @@ describe('a restart finds everything as it was', () => {
     ctx.after(() => p.stop());
     const token = p.token!;
     const env = () => ({ NEUTRINO_URL: p.url, NEUTRINO_TOKEN: token });
-    assert.equal((await cli(['dataset', 'create', 'diabetes', '--file', dataset('diabetes.csv')], env())).code, 0);
-    const t = await cli(['train', '--dataset', 'diabetes', '--target', 'progression', '--algorithm', 'linear_regression', '--model', 'd', '--wait', '--json'], env());
+    assert.equal(
+      (await cli(['dataset', 'create', 'diabetes', '--file', dataset('diabetes.csv')], env())).code,
+      0,
+    );
+    const t = await cli(
+      [
+        'train',
+        '--dataset',
+        'diabetes',
+        '--target',
+        'progression',
+        '--algorithm',
+        'linear_regression',
+        '--model',
+        'd',
+        '--wait',
+        '--json',
+      ],
+      env(),
+    );
     assert.equal(t.json.status, 'succeeded');
     assert.equal((await cli(['deploy', 'd', '--name', 'd-api'], env())).code, 0);
-    const row = { age: 0.03, sex: 0.05, bmi: 0.06, bp: 0.02, s1: -0.04, s2: -0.03, s3: -0.04, s4: 0.0, s5: 0.02, s6: -0.02 };
+    const row = {
+      age: 0.03,
+      sex: 0.05,
+      bmi: 0.06,
+      bp: 0.02,
+      s1: -0.04,
+      s2: -0.03,
+      s3: -0.04,
+      s4: 0.0,
+      s5: 0.02,
+      s6: -0.02,
+    };
     const before = (await api(p, 'POST', '/v1/deployments/d-api/predict', { rows: [row] })).json;
     // A job still queued or running when the platform stops must run after the restart.
-    const pending = await cli(['train', '--dataset', 'diabetes', '--target', 'progression', '--algorithm', 'linear_regression', '--param', 'solver=sgd', '--param', 'epochs=3000', '--model', 'after-restart', '--json'], env());
-    assert.equal((await p.stop()), 0);
+    const pending = await cli(
+      [
+        'train',
+        '--dataset',
+        'diabetes',
+        '--target',
+        'progression',
+        '--algorithm',
+        'linear_regression',
+        '--param',
+        'solver=sgd',
+        '--param',
+        'epochs=3000',
+        '--model',
+        'after-restart',
+        '--json',
+      ],
+      env(),
+    );
+    assert.equal(await p.stop(), 0);
 
     p = await startPlatform(home);
     assert.doesNotMatch(p.output(), /admin token/, 'the admin token is printed on the first start only');
     p.token = token;
     assert.equal((await cli(['dataset', 'show', 'diabetes', '--json'], env())).json.dataset.row_count, 442);
-    assert.equal((await cli(['model', 'show', 'd@1', '--json'], env())).json.model.metrics.rmse, t.json.result.metrics.rmse);
+    assert.equal(
+      (await cli(['model', 'show', 'd@1', '--json'], env())).json.model.metrics.rmse,
+      t.json.result.metrics.rmse,
+    );
     assert.equal((await cli(['job', 'show', t.json.id, '--json'], env())).json.status, 'succeeded');
     const dep = await cli(['deployment', 'show', 'd-api', '--json'], env());
     assert.equal(dep.json.status, 'running');

@@ -18,7 +18,14 @@ export interface TrainSpec {
 }
 
 export type ToWorker =
-  | { type: 'run'; jobId: string; spec: TrainSpec; dataPath: string; testDataPath: string | null; outPath: string }
+  | {
+      type: 'run';
+      jobId: string;
+      spec: TrainSpec;
+      dataPath: string;
+      testDataPath: string | null;
+      outPath: string;
+    }
   | { type: 'cancel' };
 
 export interface TrainOutcome {

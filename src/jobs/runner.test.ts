@@ -47,14 +47,22 @@ describe('job runner and its durable queue', () => {
     const a = await open(home);
     await a.datasets.create(a.ws.id, 'line', Readable.from([csv]), 'line.csv');
     // Queued while no runner runs (the platform stopped right after accepting it).
-    const job = await a.jobs.submitTraining(a.ws.id, { dataset: 'line', target: 'y', algorithm: 'linear_regression', model: 'line' });
+    const job = await a.jobs.submitTraining(a.ws.id, {
+      dataset: 'line',
+      target: 'y',
+      algorithm: 'linear_regression',
+      model: 'line',
+    });
     assert.equal((await a.store.getJob(a.ws.id, job.id))?.status, 'queued');
     await a.store.close();
 
     const b = await open(home);
     await b.runner.start();
     try {
-      const done = await until(() => b.store.getJob(b.ws.id, job.id), (j) => j!.status !== 'queued' && j!.status !== 'running');
+      const done = await until(
+        () => b.store.getJob(b.ws.id, job.id),
+        (j) => j!.status !== 'queued' && j!.status !== 'running',
+      );
       assert.equal(done!.status, 'succeeded', done!.error ?? '');
       const model = await b.registry.get(b.ws.id, 'line');
       assert.equal(model.version, 1);
@@ -74,17 +82,32 @@ describe('job runner and its durable queue', () => {
     await a.datasets.create(a.ws.id, 'line', Readable.from([csv]), 'line.csv');
     await a.runner.start();
     const slow = await a.jobs.submitTraining(a.ws.id, {
-      dataset: 'line', target: 'y', algorithm: 'linear_regression', model: 'slow',
+      dataset: 'line',
+      target: 'y',
+      algorithm: 'linear_regression',
+      model: 'slow',
       params: { solver: 'sgd', epochs: 200000, batch_size: 1 },
     });
-    await until(() => a.store.getJob(a.ws.id, slow.id), (j) => j!.status === 'running');
-    const waiting = await a.jobs.submitTraining(a.ws.id, { dataset: 'line', target: 'y', algorithm: 'linear_regression', model: 'w' });
+    await until(
+      () => a.store.getJob(a.ws.id, slow.id),
+      (j) => j!.status === 'running',
+    );
+    const waiting = await a.jobs.submitTraining(a.ws.id, {
+      dataset: 'line',
+      target: 'y',
+      algorithm: 'linear_regression',
+      model: 'w',
+    });
     assert.equal((await a.jobs.cancel(a.ws.id, waiting.id)).status, 'cancelled');
     await a.runner.stop();
     assert.equal((await a.store.getJob(a.ws.id, slow.id))?.status, 'running', 'left as it was by the stop');
     assert.equal(await a.store.requeueRunningJobs(3), 1);
     assert.equal((await a.store.getJob(a.ws.id, slow.id))?.status, 'queued');
-    assert.equal((await a.store.getJob(a.ws.id, waiting.id))?.status, 'cancelled', 'a cancelled job stays cancelled');
+    assert.equal(
+      (await a.store.getJob(a.ws.id, waiting.id))?.status,
+      'cancelled',
+      'a cancelled job stays cancelled',
+    );
     await a.store.close();
   });
 });

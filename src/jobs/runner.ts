@@ -101,19 +101,32 @@ export class JobRunner {
       if (outcome) {
         try {
           const model = await this.registry.register(job.workspaceId, spec.model, outcome.modelPath, {
-            algorithm: spec.algorithm, task: outcome.task, metrics: outcome.metrics, jobId: job.id,
+            algorithm: spec.algorithm,
+            task: outcome.task,
+            metrics: outcome.metrics,
+            jobId: job.id,
             signature: outcome.signature,
             lineage: {
-              dataset: spec.dataset, test_dataset: spec.testDataset, target: spec.target, algorithm: spec.algorithm,
-              params: spec.params, seed: spec.seed, test_fraction: spec.testFraction,
-              validation_fraction: spec.validationFraction, job: job.id,
+              dataset: spec.dataset,
+              test_dataset: spec.testDataset,
+              target: spec.target,
+              algorithm: spec.algorithm,
+              params: spec.params,
+              seed: spec.seed,
+              test_fraction: spec.testFraction,
+              validation_fraction: spec.validationFraction,
+              job: job.id,
             },
           });
           patch = {
             status: 'succeeded',
             result: {
-              model: { name: model.name, version: model.version }, task: outcome.task, metrics: outcome.metrics,
-              validation_metrics: outcome.validationMetrics, timings: outcome.timings, rows: outcome.rows,
+              model: { name: model.name, version: model.version },
+              task: outcome.task,
+              metrics: outcome.metrics,
+              validation_metrics: outcome.validationMetrics,
+              timings: outcome.timings,
+              rows: outcome.rows,
             },
           };
         } catch (e) {
@@ -147,7 +160,8 @@ export class JobRunner {
     child.on('exit', (code, signal) => {
       if (this.stopping) return this.running.delete(job.id);
       if (entry.cancelTimer) return void settle({ status: 'cancelled', error: null });
-      const why = stderr.trim().split('\n').slice(-3).join(' ') || `worker exited with ${signal ?? `code ${code}`}`;
+      const why =
+        stderr.trim().split('\n').slice(-3).join(' ') || `worker exited with ${signal ?? `code ${code}`}`;
       void settle({ status: 'failed', error: `the worker crashed: ${why}` });
     });
     const run: ToWorker = { type: 'run', jobId: job.id, spec, dataPath, testDataPath, outPath };
@@ -158,9 +172,15 @@ export class JobRunner {
     if (fresh?.cancelRequested) this.cancelRunning(job.id);
   }
 
-  private async finish(job: Job, patch: { status: Job['status']; error?: string | null; result?: Record<string, unknown> }) {
+  private async finish(
+    job: Job,
+    patch: { status: Job['status']; error?: string | null; result?: Record<string, unknown> },
+  ) {
     await this.store.updateJob(job.id, { ...patch, finishedAt: now() });
-    await this.store.appendJobLog(job.id, patch.status === 'failed' ? `failed: ${patch.error}` : patch.status);
+    await this.store.appendJobLog(
+      job.id,
+      patch.status === 'failed' ? `failed: ${patch.error}` : patch.status,
+    );
   }
 
   /** Asks a running job's worker to stop; kills it if it has not within the grace period. */

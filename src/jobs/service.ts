@@ -35,7 +35,10 @@ export class JobService {
     const ds = await this.datasets.get(workspaceId, r.dataset);
     const columns = ds.columns.map((c) => c.name);
     if (!columns.includes(r.target))
-      throw badRequest('unknown_column', `dataset ${ds.name}@${ds.version} has no column '${r.target}' (columns: ${columns.join(', ')})`);
+      throw badRequest(
+        'unknown_column',
+        `dataset ${ds.name}@${ds.version} has no column '${r.target}' (columns: ${columns.join(', ')})`,
+      );
     const spec = learnerSpec(r.algorithm);
     const params = resolveParams(r.algorithm, spec.params, r.params ?? {});
     const rawParams = Object.fromEntries(Object.keys(r.params ?? {}).map((k) => [k, params[k]]));
@@ -44,7 +47,10 @@ export class JobService {
       test = await this.datasets.get(workspaceId, r.testDataset);
       const missing = columns.filter((c) => !test!.columns.some((t) => t.name === c));
       if (missing.length)
-        throw badRequest('schema_mismatch', `test dataset ${test.name}@${test.version} lacks columns ${missing.join(', ')}`);
+        throw badRequest(
+          'schema_mismatch',
+          `test dataset ${test.name}@${test.version} lacks columns ${missing.join(', ')}`,
+        );
     }
     const testFraction = r.testFraction ?? 0.2;
     const validationFraction = r.validationFraction ?? 0.1;
@@ -56,16 +62,34 @@ export class JobService {
     const trainSpec: TrainSpec = {
       dataset: { name: ds.name, version: ds.version },
       testDataset: test ? { name: test.name, version: test.version } : null,
-      target: r.target, algorithm: r.algorithm, params: rawParams, seed: r.seed ?? 0, testFraction,
-      validationFraction, model: r.model,
+      target: r.target,
+      algorithm: r.algorithm,
+      params: rawParams,
+      seed: r.seed ?? 0,
+      testFraction,
+      validationFraction,
+      model: r.model,
     };
     const job: Job = {
-      id: newId('job'), workspaceId, kind: 'train', status: 'queued', spec: trainSpec as unknown as Record<string, unknown>,
-      result: null, error: null, progress: null, cancelRequested: false, attempts: 0, createdAt: now(), startedAt: null,
+      id: newId('job'),
+      workspaceId,
+      kind: 'train',
+      status: 'queued',
+      spec: trainSpec as unknown as Record<string, unknown>,
+      result: null,
+      error: null,
+      progress: null,
+      cancelRequested: false,
+      attempts: 0,
+      createdAt: now(),
+      startedAt: null,
       finishedAt: null,
     };
     await this.store.createJob(job);
-    await this.store.appendJobLog(job.id, `queued: train ${r.algorithm} on ${ds.name}@${ds.version} -> model ${r.model}`);
+    await this.store.appendJobLog(
+      job.id,
+      `queued: train ${r.algorithm} on ${ds.name}@${ds.version} -> model ${r.model}`,
+    );
     this.runner.poke();
     return job;
   }
@@ -88,7 +112,10 @@ export class JobService {
   async cancel(workspaceId: string, id: string): Promise<Job> {
     const j = await this.get(workspaceId, id);
     if (j.status === 'succeeded' || j.status === 'failed' || j.status === 'cancelled')
-      throw conflict('job_finished', `job ${id} has already ${j.status === 'cancelled' ? 'been cancelled' : j.status}`);
+      throw conflict(
+        'job_finished',
+        `job ${id} has already ${j.status === 'cancelled' ? 'been cancelled' : j.status}`,
+      );
     await this.store.updateJob(id, { cancelRequested: true });
     if (j.status === 'queued') {
       await this.store.updateJob(id, { status: 'cancelled', finishedAt: now() });

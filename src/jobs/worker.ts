@@ -25,11 +25,21 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
     const data = await loadFrame(m.dataPath, 'parquet');
     const testData = m.testDataPath ? await loadFrame(m.testDataPath, 'parquet') : undefined;
     const load_s = (performance.now() - t0) / 1000;
-    await send({ type: 'log', line: `loaded ${data.nRows} rows x ${data.columns.length} columns in ${load_s.toFixed(2)} s; training ${spec.algorithm}` });
+    await send({
+      type: 'log',
+      line: `loaded ${data.nRows} rows x ${data.columns.length} columns in ${load_s.toFixed(2)} s; training ${spec.algorithm}`,
+    });
     let lastSent = 0;
     const r = await trainModel({
-      data, testData, target: spec.target, algorithm: spec.algorithm, params: spec.params, seed: spec.seed,
-      testFraction: spec.testFraction, validationFraction: spec.validationFraction, signal: abort.signal,
+      data,
+      testData,
+      target: spec.target,
+      algorithm: spec.algorithm,
+      params: spec.params,
+      seed: spec.seed,
+      testFraction: spec.testFraction,
+      validationFraction: spec.validationFraction,
+      signal: abort.signal,
       onProgress: (p) => {
         const t = Date.now();
         if (t - lastSent < 100 && p.fraction < 1) return;
@@ -43,17 +53,29 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
       .filter(([, v]) => typeof v === 'number')
       .map(([k, v]) => `${k}=${(v as number).toPrecision(4)}`)
       .join(' ');
-    await send({ type: 'log', line: `trained on ${r.rows.train} rows in ${r.timings.fit_s.toFixed(3)} s; test ${metricLine}` });
+    await send({
+      type: 'log',
+      line: `trained on ${r.rows.train} rows in ${r.timings.fit_s.toFixed(3)} s; test ${metricLine}`,
+    });
     await send({
       type: 'done',
       outcome: {
-        task: r.task, metrics: r.metrics, validationMetrics: r.validationMetrics,
-        timings: { ...r.timings, load_s }, rows: r.rows, modelPath: m.outPath,
+        task: r.task,
+        metrics: r.metrics,
+        validationMetrics: r.validationMetrics,
+        timings: { ...r.timings, load_s },
+        rows: r.rows,
+        modelPath: m.outPath,
         signature: { features: doc.features, target: doc.target, task: doc.task, classes: doc.classes },
       },
     });
   } catch (e) {
     if (e instanceof CancelledError) await send({ type: 'cancelled' });
-    else await send({ type: 'failed', error: errorMessage(e), code: e instanceof NeutrinoError ? e.code : 'internal' });
+    else
+      await send({
+        type: 'failed',
+        error: errorMessage(e),
+        code: e instanceof NeutrinoError ? e.code : 'internal',
+      });
   }
 }

@@ -28,12 +28,25 @@ export class ModelRegistry {
     private readonly version: string,
   ) {}
 
-  async register(workspaceId: string, name: string, documentPath: string, meta: RegisterMeta): Promise<ModelVersion> {
+  async register(
+    workspaceId: string,
+    name: string,
+    documentPath: string,
+    meta: RegisterMeta,
+  ): Promise<ModelVersion> {
     const { key } = await this.artifacts.putFile(documentPath);
     return this.store.addModelVersion({
-      id: newId('mdl'), workspaceId, name, artifact: key, algorithm: meta.algorithm, task: meta.task,
-      metrics: meta.metrics, lineage: { ...meta.lineage, neutrino_version: this.version }, signature: meta.signature,
-      jobId: meta.jobId, createdAt: now(),
+      id: newId('mdl'),
+      workspaceId,
+      name,
+      artifact: key,
+      algorithm: meta.algorithm,
+      task: meta.task,
+      metrics: meta.metrics,
+      lineage: { ...meta.lineage, neutrino_version: this.version },
+      signature: meta.signature,
+      jobId: meta.jobId,
+      createdAt: now(),
     });
   }
 

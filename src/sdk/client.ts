@@ -35,7 +35,12 @@ export class NeutrinoClient {
     this.token = o.token ?? null;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const h: Record<string, string> = { ...headers };
     if (this.token) h.authorization = `Bearer ${this.token}`;
     let payload: unknown;
@@ -46,10 +51,19 @@ export class NeutrinoClient {
     }
     let res: Response;
     try {
-      res = await fetch(this.url + path, { method, headers: h, body: payload as RequestInit["body"], duplex: 'half' } as RequestInit);
+      res = await fetch(this.url + path, {
+        method,
+        headers: h,
+        body: payload as RequestInit['body'],
+        duplex: 'half',
+      } as RequestInit);
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new NeutrinoApiError(0, 'unreachable', `cannot reach Neutrino at ${this.url}${cause ? ` (${cause})` : ''}: is \`neutrino up\` running?`);
+      throw new NeutrinoApiError(
+        0,
+        'unreachable',
+        `cannot reach Neutrino at ${this.url}${cause ? ` (${cause})` : ''}: is \`neutrino up\` running?`,
+      );
     }
     const text = await res.text();
     let json: any = null;
@@ -60,7 +74,11 @@ export class NeutrinoClient {
     }
     if (!res.ok) {
       const err = json?.error;
-      throw new NeutrinoApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}: ${text.slice(0, 200)}`);
+      throw new NeutrinoApiError(
+        res.status,
+        err?.code ?? `http_${res.status}`,
+        err?.message ?? `HTTP ${res.status}: ${text.slice(0, 200)}`,
+      );
     }
     return json as T;
   }
@@ -70,7 +88,11 @@ export class NeutrinoClient {
   }
 
   /** Uploads a CSV (a path, bytes or a stream), streamed; the same bytes again return the existing version. */
-  async createDataset(name: string, source: string | Buffer | Readable, filename?: string): Promise<{ created: boolean; dataset: Dataset }> {
+  async createDataset(
+    name: string,
+    source: string | Buffer | Readable,
+    filename?: string,
+  ): Promise<{ created: boolean; dataset: Dataset }> {
     let body: Readable;
     if (typeof source === 'string') {
       await stat(source).catch(() => {
@@ -80,7 +102,9 @@ export class NeutrinoClient {
       filename ??= basename(source);
     } else body = Buffer.isBuffer(source) ? Readable.from([source]) : source;
     const q = filename ? `?filename=${encodeURIComponent(filename)}` : '';
-    return this.request('POST', `/v1/datasets/${encodeURIComponent(name)}${q}`, body, { 'content-type': 'text/csv' });
+    return this.request('POST', `/v1/datasets/${encodeURIComponent(name)}${q}`, body, {
+      'content-type': 'text/csv',
+    });
   }
 
   async listDatasets(): Promise<Dataset[]> {
@@ -107,7 +131,12 @@ export class NeutrinoClient {
   }
 
   async jobLogs(id: string, after = 0) {
-    return (await this.request<{ logs: { seq: number; at: string; line: string }[] }>('GET', `/v1/jobs/${encodeURIComponent(id)}/logs?after=${after}`)).logs;
+    return (
+      await this.request<{ logs: { seq: number; at: string; line: string }[] }>(
+        'GET',
+        `/v1/jobs/${encodeURIComponent(id)}/logs?after=${after}`,
+      )
+    ).logs;
   }
 
   cancelJob(id: string): Promise<Job> {
@@ -161,7 +190,10 @@ export class NeutrinoClient {
     return this.request<Record<string, unknown>>('GET', `/v2/models/${encodeURIComponent(deployment)}`);
   }
 
-  infer(deployment: string, request: { inputs: { name: string; shape: number[]; datatype: string; data: unknown[] }[]; id?: string }) {
+  infer(
+    deployment: string,
+    request: { inputs: { name: string; shape: number[]; datatype: string; data: unknown[] }[]; id?: string },
+  ) {
     return this.request<{ outputs: { name: string; shape: number[]; datatype: string; data: unknown[] }[] }>(
       'POST',
       `/v2/models/${encodeURIComponent(deployment)}/infer`,

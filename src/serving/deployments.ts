@@ -13,15 +13,26 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function postJson(port: number, path: string, payload: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 502, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
-    req.on('error', (e) => reject(new NeutrinoError('replica_unavailable', `the replica did not answer: ${e.message}`, 503)));
+    req.on('error', (e) =>
+      reject(new NeutrinoError('replica_unavailable', `the replica did not answer: ${e.message}`, 503)),
+    );
     req.end(payload);
   });
 }
@@ -44,11 +55,22 @@ export class DeploymentService {
       throw badRequest('invalid_replicas', 'replicas must be a whole number from 1 to 16');
     const model = await this.registry.get(workspaceId, modelRef);
     if (await this.store.getDeployment(workspaceId, name))
-      throw conflict('already_exists', `deployment '${name}' already exists; remove it first or pick another name`);
+      throw conflict(
+        'already_exists',
+        `deployment '${name}' already exists; remove it first or pick another name`,
+      );
     const t = now();
     const d: Deployment = {
-      id: newId('dep'), workspaceId, name, modelName: model.name, modelVersion: model.version, replicas,
-      status: 'starting', error: null, createdAt: t, updatedAt: t,
+      id: newId('dep'),
+      workspaceId,
+      name,
+      modelName: model.name,
+      modelVersion: model.version,
+      replicas,
+      status: 'starting',
+      error: null,
+      createdAt: t,
+      updatedAt: t,
     };
     await this.store.createDeployment(d);
     await this.launch(d);
@@ -60,8 +82,11 @@ export class DeploymentService {
     try {
       const model = await this.registry.get(d.workspaceId, `${d.modelName}@${d.modelVersion}`);
       await this.manager.start({
-        deploymentId: d.id, name: d.name, modelPath: await this.artifacts.localPath(model.artifact),
-        modelVersion: d.modelVersion, replicas: d.replicas,
+        deploymentId: d.id,
+        name: d.name,
+        modelPath: await this.artifacts.localPath(model.artifact),
+        modelVersion: d.modelVersion,
+        replicas: d.replicas,
       });
       await this.store.updateDeployment(d.id, { status: 'running', error: null });
     } catch (e) {
@@ -94,11 +119,20 @@ export class DeploymentService {
    * Forwards a request body to a ready replica and returns its status and JSON reply as
    * text, passed through unparsed: the gateway adds no serialization work of its own.
    */
-  async forward(workspaceId: string, name: string, path: '/predict' | '/infer', body: unknown): Promise<{ status: number; body: string }> {
+  async forward(
+    workspaceId: string,
+    name: string,
+    path: '/predict' | '/infer',
+    body: unknown,
+  ): Promise<{ status: number; body: string }> {
     const d = await this.get(workspaceId, name);
     const port = this.manager.endpoint(d.id);
     if (port === null)
-      throw new NeutrinoError('not_ready', `deployment '${name}' has no ready replica (status: ${d.status}${d.error ? `: ${d.error}` : ''})`, 503);
+      throw new NeutrinoError(
+        'not_ready',
+        `deployment '${name}' has no ready replica (status: ${d.status}${d.error ? `: ${d.error}` : ''})`,
+        503,
+      );
     return postJson(port, path, JSON.stringify(body));
   }
 }

@@ -38,7 +38,11 @@ export class ReplicaManager {
 
   constructor(
     private readonly log: Logger,
-    private readonly onStatus: (deploymentId: string, status: 'running' | 'starting' | 'failed', error: string | null) => void,
+    private readonly onStatus: (
+      deploymentId: string,
+      status: 'running' | 'starting' | 'failed',
+      error: string | null,
+    ) => void,
   ) {}
 
   /** Starts the replicas and resolves once every one is ready (or rejects with why not). */
@@ -68,7 +72,13 @@ export class ReplicaManager {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new NeutrinoError('replica_timeout', `a replica of ${spec.name} did not become ready in ${READY_TIMEOUT_MS / 1000} s`, 500));
+        reject(
+          new NeutrinoError(
+            'replica_timeout',
+            `a replica of ${spec.name} did not become ready in ${READY_TIMEOUT_MS / 1000} s`,
+            500,
+          ),
+        );
       }, READY_TIMEOUT_MS);
       child.on('message', (m: ReplicaMessage) => {
         if (m.type === 'ready') {
@@ -84,7 +94,13 @@ export class ReplicaManager {
         clearTimeout(timer);
         group.replicas = group.replicas.filter((r) => r !== replica);
         if (replica.port === null) {
-          reject(new NeutrinoError('replica_failed', `a replica of ${spec.name} exited before it was ready: ${stderr.trim() || code}`, 500));
+          reject(
+            new NeutrinoError(
+              'replica_failed',
+              `a replica of ${spec.name} exited before it was ready: ${stderr.trim() || code}`,
+              500,
+            ),
+          );
           return;
         }
         if (group.stopped) return;
@@ -104,7 +120,9 @@ export class ReplicaManager {
     group.restarts.push(t);
     this.onStatus(group.spec.deploymentId, 'starting', null);
     this.spawn(group).then(
-      () => group.replicas.length >= group.spec.replicas && this.onStatus(group.spec.deploymentId, 'running', null),
+      () =>
+        group.replicas.length >= group.spec.replicas &&
+        this.onStatus(group.spec.deploymentId, 'running', null),
       (e) => this.onStatus(group.spec.deploymentId, 'failed', String(e.message)),
     );
   }

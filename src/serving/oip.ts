@@ -23,9 +23,18 @@ export interface OipRequest {
 
 const datatypeOf = (kind: FeatureSpec['kind']) => (kind === 'numeric' ? 'FP64' : 'BYTES');
 
-export function oipMetadata(name: string, version: number, features: FeatureSpec[], task: string, classes: string[] | null) {
-  const outputs = [{ name: 'predictions', datatype: task === 'classification' ? 'BYTES' : 'FP64', shape: [-1] }];
-  if (task === 'classification') outputs.push({ name: 'probabilities', datatype: 'FP64', shape: [-1, classes?.length ?? -1] });
+export function oipMetadata(
+  name: string,
+  version: number,
+  features: FeatureSpec[],
+  task: string,
+  classes: string[] | null,
+) {
+  const outputs = [
+    { name: 'predictions', datatype: task === 'classification' ? 'BYTES' : 'FP64', shape: [-1] },
+  ];
+  if (task === 'classification')
+    outputs.push({ name: 'probabilities', datatype: 'FP64', shape: [-1, classes?.length ?? -1] });
   return {
     name,
     versions: [String(version)],
@@ -47,32 +56,56 @@ export function oipToRows(req: unknown, features: FeatureSpec[]): Record<string,
     const size = t.shape.reduce((a, b) => a * b, 1);
     const flat = t.data.flat(Infinity as 1);
     if (flat.length !== size)
-      throw badRequest('invalid_request', `input '${t.name}' has ${flat.length} values but shape [${t.shape.join(', ')}] needs ${size}`);
+      throw badRequest(
+        'invalid_request',
+        `input '${t.name}' has ${flat.length} values but shape [${t.shape.join(', ')}] needs ${size}`,
+      );
     t.data = flat;
   }
   const byName = new Map(r.inputs.map((t) => [t.name, t]));
   const numeric = features.filter((f) => f.kind === 'numeric');
   // One [N, F] tensor holding every numeric feature, when none is named as a feature.
-  if (r.inputs.length === 1 && r.inputs[0].shape.length === 2 && !features.some((f) => f.name === r.inputs[0].name)) {
+  if (
+    r.inputs.length === 1 &&
+    r.inputs[0].shape.length === 2 &&
+    !features.some((f) => f.name === r.inputs[0].name)
+  ) {
     const t = r.inputs[0];
     const [n, f] = t.shape;
     if (numeric.length !== features.length)
-      throw badRequest('invalid_request', 'this model has categorical features: send one input per feature, each of shape [N]');
+      throw badRequest(
+        'invalid_request',
+        'this model has categorical features: send one input per feature, each of shape [N]',
+      );
     if (f !== numeric.length)
-      throw badRequest('invalid_request', `a [N, F] input needs F = ${numeric.length} (features: ${numeric.map((x) => x.name).join(', ')})`);
-    return Array.from({ length: n }, (_, i) => Object.fromEntries(numeric.map((feat, j) => [feat.name, t.data[i * f + j]])));
+      throw badRequest(
+        'invalid_request',
+        `a [N, F] input needs F = ${numeric.length} (features: ${numeric.map((x) => x.name).join(', ')})`,
+      );
+    return Array.from({ length: n }, (_, i) =>
+      Object.fromEntries(numeric.map((feat, j) => [feat.name, t.data[i * f + j]])),
+    );
   }
   const missing = features.filter((f) => !byName.has(f.name)).map((f) => f.name);
-  if (missing.length) throw badRequest('invalid_request', `missing inputs for features: ${missing.join(', ')}`);
+  if (missing.length)
+    throw badRequest('invalid_request', `missing inputs for features: ${missing.join(', ')}`);
   const n = byName.get(features[0].name)!.data.length;
   for (const f of features) {
     const t = byName.get(f.name)!;
-    if (t.data.length !== n) throw badRequest('invalid_request', `input '${f.name}' has ${t.data.length} values, others have ${n}`);
+    if (t.data.length !== n)
+      throw badRequest('invalid_request', `input '${f.name}' has ${t.data.length} values, others have ${n}`);
   }
-  return Array.from({ length: n }, (_, i) => Object.fromEntries(features.map((f) => [f.name, byName.get(f.name)!.data[i]])));
+  return Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(features.map((f) => [f.name, byName.get(f.name)!.data[i]])),
+  );
 }
 
-export function oipResponse(modelName: string, version: number, id: string | undefined, result: PredictResult) {
+export function oipResponse(
+  modelName: string,
+  version: number,
+  id: string | undefined,
+  result: PredictResult,
+) {
   const n = result.predictions.length;
   const outputs: OipTensor[] = [
     {

@@ -19,7 +19,10 @@ async function main() {
   try {
     model = Model.fromDocument(JSON.parse(await readFile(modelPath, 'utf8')) as ModelDocument);
   } catch (e) {
-    process.send?.({ type: 'error', error: `cannot load the model: ${errorMessage(e)}` } satisfies ReplicaMessage);
+    process.send?.({
+      type: 'error',
+      error: `cannot load the model: ${errorMessage(e)}`,
+    } satisfies ReplicaMessage);
     process.exit(1);
   }
   const server = createServer((req, res) => void handle(req, res));
@@ -28,7 +31,8 @@ async function main() {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     try {
       if (req.method === 'GET' && req.url === '/health') return reply(res, 200, { ready: true });
-      if (req.method !== 'POST') return reply(res, 404, { error: { code: 'not_found', message: 'no such route' } });
+      if (req.method !== 'POST')
+        return reply(res, 404, { error: { code: 'not_found', message: 'no such route' } });
       const body = await readJson(req);
       if (req.url === '/predict') {
         const rows = (body as { rows?: unknown })?.rows;
@@ -40,14 +44,18 @@ async function main() {
       }
       return reply(res, 404, { error: { code: 'not_found', message: 'no such route' } });
     } catch (e) {
-      if (e instanceof NeutrinoError) return reply(res, e.status, { error: { code: e.code, message: e.message } });
+      if (e instanceof NeutrinoError)
+        return reply(res, e.status, { error: { code: e.code, message: e.message } });
       return reply(res, 500, { error: { code: 'internal', message: errorMessage(e) } });
     }
   }
 
   server.listen(0, '127.0.0.1', () => {
     const addr = server.address();
-    process.send?.({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 } satisfies ReplicaMessage);
+    process.send?.({
+      type: 'ready',
+      port: typeof addr === 'object' && addr ? addr.port : 0,
+    } satisfies ReplicaMessage);
   });
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

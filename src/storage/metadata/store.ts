@@ -122,7 +122,22 @@ export interface MetadataStore {
   listJobs(workspaceId: string, limit?: number): Promise<Job[]>;
   /** Atomically moves the oldest queued job to running and returns it. */
   claimNextJob(): Promise<Job | null>;
-  updateJob(id: string, patch: Partial<Pick<Job, 'status' | 'result' | 'error' | 'progress' | 'cancelRequested' | 'startedAt' | 'finishedAt' | 'attempts'>>): Promise<void>;
+  updateJob(
+    id: string,
+    patch: Partial<
+      Pick<
+        Job,
+        | 'status'
+        | 'result'
+        | 'error'
+        | 'progress'
+        | 'cancelRequested'
+        | 'startedAt'
+        | 'finishedAt'
+        | 'attempts'
+      >
+    >,
+  ): Promise<void>;
   /** Jobs left running by a stop: put back in the queue (or failed if tried too often). */
   requeueRunningJobs(maxAttempts: number): Promise<number>;
   appendJobLog(jobId: string, line: string): Promise<void>;
@@ -136,6 +151,11 @@ export interface MetadataStore {
   createDeployment(d: Deployment): Promise<void>;
   getDeployment(workspaceId: string, name: string): Promise<Deployment | null>;
   listDeployments(workspaceId?: string): Promise<Deployment[]>;
-  updateDeployment(id: string, patch: Partial<Pick<Deployment, 'status' | 'error' | 'replicas' | 'modelName' | 'modelVersion' | 'updatedAt'>>): Promise<void>;
+  updateDeployment(
+    id: string,
+    patch: Partial<
+      Pick<Deployment, 'status' | 'error' | 'replicas' | 'modelName' | 'modelVersion' | 'updatedAt'>
+    >,
+  ): Promise<void>;
   deleteDeployment(id: string): Promise<void>;
 }
