@@ -30,6 +30,9 @@ export interface BoostParams {
   maxDeltaStep: number;
   baseScore: number | null;
   classWeight: 'none' | 'balanced';
+  maxCatToOnehot: number;
+  catSmooth: number;
+  catL2: number;
   threads: number;
 }
 
@@ -138,6 +141,9 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     alpha: p.alpha,
     minChildWeight: p.minChildWeight,
     maxDeltaStep: p.maxDeltaStep,
+    maxCatToOnehot: p.maxCatToOnehot,
+    catSmooth: p.catSmooth,
+    catL2: p.catL2,
   };
   const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
   const binMatrix = new Uint8Array(new SharedArrayBuffer(n * d));

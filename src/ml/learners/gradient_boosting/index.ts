@@ -35,6 +35,10 @@ export const gradientBoostingParams: ParamSchema = {
     choices: ['auto', ...REGRESSION_OBJECTIVES, ...CLASSIFICATION_OBJECTIVES],
     description: 'Loss; auto is reg:squarederror, binary:logistic or multi:softprob by task.',
   },
+  max_cat_to_onehot: { type: 'integer', default: 4, min: 1, max: 256, description: 'Categorical columns with at most this many categories in a node split one category against the rest; more, and the split is a partition of categories ordered by gradient statistics.' },
+  cat_smooth: { type: 'number', default: 10, min: 0, description: 'Added to each category\'s hessian when ordering categories for a partition split (LightGBM\'s cat_smooth).' },
+  cat_l2: { type: 'number', default: 10, min: 0, description: 'Extra L2 regularization in the gain of categorical partition splits (LightGBM\'s cat_l2).' },
+  base_score: { type: 'number', default: 0.5, nullable: true, description: 'Starting prediction, XGBoost 1.7\'s 0.5 (a probability for binary:logistic); null estimates it from the targets (mean, median or class prior).' },
   grow_policy: { type: 'string', default: 'depthwise', choices: ['depthwise', 'lossguide'], description: 'Grow level by level, or best leaf first.' },
   max_delta_step: { type: 'number', default: 0, min: 0, description: 'Cap on each leaf weight, 0 for none (count:poisson then uses 0.7 for its hessian, as XGBoost does).' },
   huber_slope: { type: 'number', default: 1, min: 0, exclusiveMin: true, description: 'Delta of reg:pseudohubererror.' },
@@ -59,8 +63,11 @@ function boostParams(p: Params): BoostParams {
     monotone: p.monotone_constraints as number[],
     lossguide: p.grow_policy === 'lossguide',
     maxDeltaStep: p.max_delta_step as number,
-    baseScore: null,
+    baseScore: p.base_score as number | null,
     classWeight: p.class_weight as 'none' | 'balanced',
+    maxCatToOnehot: p.max_cat_to_onehot as number,
+    catSmooth: p.cat_smooth as number,
+    catL2: p.cat_l2 as number,
     threads: (p.n_jobs as number | null) ?? defaultThreads(),
   };
 }

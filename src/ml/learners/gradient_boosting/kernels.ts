@@ -27,6 +27,12 @@ export interface Layout {
   alpha: number;
   minChildWeight: number;
   maxDeltaStep: number;
+  /** Categorical features with at most this many categories in a node split one category against the rest. */
+  maxCatToOnehot: number;
+  /** Added to the hessian when ordering categories. */
+  catSmooth: number;
+  /** Extra L2 on the gain of partition splits. */
+  catL2: number;
 }
 
 export interface Buffers {
@@ -338,8 +344,10 @@ function evaluate(
         }
       }
     } else {
-      // Categories present in the node, ordered by their own leaf weight; the best split is a
-      // prefix of that order (exact for squared error, a good heuristic otherwise).
+      // Categories present in the node. Few of them: each one against the rest (one-hot
+      // splits). More: the categories ordered by their own leaf weight, where the best split
+      // is a prefix of that order (exact for squared error, a good heuristic otherwise); the
+      // order and the gains are smoothed (catSmooth, catL2) so rare categories do not overfit.
       const idx = S.catIdx;
       const key = S.catKey;
       let m = 0;
@@ -347,50 +355,99 @@ function evaluate(
         const hb = hist[o + 2 * b + 1];
         if (hb > 0) {
           idx[m] = b;
-          key[m] = hist[o + 2 * b] / (hb + lambda);
+          key[m] = hist[o + 2 * b] / (hb + lambda + L.catSmooth);
           m++;
         }
       }
       if (m + (hasMissing ? 1 : 0) < 2) continue;
-      sortByKey(idx, key, m);
-      let GL = 0;
-      let HL = 0;
-      let found = -1;
-      let foundDL = 0;
-      const last = hasMissing ? m : m - 1;
-      for (let p = 0; p < last; p++) {
-        const b = idx[p];
-        GL += hist[o + 2 * b];
-        HL += hist[o + 2 * b + 1];
-        let gain = gainOf(GL, HL, 0);
-        if (gain > bestGain) {
-          bestGain = gain;
-          bestF = f;
-          bestBin = p + 1;
-          bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
-          bestGL = GL;
-          bestHL = HL;
-          found = p;
-          foundDL = bestDL;
+      // The chosen set: one category (single >= 1) or a prefix of idx (prefix >= 0).
+      let single = -1;
+      let prefix = -1;
+      let setDL = 0;
+      if (m <= L.maxCatToOnehot) {
+        for (let p = 0; p < m; p++) {
+          const b = idx[p];
+          const GL = hist[o + 2 * b];
+          const HL = hist[o + 2 * b + 1];
+          let gain = gainOf(GL, HL, 0);
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestF = f;
+            bestBin = 1;
+            bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
+            bestGL = GL;
+            bestHL = HL;
+            single = b;
+            prefix = -1;
+            setDL = bestDL;
+          }
+          if (hasMissing) {
+            gain = gainOf(GL + Gm, HL + Hm, 0);
+            if (gain > bestGain) {
+              bestGain = gain;
+              bestF = f;
+              bestBin = 1;
+              bestDL = 1;
+              bestGL = GL + Gm;
+              bestHL = HL + Hm;
+              single = b;
+              prefix = -1;
+              setDL = 1;
+            }
+          }
         }
-        if (hasMissing && p < m - 1) {
-          gain = gainOf(GL + Gm, HL + Hm, 0);
+      }
+      else {
+        sortByKey(idx, key, m);
+        const lam = lambda + L.catL2;
+        const pen = L.catL2 > 0 ? (G * G) / (H + lam) : parent;
+        const cgain = (GL: number, HL: number) => {
+          const GR = G - GL;
+          const HR = H - HL;
+          if (HL < mcw || HR < mcw || HL <= 0 || HR <= 0) return -Infinity;
+          if (bounded || alpha > 0 || L.catL2 === 0) return gainOf(GL, HL, 0);
+          return (GL * GL) / (HL + lam) + (GR * GR) / (HR + lam) - pen;
+        };
+        let GL = 0;
+        let HL = 0;
+        const last = hasMissing ? m : m - 1;
+        for (let p = 0; p < last; p++) {
+          const b = idx[p];
+          GL += hist[o + 2 * b];
+          HL += hist[o + 2 * b + 1];
+          let gain = cgain(GL, HL);
           if (gain > bestGain) {
             bestGain = gain;
             bestF = f;
             bestBin = p + 1;
-            bestDL = 1;
-            bestGL = GL + Gm;
-            bestHL = HL + Hm;
-            found = p;
-            foundDL = 1;
+            bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
+            bestGL = GL;
+            bestHL = HL;
+            prefix = p;
+            single = -1;
+            setDL = bestDL;
+          }
+          if (hasMissing && p < m - 1) {
+            gain = cgain(GL + Gm, HL + Hm);
+            if (gain > bestGain) {
+              bestGain = gain;
+              bestF = f;
+              bestBin = p + 1;
+              bestDL = 1;
+              bestGL = GL + Gm;
+              bestHL = HL + Hm;
+              prefix = p;
+              single = -1;
+              setDL = 1;
+            }
           }
         }
       }
-      if (found >= 0) {
+      if (single >= 1 || prefix >= 0) {
         bits.fill(0);
-        for (let p = 0; p <= found; p++) bits[idx[p] >> 5] |= 1 << (idx[p] & 31);
-        if (foundDL) bits[0] |= 1; // bin 0 (missing) goes left
+        if (single >= 1) bits[single >> 5] |= 1 << (single & 31);
+        else for (let p = 0; p <= prefix; p++) bits[idx[p] >> 5] |= 1 << (idx[p] & 31);
+        if (setDL) bits[0] |= 1; // bin 0 (missing) goes left
       }
     }
   }

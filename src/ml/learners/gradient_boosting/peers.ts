@@ -1,0 +1,170 @@
+/**
+ * Side-by-side support for the accuracy tests and the benchmark: finds ../shared next to the
+ * repository, splits datasets with the peers' split.py (so both sides read identical rows),
+ * loads the splits as frames, and runs the Python peers (tabular.py) on the same files.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadFrame } from '../../../data/load.js';
+import { duck, sqlString } from '../../../data/duckdb.js';
+import type { Frame, Target, Task } from '../../frame.js';
+
+export const PYTHON = '/usr/bin/python3';
+export const SETUP_HINT = 'run `bash ../shared/bench/peers/setup.sh tabular` (from the repository root) to install scikit-learn, XGBoost and pandas';
+
+/** The repository root: the first directory above this file holding package.json (works from src/ and dist/). */
+export function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${from}`);
+    dir = up;
+  }
+}
+
+export function sharedDir(): string {
+  return resolve(repoRoot(), '..', 'shared');
+}
+
+export function peersDir(): string {
+  return join(sharedDir(), 'bench', 'peers');
+}
+
+/** Null when the Python peers can run here, else why not (with the fix). */
+export function peersMissing(): string | null {
+  if (!existsSync(join(peersDir(), 'tabular.py'))) return `the peers are not at ${peersDir()}`;
+  const r = spawnSync(PYTHON, ['-c', 'import sklearn, xgboost, pandas'], { encoding: 'utf8' });
+  if (r.status !== 0) return `the Python peers cannot import scikit-learn/XGBoost/pandas (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): ${SETUP_HINT}`;
+  return null;
+}
+
+export interface SplitFiles {
+  train: string;
+  test: string;
+  target: string;
+  task: Task;
+}
+
+function run(args: string[]): string {
+  const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
+  return r.stdout;
+}
+
+/** split.py: seeded (stratified for classification) 80/20 split into outDir/train.csv and test.csv. */
+export function splitDataset(csv: string, target: string, task: Task, outDir: string, seed = 0): SplitFiles {
+  mkdirSync(outDir, { recursive: true });
+  const train = join(outDir, 'train.csv');
+  const test = join(outDir, 'test.csv');
+  if (!existsSync(train) || !existsSync(test))
+    run([join(peersDir(), 'split.py'), '--data', csv, '--target', target, '--task', task, '--seed', String(seed), '--out', outDir]);
+  return { train, test, target, task };
+}
+
+/** make_table.py: a generated table, already split 80/20, target "y". */
+export function makeTable(task: Task, rows: number, features: number, outDir: string, extra: string[] = []): SplitFiles {
+  mkdirSync(outDir, { recursive: true });
+  const train = join(outDir, 'train.csv');
+  const test = join(outDir, 'test.csv');
+  if (!existsSync(train) || !existsSync(test))
+    run([join(peersDir(), 'make_table.py'), '--task', task, '--rows', String(rows), '--features', String(features), '--seed', '0', '--out', outDir, ...extra]);
+  return { train, test, target: 'y', task };
+}
+
+/**
+ * Rewrites a CSV through DuckDB with a timestamp column turned into numeric time features
+ * (hour, day of week, day of month, month, year, day of year), for both sides to read.
+ */
+export async function withTimeFeatures(src: string, dst: string, column: string): Promise<void> {
+  if (existsSync(dst)) return;
+  const c = await duck();
+  try {
+    const ts = `CAST("${column}" AS TIMESTAMP)`;
+    await c.run(
+      `COPY (SELECT * EXCLUDE ("${column}"), hour(${ts}) AS hour, dayofweek(${ts}) AS day_of_week, day(${ts}) AS day_of_month, ` +
+        `month(${ts}) AS month, year(${ts}) AS year, dayofyear(${ts}) AS day_of_year FROM read_csv(${sqlString(src)}, header = true)) ` +
+        `TO ${sqlString(dst)} (HEADER, DELIMITER ',')`,
+    );
+  } finally {
+    c.closeSync();
+  }
+}
+
+/** Splits a frame into features and target; class labels are sorted as strings, as the peers sort them. */
+export function featuresAndTarget(frame: Frame, target: string, task: Task, classes?: string[]): { X: Frame; y: Target } {
+  const col = frame.columns.find((c) => c.name === target);
+  if (!col) throw new Error(`no column ${target}`);
+  const X: Frame = { nRows: frame.nRows, columns: frame.columns.filter((c) => c !== col) };
+  if (task === 'regression') {
+    if (col.kind !== 'numeric') throw new Error(`${target} is not numeric`);
+    return { X, y: { task, values: col.values } };
+  }
+  const raw = Array.from(col.values as ArrayLike<unknown>, (v) => String(v));
+  const cls = classes ?? [...new Set(raw)].sort();
+  const index = new Map(cls.map((c, i) => [c, i]));
+  return { X, y: { task, labels: Int32Array.from(raw, (v) => index.get(v) ?? -1), classes: cls } };
+}
+
+export async function loadSplit(s: SplitFiles): Promise<{ Xtr: Frame; ytr: Target; Xte: Frame; yte: Target }> {
+  const tr = await loadFrame(s.train);
+  const te = await loadFrame(s.test);
+  let classes: string[] | undefined;
+  if (s.task === 'classification') {
+    const vals = (f: Frame) => Array.from(f.columns.find((c) => c.name === s.target)!.values as ArrayLike<unknown>, String);
+    classes = [...new Set([...vals(tr), ...vals(te)])].sort();
+  }
+  const a = featuresAndTarget(tr, s.target, s.task, classes);
+  const b = featuresAndTarget(te, s.target, s.task, classes);
+  return { Xtr: a.X, ytr: a.y, Xte: b.X, yte: b.y };
+}
+
+export interface PeerResult {
+  peer: string;
+  version: string;
+  fit_s: number;
+  fit_s_all: number[];
+  predict_s: number;
+  predict_rows_per_s: number;
+  n_train: number;
+  n_test: number;
+  metrics: Record<string, number>;
+  /** Peak resident memory of the peer's process, in bytes (from /usr/bin/time). */
+  peak_rss?: number;
+}
+
+/** tabular.py for one algorithm on a split; peak memory measured around the whole process. */
+export function runPeer(algo: string, s: SplitFiles, params: Record<string, unknown>, threads = 2, repeat = 1): PeerResult {
+  const args = [
+    join(peersDir(), 'tabular.py'),
+    '--train',
+    s.train,
+    '--test',
+    s.test,
+    '--target',
+    s.target,
+    '--task',
+    s.task,
+    '--algo',
+    algo,
+    '--params',
+    JSON.stringify(params),
+    '--threads',
+    String(threads),
+    '--repeat',
+    String(repeat),
+  ];
+  const timeBin = '/usr/bin/time';
+  const useTime = existsSync(timeBin);
+  const r = useTime
+    ? spawnSync(timeBin, ['-f', 'PEAK_RSS_KB=%M', PYTHON, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    : spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`tabular.py --algo ${algo} failed: ${r.stderr || r.error?.message}`);
+  const line = r.stdout.trim().split('\n').pop()!;
+  const out = JSON.parse(line) as PeerResult;
+  const m = /PEAK_RSS_KB=(\d+)/.exec(r.stderr ?? '');
+  if (m) out.peak_rss = Number(m[1]) * 1024;
+  return out;
+}
