@@ -41,6 +41,8 @@ export class Platform {
     readonly url: string,
     /** Set on the very first start only: the admin token, which is never stored in clear. */
     readonly adminToken: string | null,
+    /** A token valid only while this process runs and never stored: for callers inside it. */
+    readonly processToken: string,
     private readonly store: MetadataStore,
     private readonly runner: JobRunner,
     private readonly manager: ReplicaManager,
@@ -84,6 +86,7 @@ export class Platform {
     const deployments = new DeploymentService(store, registry, artifacts, manager);
     const jobs = new JobService(store, datasets, runner);
 
+    const processToken = newToken();
     const app = await buildApp(
       {
         store,
@@ -93,6 +96,7 @@ export class Platform {
         deployments,
         noAuth: !!o.noAuth,
         defaultWorkspaceId: workspace.id,
+        processTokenHash: hashToken(processToken),
         version: NEUTRINO_VERSION,
         startedAt: now(),
       },
@@ -121,6 +125,7 @@ export class Platform {
       app,
       url.replace('[::1]', 'localhost'),
       adminToken,
+      processToken,
       store,
       runner,
       manager,

@@ -29,21 +29,17 @@ export async function buildApp(
     if (err instanceof NeutrinoError)
       return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err.validation)
-      return reply
-        .code(400)
-        .send({
-          error: {
-            code: 'invalid_request',
-            message:
-              `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|params|querystring)\/?/, '')}`.trim(),
-          },
-        });
+      return reply.code(400).send({
+        error: {
+          code: 'invalid_request',
+          message:
+            `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|params|querystring)\/?/, '')}`.trim(),
+        },
+      });
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply
-        .code(413)
-        .send({
-          error: { code: 'too_large', message: `the request body is larger than ${bodyLimit} bytes` },
-        });
+      return reply.code(413).send({
+        error: { code: 'too_large', message: `the request body is larger than ${bodyLimit} bytes` },
+      });
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply.code(415).send({ error: { code: 'unsupported_media_type', message: err.message } });
     if (err.statusCode && err.statusCode < 500)
@@ -68,17 +64,19 @@ export async function buildApp(
       return;
     }
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const token = m ? await ctx.store.findTokenByHash(hashToken(m[1])) : null;
+    const hash = m ? hashToken(m[1]) : null;
+    if (hash && hash === ctx.processTokenHash) {
+      req.workspaceId = ctx.defaultWorkspaceId;
+      return;
+    }
+    const token = hash ? await ctx.store.findTokenByHash(hash) : null;
     if (!token)
-      return reply
-        .code(401)
-        .send({
-          error: {
-            code: 'unauthorized',
-            message:
-              'a valid API token is required: pass --token, set NEUTRINO_TOKEN, or run `neutrino login`',
-          },
-        });
+      return reply.code(401).send({
+        error: {
+          code: 'unauthorized',
+          message: 'a valid API token is required: pass --token, set NEUTRINO_TOKEN, or run `neutrino login`',
+        },
+      });
     req.workspaceId = token.workspaceId;
   });
 

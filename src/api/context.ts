@@ -14,6 +14,8 @@ export interface ApiContext {
   /** Development mode: every request acts in the default workspace as admin. */
   noAuth: boolean;
   defaultWorkspaceId: string;
+  /** Hash of a token that lives only in this process's memory, for in-process callers (`up --quickstart`). */
+  processTokenHash: string;
   version: string;
   startedAt: string;
 }

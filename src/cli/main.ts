@@ -48,6 +48,7 @@ program
   .option('--no-auth', 'accept requests without a token (local development only)')
   .option('--workers <n>', 'training jobs run at once', number('--workers'), 1)
   .option('--log-level <level>', 'platform log level', 'warn')
+  .option('--quickstart', "run the seed's quickstart on the platform once it is up")
   .action(async (o) =>
     (await import('./up.js')).runUp({
       home: o.home,
@@ -56,6 +57,7 @@ program
       noAuth: !o.auth,
       workers: o.workers,
       logLevel: o.logLevel,
+      quickstart: !!o.quickstart,
     }),
   );
 

@@ -53,7 +53,7 @@ export async function runQuickstart(o: {
     else {
       say('starting an embedded platform on a temporary home...');
       platform = await Platform.start({ home: join(scratch, 'home'), port: 0 });
-      client = new NeutrinoClient({ url: platform.url, token: platform.adminToken });
+      client = new NeutrinoClient({ url: platform.url, token: platform.processToken });
     }
 
     const { x, y } = seedPoints();
@@ -151,7 +151,10 @@ export async function runQuickstart(o: {
     say(
       `5. deployed ${fit.ref} as 'quickstart'; POST ${client.url}${dep.url} {"rows":[{"x":${input}}]} -> ${yHat.toFixed(4)}`,
     );
-    if (platform) say('stopping the embedded platform (set NEUTRINO_URL to use a running one)');
+    if (platform)
+      say(
+        'stopping the embedded platform (set NEUTRINO_URL, or run `neutrino up --quickstart`, to keep one running)',
+      );
     return {
       weight: fit.weight,
       bias: fit.bias,
