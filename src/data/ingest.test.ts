@@ -35,7 +35,7 @@ describe('receiving an upload', () => {
     it(`refuses one ${name} and leaves no file`, async () => {
       const dest = join(dir, `refused-${code}.csv`);
       await assert.rejects(
-        receiveUpload(Readable.from(chunks as Buffer[]), dest, 1000),
+        receiveUpload(Readable.from(chunks as unknown as Buffer[]), dest, 1000),
         (e: unknown) => e instanceof NeutrinoError && e.code === code,
       );
       assert.equal(existsSync(dest), false);
