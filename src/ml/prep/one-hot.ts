@@ -1,5 +1,5 @@
 import type { Column, Frame } from '../frame.js';
-import { columnIndex, registerStep, replaceColumns, type Step, type StepJSON } from './step.js';
+import { columnIndex, registerStep, replaceColumns, stringValues, type Step, type StepJSON } from './step.js';
 
 /** Categories kept per column by default: an ID or timestamp column must not become 40,000 dense columns. */
 export const MAX_CATEGORIES = 200;
@@ -20,10 +20,9 @@ export class OneHotEncoder implements Step {
 
   fit(X: Frame): void {
     this.categories = this.columns.map((name) => {
-      const c = X.columns[columnIndex(X, name)];
-      if (c.kind !== 'categorical') throw new Error(`one_hot: column '${name}' is not categorical`);
+      // A numeric column is encoded by its values' string forms, as transform reads it.
       const counts = new Map<string, number>();
-      for (const v of c.values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+      for (const v of stringValues(X, name)) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
       let cats = [...counts.keys()];
       if (cats.length > this.maxCategories)
         cats = cats
@@ -38,12 +37,8 @@ export class OneHotEncoder implements Step {
     const replace = new Map<number, Column[]>();
     this.columns.forEach((name, k) => {
       const j = columnIndex(X, name);
-      const c = X.columns[j];
       // A numeric column where a categorical one was fitted: compare as strings.
-      const values =
-        c.kind === 'categorical'
-          ? c.values
-          : Array.from(c.values, (x) => (Number.isNaN(x) ? null : String(x)));
+      const values = stringValues(X, name);
       const cats = this.categories[k];
       const pos = new Map(cats.map((cat, i) => [cat, i]));
       const out = cats.map(() => new Float64Array(n));

@@ -5,6 +5,8 @@ import { MedianImputer, MostFrequentImputer } from './impute.js';
 import { OneHotEncoder } from './one-hot.js';
 import { StandardScaler } from './scale.js';
 import { stepFromJSON, type Step, type StepJSON } from './step.js';
+// Every step type registers itself for pipelineFromJSON, so a served model finds them all.
+import './steps.js';
 
 export interface InputColumn {
   name: string;

@@ -1,5 +1,29 @@
 import type { Column, Frame } from '../frame.js';
-import { columnIndex, registerStep, replaceColumns, type Step, type StepJSON } from './step.js';
+import { medianSorted, quantileSorted, sortedValues } from './stats.js';
+import {
+  columnIndex,
+  numericValues,
+  registerStep,
+  replaceColumns,
+  type Step,
+  type StepJSON,
+} from './step.js';
+
+/** A scale within rounding of zero counts as zero and becomes 1, as scikit-learn handles it. */
+const usableScale = (s: number) => (Number.isFinite(s) && s >= 10 * Number.EPSILON ? s : 1);
+
+/** (x − center) / scale per column; NaN stays NaN (imputing is another step's job). */
+function affine(X: Frame, columns: string[], type: string, centers: number[], scales: number[]): Frame {
+  const replace = new Map<number, Column[]>();
+  columns.forEach((name, k) => {
+    const j = columnIndex(X, name);
+    const v = numericValues(X, name, type);
+    const c = centers[k];
+    const s = scales[k];
+    replace.set(j, [{ name, kind: 'numeric', values: v.map((x) => (x - c) / s) }]);
+  });
+  return replace.size ? replaceColumns(X, replace) : X;
+}
 
 /**
  * Standardizes numeric columns to zero mean and unit variance (population variance, as
@@ -18,13 +42,12 @@ export class StandardScaler implements Step {
     this.means = [];
     this.scales = [];
     for (const name of this.columns) {
-      const c = X.columns[columnIndex(X, name)];
-      if (c.kind !== 'numeric') throw new Error(`standard_scaler: column '${name}' is not numeric`);
+      const values = numericValues(X, name, this.type);
       let n = 0;
       let mean = 0;
       let m2 = 0;
       // Welford: stable for columns with a large mean and a small spread.
-      for (const x of c.values) {
+      for (const x of values) {
         if (Number.isNaN(x)) continue;
         n++;
         const d = x - mean;
@@ -39,16 +62,7 @@ export class StandardScaler implements Step {
   }
 
   transform(X: Frame): Frame {
-    const replace = new Map<number, Column[]>();
-    this.columns.forEach((name, k) => {
-      const j = columnIndex(X, name);
-      const c = X.columns[j];
-      if (c.kind !== 'numeric') throw new Error(`standard_scaler: column '${name}' is not numeric`);
-      const mean = this.means[k];
-      const scale = this.scales[k];
-      replace.set(j, [{ name, kind: 'numeric', values: c.values.map((x) => (x - mean) / scale) }]);
-    });
-    return replace.size ? replaceColumns(X, replace) : X;
+    return affine(X, this.columns, this.type, this.means, this.scales);
   }
 
   toJSON(): StepJSON {
@@ -56,7 +70,81 @@ export class StandardScaler implements Step {
   }
 }
 
+/**
+ * Maps each numeric column's training range onto [0, 1] (scikit-learn's MinMaxScaler).
+ * Serving values outside the training range land outside [0, 1]; a constant column maps to 0.
+ */
+export class MinMaxScaler implements Step {
+  readonly type = 'minmax_scaler';
+  constructor(
+    readonly columns: string[],
+    public mins: number[] = [],
+    public ranges: number[] = [],
+  ) {}
+
+  fit(X: Frame): void {
+    this.mins = [];
+    this.ranges = [];
+    for (const name of this.columns) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const x of numericValues(X, name, this.type)) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      const empty = lo > hi;
+      this.mins.push(empty ? 0 : lo);
+      this.ranges.push(empty ? 1 : usableScale(hi - lo));
+    }
+  }
+
+  transform(X: Frame): Frame {
+    return affine(X, this.columns, this.type, this.mins, this.ranges);
+  }
+
+  toJSON(): StepJSON {
+    return { type: this.type, columns: this.columns, mins: this.mins, ranges: this.ranges };
+  }
+}
+
+/**
+ * Centers on the median and divides by the interquartile range (scikit-learn's RobustScaler
+ * with quantile_range (25, 75), percentiles interpolated linearly): outliers barely move the
+ * fitted center and scale, unlike the mean and standard deviation.
+ */
+export class RobustScaler implements Step {
+  readonly type = 'robust_scaler';
+  constructor(
+    readonly columns: string[],
+    public centers: number[] = [],
+    public scales: number[] = [],
+  ) {}
+
+  fit(X: Frame): void {
+    this.centers = [];
+    this.scales = [];
+    for (const name of this.columns) {
+      const s = sortedValues(numericValues(X, name, this.type));
+      this.centers.push(s.length ? medianSorted(s) : 0);
+      this.scales.push(s.length ? usableScale(quantileSorted(s, 0.75) - quantileSorted(s, 0.25)) : 1);
+    }
+  }
+
+  transform(X: Frame): Frame {
+    return affine(X, this.columns, this.type, this.centers, this.scales);
+  }
+
+  toJSON(): StepJSON {
+    return { type: this.type, columns: this.columns, centers: this.centers, scales: this.scales };
+  }
+}
+
 registerStep(
   'standard_scaler',
   (j) => new StandardScaler(j.columns, j.means as number[], j.scales as number[]),
+);
+registerStep('minmax_scaler', (j) => new MinMaxScaler(j.columns, j.mins as number[], j.ranges as number[]));
+registerStep(
+  'robust_scaler',
+  (j) => new RobustScaler(j.columns, j.centers as number[], j.scales as number[]),
 );

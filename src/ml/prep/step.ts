@@ -19,6 +19,12 @@ export interface Step {
   /** Learns what it needs from training rows; `y` is there for target-aware steps. */
   fit(X: Frame, y?: Target): void;
   transform(X: Frame): Frame;
+  /**
+   * Fits and returns the training rows' transform, where that differs from `transform` of the
+   * same rows: a target encoder gives training rows out-of-fold values so that no row sees
+   * its own target. Steps without it are fitted, then transformed.
+   */
+  fitTransform?(X: Frame, y?: Target): Frame;
   toJSON(): StepJSON;
 }
 
@@ -55,4 +61,37 @@ export function replaceColumns(X: Frame, replace: Map<number, Column[]>): Frame 
     else columns.push(c);
   });
   return { nRows: X.nRows, columns };
+}
+
+/** The values of a numeric column the step acts on; a categorical one is a user error. */
+export function numericValues(X: Frame, name: string, step: string): Float64Array {
+  const c = X.columns[columnIndex(X, name)];
+  if (c.kind !== 'numeric')
+    throw badRequest(
+      'invalid_preprocessing',
+      `${step} needs numeric columns, but '${name}' is categorical; encode it first (one_hot, ordinal, target_encode)`,
+    );
+  return c.values;
+}
+
+/** A column's values as strings (numbers in their string form, NaN as null), for encoders. */
+export function stringValues(X: Frame, name: string): (string | null)[] {
+  const c = X.columns[columnIndex(X, name)];
+  if (c.kind === 'categorical') return c.values;
+  return Array.from(c.values, (x) => (Number.isNaN(x) ? null : String(x)));
+}
+
+/** The values of a categorical (text) column; numbers are a user error for text and date steps. */
+export function textValues(X: Frame, name: string, step: string): (string | null)[] {
+  const c = X.columns[columnIndex(X, name)];
+  if (c.kind !== 'categorical')
+    throw badRequest('invalid_preprocessing', `${step} needs a text column, but '${name}' is numeric`);
+  return c.values;
+}
+
+/** Fits then transforms, or the step's own fitTransform where it has one. */
+export function fitTransformStep(s: Step, X: Frame, y?: Target): Frame {
+  if (s.fitTransform) return s.fitTransform(X, y);
+  s.fit(X, y);
+  return s.transform(X);
 }
