@@ -4,6 +4,7 @@ import { CancelledError, NeutrinoError } from '../core/errors.js';
 import { loadFrame } from '../data/load.js';
 import type { Frame } from './frame.js';
 import type { FitProgress } from './learners/contract.js';
+import { Model } from './model.js';
 import { trainModel } from './train.js';
 import { sharedDir } from './testing/shared.js';
 
@@ -162,5 +163,94 @@ describe('trainModel', () => {
     assert.ok((r.metrics.accuracy as number) >= 0.9, JSON.stringify(r.metrics));
     assert.ok((r.metrics.roc_auc_ovr as number) >= 0.95);
     assert.deepEqual(r.rows, { train: 105, validation: 15, test: 30 });
+  });
+});
+
+describe('trainModel preprocessing', () => {
+  /** Reviews: the text carries the label, the timestamp the hour, a shop ID a shop effect. */
+  function reviews(n = 300): Frame {
+    const good = ['great', 'lovely', 'excellent', 'perfect', 'recommend'];
+    const bad = ['awful', 'broken', 'refund', 'terrible', 'disappointed'];
+    const filler = ['the', 'delivery', 'was', 'and', 'item', 'really', 'quite', 'this'];
+    const label = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'neg' : 'pos'));
+    const text = label.map((l, i) => {
+      const pool = l === 'pos' ? good : bad;
+      return [0, 1, 2, 3, 4, 5].map((k) => (k % 2 ? pool[(i + k) % 5] : filler[(i * 7 + k) % 8])).join(' ');
+    });
+    const ts = Array.from(
+      { length: n },
+      (_, i) => `2021-03-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:15:00`,
+    );
+    return {
+      nRows: n,
+      columns: [
+        { name: 'review', kind: 'categorical', values: text },
+        { name: 'at', kind: 'categorical', values: ts },
+        { name: 'shop', kind: 'categorical', values: Array.from({ length: n }, (_, i) => `shop${i % 75}`) },
+        {
+          name: 'stars',
+          kind: 'numeric',
+          values: Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 5) + (i % 2)),
+        },
+        { name: 'label', kind: 'categorical', values: label },
+      ],
+    };
+  }
+
+  it('types columns by default and reports what it did', async () => {
+    const r = await trainModel({
+      data: reviews(),
+      target: 'label',
+      algorithm: 'logistic_regression',
+      seed: 2,
+    });
+    assert.deepEqual(
+      r.preprocessing.columns.map((c) => [c.name, c.type]),
+      [
+        ['review', 'text'],
+        ['at', 'datetime'],
+        ['shop', 'high_cardinality'],
+        ['stars', 'numeric'],
+      ],
+    );
+    assert.ok((r.metrics.accuracy as number) >= 0.95, JSON.stringify(r.metrics));
+    // serving replays the same pipeline from the stored document
+    const back = Model.fromDocument(JSON.parse(JSON.stringify(r.model.toDocument())));
+    const rows = [
+      { review: 'awful and broken, refund please', at: '2021-05-01 08:00:00', shop: 'new-shop', stars: 1 },
+    ];
+    assert.deepEqual(back.predictRows(rows), r.model.predictRows(rows));
+    assert.equal(back.predictRows(rows).predictions[0], 'neg');
+  });
+
+  it('takes a spec: chosen steps, and dropped columns that serving then does not ask for', async () => {
+    const r = await trainModel({
+      data: reviews(),
+      target: 'label',
+      algorithm: 'logistic_regression',
+      preprocessing: {
+        numeric: ['robust_scale'],
+        columns: { review: [{ step: 'hashing', n_features: 64 }], at: 'drop', shop: 'drop' },
+      },
+    });
+    assert.deepEqual(
+      r.model.features.map((f) => f.name),
+      ['review', 'stars'],
+    );
+    assert.deepEqual(r.preprocessing.dropped, ['at', 'shop']);
+    assert.equal(r.model.pipeline.output.length, 65);
+    assert.equal(r.model.predictRows([{ review: 'lovely, perfect', stars: 5 }]).predictions[0], 'pos');
+  });
+
+  it('refuses a bad spec before any work', async () => {
+    const fails = (preprocessing: unknown, c: string, msg: RegExp) =>
+      assert.rejects(
+        trainModel({ data: reviews(), target: 'label', algorithm: 'logistic_regression', preprocessing }),
+        code(c, msg),
+      );
+    await fails({ text: ['tf_idf'] }, 'invalid_preprocessing', /unknown step 'tf_idf'/);
+    await fails({ columns: { label: 'drop' } }, 'invalid_preprocessing', /'label' is the target/);
+    await fails({ columns: { ghost: 'drop' } }, 'unknown_column', /ghost/);
+    await fails('tfidf', 'invalid_preprocessing', /must be a JSON object/);
   });
 });

@@ -5,7 +5,8 @@ import type { FitProgress } from './learners/contract.js';
 import { createLearner, learnerSpec } from './learners/index.js';
 import { evaluate, type Metrics } from './metrics/index.js';
 import { Model, type FeatureSpec } from './model.js';
-import { fitPipeline } from './prep/pipeline.js';
+import { droppedColumns, parsePreprocessing } from './prep/spec.js';
+import { fitPreprocessing, type PreprocessingPlan } from './prep/transformer.js';
 import { splitIndices } from './split.js';
 
 export interface TrainOptions {
@@ -20,6 +21,11 @@ export interface TrainOptions {
   validationFraction?: number;
   /** A separate test set: then no test split is carved from `data`. */
   testData?: Frame;
+  /**
+   * Preprocessing choices as plain JSON (see prep/spec.ts); left out, each column gets the
+   * defaults for its profiled type and the learner's needs.
+   */
+  preprocessing?: unknown;
   signal?: AbortSignal;
   onProgress?: (p: FitProgress) => void;
 }
@@ -32,6 +38,8 @@ export interface TrainResult {
   validationMetrics: Metrics | null;
   timings: { fit_s: number; evaluate_s: number };
   rows: { train: number; validation: number; test: number };
+  /** What preprocessing each column got. */
+  preprocessing: PreprocessingPlan;
 }
 
 /** Fewer usable rows than this cannot make a train/test split worth reporting. */
@@ -39,8 +47,9 @@ export const MIN_ROWS = 10;
 
 /**
  * Trains and evaluates one model: infers the task, splits (seeded, stratified), fits the
- * learner's preprocessing on the training rows only, fits the learner with the validation
- * rows at hand, and scores the test rows.
+ * preprocessing (the user's spec, else defaults from the columns' profile and the learner's
+ * needs) on the training rows only, fits the learner with the validation rows at hand, and
+ * scores the test rows.
  */
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   if (o.signal?.aborted) throw new CancelledError('cancelled by request');
@@ -65,9 +74,23 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const spec = learnerSpec(o.algorithm);
   const task: Task =
     targetCol.kind === 'categorical' || !spec.tasks.includes('regression') ? 'classification' : 'regression';
-  const featureCols = o.data.columns.filter((c) => c.name !== o.target);
+  const prep = parsePreprocessing(o.preprocessing);
+  if (o.target in prep.columns)
+    throw badRequest(
+      'invalid_preprocessing',
+      `preprocessing: '${o.target}' is the target; preprocessing applies to the features only`,
+    );
+  const unknownCols = Object.keys(prep.columns).filter((n) => !o.data.columns.some((c) => c.name === n));
+  if (unknownCols.length)
+    throw badRequest(
+      'unknown_column',
+      `preprocessing names column${unknownCols.length > 1 ? 's' : ''} ${unknownCols.join(', ')}, which the data lacks`,
+    );
+  // A dropped column is no feature: serving does not ask for it.
+  const dropped = new Set(droppedColumns(prep));
+  const featureCols = o.data.columns.filter((c) => c.name !== o.target && !dropped.has(c.name));
   if (featureCols.length === 0)
-    throw badRequest('no_features', `there are no columns besides the target '${o.target}'`);
+    throw badRequest('no_features', `there are no feature columns besides the target '${o.target}'`);
   const features: FeatureSpec[] = featureCols.map((c) => ({ name: c.name, kind: c.kind }));
   // The learner is created early so that unknown parameters fail before any work.
   const learner = createLearner(o.algorithm, task, o.params ?? {});
@@ -126,12 +149,17 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     throw badRequest('one_class', `the training split of '${o.target}' has a single class; use more data`);
 
   const t0 = performance.now();
-  const pipeline = fitPipeline(trainX, spec.input, trainY);
+  const {
+    pipeline,
+    Xt: trainXt,
+    plan,
+  } = fitPreprocessing(trainX, trainY, { needs: spec.input, preprocessing: prep, seed });
   const validation =
     parts.validation.length > 0
       ? { X: pipeline.transform(takeRows(data.X, parts.validation)), y: takeTarget(y, parts.validation) }
       : undefined;
-  await learner.fit(pipeline.transform(trainX), trainY, {
+  // The rows as fitted, not re-transformed: target encoding gave them out-of-fold values.
+  await learner.fit(trainXt, trainY, {
     seed,
     signal: o.signal,
     onProgress: o.onProgress,
@@ -161,6 +189,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     validationMetrics,
     timings: { fit_s, evaluate_s },
     rows: { train: parts.train.length, validation: parts.validation.length, test: test.X.nRows },
+    preprocessing: plan,
   };
 }
 

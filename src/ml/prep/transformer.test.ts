@@ -246,7 +246,7 @@ describe('fitPreprocessing', () => {
     fails({ numeric: ['tfidf'] }, /tfidf needs text, but 'x' is numeric/);
     fails({ columns: { x: 'text' } }, /columns.x: the column is numeric, so it cannot be treated as text/);
     fails({ columns: { color: 'numeric' } }, /holds strings/);
-    fails({ columns: { nope: 'drop' } }, /names column nope, which the data lacks/, 'unknown_column');
+    fails({ columns: { nope: 'text' } }, /names column nope, which the data lacks/, 'unknown_column');
     fails(
       { columns: { x: 'drop', color: 'drop', user: 'drop', text: 'drop', ts: 'drop' } },
       /drops every feature/,

@@ -95,13 +95,14 @@ export function fitPreprocessing(X: Frame, y: Target | undefined, o: PreprocessO
   const spec = isResolved(o.preprocessing) ? o.preprocessing : parsePreprocessing(o.preprocessing);
   const seed = o.seed ?? 0;
   const names = new Set(X.columns.map((c) => c.name));
-  const unknown = Object.keys(spec.columns).filter((n) => !names.has(n));
+  // A column already left out of X (trainModel drops them before) needs no 'drop'.
+  const unknown = Object.keys(spec.columns).filter((n) => !names.has(n) && spec.columns[n] !== 'drop');
   if (unknown.length)
     throw badRequest(
       'unknown_column',
       `preprocessing names column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which the data lacks (columns: ${[...names].join(', ')})`,
     );
-  const dropped = droppedColumns(spec).filter((n) => names.has(n));
+  const dropped = droppedColumns(spec);
   const input: InputColumn[] = X.columns
     .filter((c) => !dropped.includes(c.name))
     .map((c) => ({ name: c.name, kind: c.kind }));
