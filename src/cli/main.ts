@@ -6,6 +6,7 @@ import { LEARNERS } from '../ml/learners/index.js';
 import { NeutrinoApiError, NeutrinoClient, type Job } from '../sdk/client.js';
 import { connection, writeConfig } from './config.js';
 import { fmt, metricsLine, ProgressBar, table } from './output.js';
+import { addPrep, parsePreprocessingOption, PrepUsageError } from './prep.js';
 
 /** Exit codes: 1 the platform refused or failed, 2 the command line itself was wrong. */
 class UsageError extends Error {}
@@ -144,8 +145,26 @@ program
     'share of rows held out for validation',
     number('--validation-fraction'),
   )
+  .option(
+    '--preprocessing <json>',
+    'preprocessing spec as JSON or @file.json, e.g. \'{"numeric": ["robust_scale"], "columns": {"notes": ["tfidf"]}}\'',
+  )
+  .option(
+    '--prep <key=value>',
+    'preprocessing shorthand (repeatable): TYPE=step,step | COLUMN=step,step | COLUMN=TYPE | COLUMN=drop',
+    (v: string, acc: string[]) => [...acc, v],
+    [] as string[],
+  )
   .option('--wait', 'wait for the job, showing progress and the live loss')
   .action(async (o) => {
+    let preprocessing: Record<string, unknown> | undefined;
+    try {
+      if (o.preprocessing) preprocessing = parsePreprocessingOption(o.preprocessing);
+      for (const p of o.prep as string[]) preprocessing = addPrep(p, preprocessing ?? {});
+    } catch (e) {
+      if (e instanceof PrepUsageError) throw new UsageError(e.message);
+      throw e;
+    }
     const c = await client();
     const job = await c.train({
       dataset: o.dataset,
@@ -157,6 +176,7 @@ program
       seed: o.seed,
       test_fraction: o.testFraction,
       validation_fraction: o.validationFraction,
+      preprocessing,
     });
     if (!o.wait) return print(job, () => `queued job ${job.id}; follow it with: neutrino job show ${job.id}`);
     const done = await waitWithProgress(c, job);

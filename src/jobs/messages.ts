@@ -15,6 +15,8 @@ export interface TrainSpec {
   testFraction: number;
   validationFraction: number;
   model: string;
+  /** The user's preprocessing spec (ml/prep/spec.ts); absent or null for the defaults. */
+  preprocessing?: Record<string, unknown> | null;
 }
 
 export type ToWorker =

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pino } from 'pino';
+import { NeutrinoError } from '../core/errors.js';
 import { DatasetService } from '../data/datasets.js';
 import { ModelRegistry } from '../registry/registry.js';
 import { LocalArtifactStore } from '../storage/artifacts/local.js';
@@ -109,5 +110,58 @@ describe('job runner and its durable queue', () => {
       'a cancelled job stays cancelled',
     );
     await a.store.close();
+  });
+  it('carries a preprocessing spec to the worker, and refuses a bad one before queueing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'neutrino-queue-'));
+    const a = await open(home);
+    const withNote =
+      'x,note,y\n' +
+      Array.from({ length: 60 }, (_, i) => `${i / 10},n${i},${(3 * i) / 10 + 2}`).join('\n') +
+      '\n';
+    await a.datasets.create(a.ws.id, 'noted', Readable.from([withNote]), 'noted.csv');
+    const submit = (preprocessing: Record<string, unknown>) =>
+      a.jobs.submitTraining(a.ws.id, {
+        dataset: 'noted',
+        target: 'y',
+        algorithm: 'linear_regression',
+        model: 'noted',
+        preprocessing,
+      });
+    const refused = (c: string, msg: RegExp) => (e: unknown) =>
+      e instanceof NeutrinoError && e.code === c && e.status === 400 && msg.test(e.message);
+    await assert.rejects(
+      submit({ numeric: ['scale'] }),
+      refused('invalid_preprocessing', /unknown step 'scale'/),
+    );
+    await assert.rejects(submit({ columns: { nope: 'drop' } }), refused('unknown_column', /nope/));
+    await assert.rejects(submit({ columns: { y: 'drop' } }), refused('invalid_preprocessing', /target/));
+    assert.equal((await a.store.listJobs(a.ws.id)).length, 0, 'nothing queued');
+
+    await a.runner.start();
+    try {
+      const job = await submit({ numeric: ['robust_scale'], columns: { note: 'drop' } });
+      const done = await until(
+        () => a.store.getJob(a.ws.id, job.id),
+        (j) => j!.status !== 'queued' && j!.status !== 'running',
+      );
+      assert.equal(done!.status, 'succeeded', done!.error ?? '');
+      assert.deepEqual((done!.spec as { preprocessing: unknown }).preprocessing, {
+        numeric: ['robust_scale'],
+        columns: { note: 'drop' },
+      });
+      const model = await a.registry.get(a.ws.id, 'noted');
+      assert.deepEqual(
+        (model.signature.features as { name: string }[]).map((f) => f.name),
+        ['x'],
+      );
+      const logs = (await a.store.getJobLogs(job.id)).map((l) => l.line);
+      assert.ok(
+        logs.some((l) => l === 'preprocessing: x (numeric: robust_scale); dropped note'),
+        logs.join('\n'),
+      );
+    } finally {
+      await a.runner.stop();
+      await a.store.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { parseRef } from '../core/refs.js';
 import type { DatasetService } from '../data/datasets.js';
 import { learnerSpec } from '../ml/learners/index.js';
 import { resolveParams } from '../ml/learners/params.js';
+import { parsePreprocessing } from '../ml/prep/spec.js';
 import type { Job, MetadataStore } from '../storage/metadata/store.js';
 import type { TrainSpec } from './messages.js';
 import type { JobRunner } from './runner.js';
@@ -18,6 +19,8 @@ export interface TrainRequest {
   seed?: number;
   testFraction?: number;
   validationFraction?: number;
+  /** A preprocessing spec (ml/prep/spec.ts): checked here, applied by the worker. */
+  preprocessing?: Record<string, unknown> | null;
 }
 
 /**
@@ -58,6 +61,20 @@ export class JobService {
       throw badRequest('invalid_split', 'test fraction must be between 0 and 0.9');
     if (!(validationFraction >= 0 && validationFraction < 0.9))
       throw badRequest('invalid_split', 'validation fraction must be at least 0 and below 0.9');
+    if (r.preprocessing !== undefined && r.preprocessing !== null) {
+      const prep = parsePreprocessing(r.preprocessing);
+      if (r.target in prep.columns)
+        throw badRequest(
+          'invalid_preprocessing',
+          `preprocessing: '${r.target}' is the target; preprocessing applies to the features only`,
+        );
+      const unknown = Object.keys(prep.columns).filter((c) => !columns.includes(c));
+      if (unknown.length)
+        throw badRequest(
+          'unknown_column',
+          `preprocessing names ${unknown.join(', ')}, which dataset ${ds.name}@${ds.version} lacks (columns: ${columns.join(', ')})`,
+        );
+    }
     parseRef(r.model, 'model');
     const trainSpec: TrainSpec = {
       dataset: { name: ds.name, version: ds.version },
@@ -69,6 +86,7 @@ export class JobService {
       testFraction,
       validationFraction,
       model: r.model,
+      preprocessing: r.preprocessing ?? null,
     };
     const job: Job = {
       id: newId('job'),

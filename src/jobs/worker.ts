@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { CancelledError, NeutrinoError, errorMessage } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { loadFrame } from '../data/load.js';
+import { describePlan } from '../ml/prep/transformer.js';
 import { trainModel } from '../ml/train.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
@@ -39,6 +40,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
       seed: spec.seed,
       testFraction: spec.testFraction,
       validationFraction: spec.validationFraction,
+      preprocessing: spec.preprocessing ?? undefined,
       signal: abort.signal,
       onProgress: (p) => {
         const t = Date.now();
@@ -47,6 +49,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
         process.send!({ type: 'progress', progress: p } satisfies FromWorker);
       },
     });
+    await send({ type: 'log', line: `preprocessing: ${describePlan(r.preprocessing)}` });
     const doc = r.model.toDocument();
     await writeFileAtomic(m.outPath, JSON.stringify(doc));
     const metricLine = Object.entries(r.metrics)

@@ -60,6 +60,8 @@ export interface TrainRequest {
   seed?: number;
   test_fraction?: number;
   validation_fraction?: number;
+  /** Preprocessing steps per column type or column, e.g. {"columns": {"notes": ["tfidf"], "id": "drop"}}. */
+  preprocessing?: Record<string, unknown>;
 }
 
 export interface Model {

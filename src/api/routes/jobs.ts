@@ -13,6 +13,7 @@ interface TrainBody {
   seed?: number;
   test_fraction?: number;
   validation_fraction?: number;
+  preprocessing?: Record<string, unknown>;
 }
 
 const jobParams = {
@@ -47,6 +48,11 @@ export const jobRoutes =
               seed: { type: 'integer' },
               test_fraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.9 },
               validation_fraction: { type: 'number', minimum: 0, exclusiveMaximum: 0.9 },
+              preprocessing: {
+                type: 'object',
+                description:
+                  'Preprocessing steps per column type or per column, e.g. {"numeric": ["median_impute", "robust_scale"], "columns": {"notes": ["tfidf"], "ts": "datetime", "id": "drop"}}; left out, each column gets defaults for its profiled type',
+              },
             },
           },
           response: { 201: jobSchema, ...errors },
@@ -64,6 +70,7 @@ export const jobRoutes =
           seed: b.seed,
           testFraction: b.test_fraction,
           validationFraction: b.validation_fraction,
+          preprocessing: b.preprocessing,
         });
         reply.code(201);
         return jobDto(job);
