@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { badRequest, CancelledError } from '../core/errors.js';
 import { takeRows, takeTarget, type Column, type Frame, type Target, type Task } from './frame.js';
-import type { FitProgress } from './learners/contract.js';
+import type { FitProgress, LearnerSpec } from './learners/contract.js';
 import { createLearner, learnerSpec } from './learners/index.js';
 import { evaluate, type Metrics } from './metrics/index.js';
 import { Model, type FeatureSpec } from './model.js';
-import { droppedColumns, parsePreprocessing } from './prep/spec.js';
+import { droppedColumns, parsePreprocessing, type ResolvedSpec } from './prep/spec.js';
 import { fitPreprocessing, type PreprocessingPlan } from './prep/transformer.js';
 import { splitIndices } from './split.js';
 
@@ -65,55 +65,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   if (testFraction + validationFraction >= 0.95)
     throw badRequest('invalid_fraction', `testFraction + validationFraction leave too few rows to train on`);
 
-  const targetCol = o.data.columns.find((c) => c.name === o.target);
-  if (!targetCol)
-    throw badRequest(
-      'unknown_column',
-      `no column '${o.target}' to predict (columns: ${o.data.columns.map((c) => c.name).join(', ')})`,
-    );
-  const spec = learnerSpec(o.algorithm);
-  const task: Task =
-    targetCol.kind === 'categorical' || !spec.tasks.includes('regression') ? 'classification' : 'regression';
-  const prep = parsePreprocessing(o.preprocessing);
-  if (o.target in prep.columns)
-    throw badRequest(
-      'invalid_preprocessing',
-      `preprocessing: '${o.target}' is the target; preprocessing applies to the features only`,
-    );
-  const unknownCols = Object.keys(prep.columns).filter((n) => !o.data.columns.some((c) => c.name === n));
-  if (unknownCols.length)
-    throw badRequest(
-      'unknown_column',
-      `preprocessing names column${unknownCols.length > 1 ? 's' : ''} ${unknownCols.join(', ')}, which the data lacks`,
-    );
-  // A dropped column is no feature: serving does not ask for it.
-  const dropped = new Set(droppedColumns(prep));
-  const featureCols = o.data.columns.filter((c) => c.name !== o.target && !dropped.has(c.name));
-  if (featureCols.length === 0)
-    throw badRequest('no_features', `there are no feature columns besides the target '${o.target}'`);
-  const features: FeatureSpec[] = featureCols.map((c) => ({ name: c.name, kind: c.kind }));
+  const { task, spec, prep, features, data, classes, y } = prepareData(o);
   // The learner is created early so that unknown parameters fail before any work.
   const learner = createLearner(o.algorithm, task, o.params ?? {});
-
-  const data = labelled(o.data, targetCol, features);
-  if (data.X.nRows < MIN_ROWS)
-    throw badRequest(
-      'too_few_rows',
-      `only ${data.X.nRows} rows have a value for '${o.target}'; need at least ${MIN_ROWS}`,
-    );
-  const classes = task === 'classification' ? [...new Set(asStrings(data.labels))].sort() : null;
-  if (classes && classes.length < 2)
-    throw badRequest(
-      'one_class',
-      `'${o.target}' has a single class ('${classes[0]}'); classification needs two or more`,
-    );
-  // A classifier on a numeric target with mostly distinct values is almost surely a mistake.
-  if (classes && targetCol.kind === 'numeric' && classes.length > 20 && classes.length > data.X.nRows / 2)
-    throw badRequest(
-      'too_many_classes',
-      `'${o.target}' has ${classes.length} distinct values in ${data.X.nRows} rows; ${o.algorithm} classifies, so use a regression algorithm`,
-    );
-  const y = toTarget(data.labels, classes);
 
   let test: { X: Frame; y: Target } | null = null;
   if (o.testData) {
@@ -191,6 +145,82 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     rows: { train: parts.train.length, validation: parts.validation.length, test: test.X.nRows },
     preprocessing: plan,
   };
+}
+
+/** The labelled rows of a training request, checked: what trainModel and crossValidate share. */
+export interface PreparedData {
+  task: Task;
+  spec: LearnerSpec;
+  prep: ResolvedSpec;
+  features: FeatureSpec[];
+  targetCol: Column;
+  /** The feature columns of the rows with a target. */
+  data: { X: Frame; labels: Float64Array | string[] };
+  classes: string[] | null;
+  y: Target;
+}
+
+/**
+ * Infers the task from the target and the algorithm, checks the preprocessing spec, the
+ * parameters and the rows, and keeps the rows that have a target, every mistake a 400.
+ */
+export function prepareData(o: {
+  data: Frame;
+  target: string;
+  algorithm: string;
+  params?: Record<string, unknown>;
+  preprocessing?: unknown;
+}): PreparedData {
+  const targetCol = o.data.columns.find((c) => c.name === o.target);
+  if (!targetCol)
+    throw badRequest(
+      'unknown_column',
+      `no column '${o.target}' to predict (columns: ${o.data.columns.map((c) => c.name).join(', ')})`,
+    );
+  const spec = learnerSpec(o.algorithm);
+  const task: Task =
+    targetCol.kind === 'categorical' || !spec.tasks.includes('regression') ? 'classification' : 'regression';
+  const prep = parsePreprocessing(o.preprocessing);
+  if (o.target in prep.columns)
+    throw badRequest(
+      'invalid_preprocessing',
+      `preprocessing: '${o.target}' is the target; preprocessing applies to the features only`,
+    );
+  const unknownCols = Object.keys(prep.columns).filter((n) => !o.data.columns.some((c) => c.name === n));
+  if (unknownCols.length)
+    throw badRequest(
+      'unknown_column',
+      `preprocessing names column${unknownCols.length > 1 ? 's' : ''} ${unknownCols.join(', ')}, which the data lacks`,
+    );
+  // A dropped column is no feature: serving does not ask for it.
+  const dropped = new Set(droppedColumns(prep));
+  const featureCols = o.data.columns.filter((c) => c.name !== o.target && !dropped.has(c.name));
+  if (featureCols.length === 0)
+    throw badRequest('no_features', `there are no feature columns besides the target '${o.target}'`);
+  const features: FeatureSpec[] = featureCols.map((c) => ({ name: c.name, kind: c.kind }));
+  // Unknown parameters fail here, before any work.
+  createLearner(o.algorithm, task, o.params ?? {});
+
+  const data = labelled(o.data, targetCol, features);
+  if (data.X.nRows < MIN_ROWS)
+    throw badRequest(
+      'too_few_rows',
+      `only ${data.X.nRows} rows have a value for '${o.target}'; need at least ${MIN_ROWS}`,
+    );
+  const classes = task === 'classification' ? [...new Set(asStrings(data.labels))].sort() : null;
+  if (classes && classes.length < 2)
+    throw badRequest(
+      'one_class',
+      `'${o.target}' has a single class ('${classes[0]}'); classification needs two or more`,
+    );
+  // A classifier on a numeric target with mostly distinct values is almost surely a mistake.
+  if (classes && targetCol.kind === 'numeric' && classes.length > 20 && classes.length > data.X.nRows / 2)
+    throw badRequest(
+      'too_many_classes',
+      `'${o.target}' has ${classes.length} distinct values in ${data.X.nRows} rows; ${o.algorithm} classifies, so use a regression algorithm`,
+    );
+  const y = toTarget(data.labels, classes);
+  return { task, spec, prep, features, targetCol, data, classes, y };
 }
 
 /** The feature columns of the rows whose target is present, with the target as numbers (regression) or label strings. */
