@@ -3,12 +3,12 @@
  * histograms or sorts integers instead of sorting floats at every node. When a feature has at
  * most `maxBins` distinct values every value gets its own bin and splits are exactly CART's
  * (thresholds halfway between neighbouring values, as scikit-learn places them); beyond that,
- * bins hold about equal numbers of rows.
+ * bins hold about equal numbers of rows, their edges read off a sample of the rows.
  */
 export interface Bins {
   n: number;
   d: number;
-  /** Column-major codes: feature j of row i at [j*n + i]. */
+  /** Row-major codes: feature j of row i at [i*d + j] (a row's codes share a cache line). */
   codes: Uint8Array | Uint16Array | Uint32Array;
   /** Feature j's bins are [offset[j], offset[j+1]) in lo and hi. */
   offset: Int32Array;
@@ -17,82 +17,86 @@ export interface Bins {
   hi: Float64Array;
 }
 
-export function binCount(b: Bins, f: number): number {
-  return b.offset[f + 1] - b.offset[f];
+/** Rows read to place quantile edges (the sort is the cost; edges barely move beyond this). */
+const EDGE_SAMPLE = 50_000;
+
+/** Upper edges of feature j's bins: a value goes to the first bin whose edge is >= it. */
+function edgesOf(col: Float64Array, cap: number): Float64Array {
+  const n = col.length;
+  let sample: Float64Array;
+  if (cap === Infinity || n <= EDGE_SAMPLE) sample = col.slice().sort();
+  else {
+    sample = new Float64Array(EDGE_SAMPLE);
+    const step = n / EDGE_SAMPLE;
+    for (let k = 0; k < EDGE_SAMPLE; k++) sample[k] = col[Math.floor(k * step)];
+    sample.sort();
+  }
+  const m = sample.length;
+  let distinct = 1;
+  for (let i = 1; i < m; i++) if (sample[i] !== sample[i - 1]) distinct++;
+  const edges: number[] = [];
+  if (distinct <= cap) {
+    for (let i = 0; i < m; i++) if (i === m - 1 || sample[i + 1] !== sample[i]) edges.push(sample[i]);
+  } else {
+    // Greedy equal-frequency bins over runs of equal values: a run never straddles two bins.
+    let next = m / cap;
+    for (let i = 0; i < m; ) {
+      let e = i + 1;
+      while (e < m && sample[e] === sample[i]) e++;
+      if (e >= next || e === m) {
+        edges.push(sample[e - 1]);
+        next = ((edges.length + 1) * m) / cap;
+      }
+      i = e;
+    }
+  }
+  // Values beyond the sample's largest fall in the last bin.
+  if (m < n) edges[edges.length - 1] = Infinity;
+  return Float64Array.from(edges);
 }
 
 /** `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for worker threads. */
 export function makeBins(data: Float64Array, n: number, d: number, maxBins: number | null, share = false): Bins {
   const cap = maxBins ?? Infinity;
-  const los: Float64Array[] = [];
-  const his: Float64Array[] = [];
+  const edges: Float64Array[] = [];
   let widest = 0;
   for (let j = 0; j < d; j++) {
-    const sorted = data.slice(j * n, (j + 1) * n).sort();
-    let distinct = 1;
-    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-    let lo: Float64Array;
-    let hi: Float64Array;
-    if (distinct <= cap) {
-      lo = new Float64Array(distinct);
-      let k = 0;
-      lo[0] = sorted[0];
-      for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) lo[++k] = sorted[i];
-      hi = lo;
-    } else {
-      // Greedy equal-frequency bins over runs of equal values: a run never straddles two bins.
-      const l: number[] = [];
-      const h: number[] = [];
-      let next = n / cap;
-      let start = sorted[0];
-      let b = 0;
-      for (let i = 0; i < n; ) {
-        let e = i + 1;
-        while (e < n && sorted[e] === sorted[i]) e++;
-        if (e >= next || e === n) {
-          l.push(start);
-          h.push(sorted[e - 1]);
-          b++;
-          next = ((b + 1) * n) / cap;
-          if (e < n) start = sorted[e];
-        }
-        i = e;
-      }
-      lo = Float64Array.from(l);
-      hi = Float64Array.from(h);
-    }
-    los.push(lo);
-    his.push(hi);
-    widest = Math.max(widest, lo.length);
+    edges.push(edgesOf(data.subarray(j * n, (j + 1) * n), cap));
+    widest = Math.max(widest, edges[j].length);
   }
   const offset = new Int32Array(d + 1);
-  for (let j = 0; j < d; j++) offset[j + 1] = offset[j] + los[j].length;
+  for (let j = 0; j < d; j++) offset[j + 1] = offset[j] + edges[j].length;
   const total = offset[d];
   const alloc = <T>(C: new (x: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T =>
     new C(share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const lo = alloc(Float64Array, total * 8);
   const hi = alloc(Float64Array, total * 8);
-  for (let j = 0; j < d; j++) {
-    lo.set(los[j], offset[j]);
-    hi.set(his[j], offset[j]);
-  }
+  lo.fill(Infinity);
+  hi.fill(-Infinity);
   const codes =
     widest <= 256 ? alloc(Uint8Array, n * d) : widest <= 65536 ? alloc(Uint16Array, n * d * 2) : alloc(Uint32Array, n * d * 4);
-  for (let j = 0; j < d; j++) {
-    const h = his[j];
-    const m = h.length;
-    const o = j * n;
-    for (let i = 0; i < n; i++) {
-      const x = data[o + i];
-      // First bin whose largest value is >= x.
-      let a = 0;
-      let z = m - 1;
-      while (a < z) {
-        const mid = (a + z) >>> 1;
-        if (h[mid] < x) a = mid + 1;
-        else z = mid;
+  // Rows in blocks, so the row-major writes of a block stay in cache across features.
+  const BLOCK = 2048;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    for (let j = 0; j < d; j++) {
+      const h = edges[j];
+      const last = h.length - 1;
+      const o = j * n;
+      const base = offset[j];
+      for (let i = i0; i < i1; i++) {
+        const x = data[o + i];
+        let a = 0;
+        let z = last;
+        while (a < z) {
+          const mid = (a + z) >>> 1;
+          if (h[mid] < x) a = mid + 1;
+          else z = mid;
+        }
+        codes[i * d + j] = a;
+        if (x < lo[base + a]) lo[base + a] = x;
+        if (x > hi[base + a]) hi[base + a] = x;
       }
-      codes[o + i] = a;
     }
   }
   return { n, d, codes, offset, lo, hi };

@@ -5,12 +5,14 @@ import type { Bins } from './binning.js';
  * CART growth, depth first, shared by decision_tree, random_forest and extra_trees.
  *
  * Rows live in one index array; a node owns a contiguous range of it and a split partitions
- * that range in place, so no per-node copies. Split search per feature: with the 'best'
- * splitter, a histogram over the feature's bins when the node is large, or a sort of packed
- * (bin, position) integers when it is small — either way exact over the bins, O(rows) per node
- * and feature instead of sorting floats; with the 'random' splitter (extra trees), one random
- * threshold between the node's min and max. Ties go to the first candidate found, candidates
- * in a random feature order, as in scikit-learn.
+ * that range in place (stably, so rows stay in memory order and reads stream). Split search
+ * takes the node's candidate features together: with the 'best' splitter, one pass over the
+ * node's rows fills a histogram per feature over its bins (row-major codes, so a row costs one
+ * cache line, not one per feature), or, for a node smaller than a feature's bin count, a
+ * native sort of packed (bin, position) integers; with the 'random' splitter (extra trees),
+ * one random threshold per feature between the node's min and max. Either way exact over the
+ * bins. Candidates are tried in random order and the first best wins, constant features count
+ * towards max_features, and scores use scikit-learn's arithmetic, so ties resolve alike.
  */
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
 
@@ -21,10 +23,7 @@ export interface GrowData {
   nClasses: number;
   labels?: Int32Array;
   values?: Float64Array;
-  /** For the 'best' splitter. */
-  bins?: Bins;
-  /** Column-major raw values, for the 'random' splitter. */
-  raw?: Float64Array;
+  bins: Bins;
 }
 
 export interface GrowOptions {
@@ -65,9 +64,10 @@ function grow<T extends Float64Array | Int32Array>(a: T, size: number): T {
 
 export class TreeGrower {
   private readonly K: number;
-  /** Node stats width: [W, count, ...] then K class weights or [S, S2]. */
+  /** Stats per bin or node: [W, count, then K class weights or S]. */
   private readonly sw: number;
   private readonly samples: Int32Array;
+  private readonly scratch: Int32Array;
   private readonly rng: Rng;
   private readonly feats: Int32Array;
   // Pending nodes (a stack).
@@ -77,7 +77,7 @@ export class TreeGrower {
   private sDepth = new Int32Array(64);
   private sParent = new Int32Array(64);
   private sIsLeft = new Int32Array(64);
-  private sStats = new Float64Array(64 * 4);
+  private sStats: Float64Array;
   // Output.
   private nNodes = 0;
   private nLeaves = 0;
@@ -88,15 +88,23 @@ export class TreeGrower {
   private leafValue: Float64Array;
   private readonly importance: Float64Array;
   private readonly rootW: number;
-  // Scratch.
+  // Scratch for one node's search.
+  private readonly widest: number;
   private hist: Float64Array;
-  private hist2: Float64Array;
-  private cnt: Int32Array;
-  private keys32: Uint32Array;
+  private keys32 = new Uint32Array(0);
   private keys64: Float64Array | null = null;
-  private leftAcc: Float64Array;
-  private bestLeft: Float64Array;
-  private node: Float64Array;
+  private readonly batch: Int32Array;
+  private readonly batchCut: Int32Array;
+  private readonly batchThr: Float64Array;
+  private readonly batchLeft: Float64Array;
+  /** Per batch slot: 1 when it goes by histogram. */
+  private readonly byHist: Uint8Array;
+  private readonly slotFeature: Int32Array;
+  private readonly slotBase: Int32Array;
+  private readonly leftAcc: Float64Array;
+  private readonly childL: Float64Array;
+  private readonly childR: Float64Array;
+  private readonly node: Float64Array;
   // Best split of the node being processed.
   private bFeature = -1;
   private bBin = -1;
@@ -116,11 +124,13 @@ export class TreeGrower {
     this.rng = new Rng(seed);
     this.feats = new Int32Array(d);
     for (let j = 0; j < d; j++) this.feats[j] = j;
-    let m = 0;
+    let m = n;
     if (weights) {
+      m = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) m++;
-    } else m = n;
+    }
     this.samples = new Int32Array(m);
+    this.scratch = new Int32Array(m);
     if (weights) {
       let k = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) this.samples[k++] = i;
@@ -128,38 +138,40 @@ export class TreeGrower {
     this.importance = new Float64Array(d);
     this.leafValue = new Float64Array(256 * Math.max(1, nClasses));
     let widest = 2;
-    if (data.bins) for (let j = 0; j < d; j++) widest = Math.max(widest, data.bins.offset[j + 1] - data.bins.offset[j]);
-    const kk = Math.max(1, nClasses);
-    this.hist = new Float64Array(opt.splitter === 'best' ? widest * kk : 0);
-    this.hist2 = new Float64Array(opt.splitter === 'best' && nClasses === 0 ? widest : 0);
-    this.cnt = new Int32Array(opt.splitter === 'best' ? widest : 0);
-    this.keys32 = new Uint32Array(0);
+    for (let j = 0; j < d; j++) widest = Math.max(widest, data.bins.offset[j + 1] - data.bins.offset[j]);
+    this.widest = widest;
+    const per = Math.min(d, opt.maxFeatures);
+    this.hist = new Float64Array(opt.splitter === 'best' ? per * widest * this.sw : 0);
+    this.batch = new Int32Array(d);
+    this.batchCut = new Int32Array(d);
+
+    this.batchThr = new Float64Array(d);
+    this.batchLeft = new Float64Array(opt.splitter === 'random' ? per * this.sw : 0);
+    this.byHist = new Uint8Array(d);
+    this.slotFeature = new Int32Array(d);
+    this.slotBase = new Int32Array(d);
     this.leftAcc = new Float64Array(this.sw);
-    this.bestLeft = new Float64Array(this.sw);
+    this.childL = new Float64Array(this.sw);
+    this.childR = new Float64Array(this.sw);
     this.node = new Float64Array(this.sw);
     this.sStats = new Float64Array(64 * this.sw);
-    // The root.
     const st = new Float64Array(this.sw);
     this.rangeStats(0, m, st);
     this.rootW = st[0];
-    this.push(0, m, 0, -1, 0, st, 0);
+    this.push(0, m, 0, -1, 0, st);
   }
 
-  /** Grows until `budget` row-visits are spent; true when the tree is complete. */
+  /** Grows until about `budget` row-visits are spent; true when the tree is complete. */
   step(budget: number): boolean {
     let spent = 0;
     while (this.sp > 0 && spent < budget) {
-      this.sp--;
-      const sp = this.sp;
+      const sp = --this.sp;
       const start = this.sStart[sp];
       const end = this.sEnd[sp];
-      const depth = this.sDepth[sp];
-      const parent = this.sParent[sp];
-      const isLeft = this.sIsLeft[sp];
       const st = this.node;
-      st.set(this.sStats.subarray(sp * this.sw, sp * this.sw + this.sw));
+      for (let k = 0; k < this.sw; k++) st[k] = this.sStats[sp * this.sw + k];
       spent += (end - start) * Math.min(this.opt.maxFeatures, this.data.d);
-      this.processNode(start, end, depth, parent, isLeft === 1, st);
+      this.processNode(start, end, this.sDepth[sp], this.sParent[sp], this.sIsLeft[sp] === 1, st);
     }
     return this.sp === 0;
   }
@@ -184,7 +196,7 @@ export class TreeGrower {
     };
   }
 
-  private push(start: number, end: number, depth: number, parent: number, isLeft: number, st: Float64Array, so = 0): void {
+  private push(start: number, end: number, depth: number, parent: number, isLeft: number, st: Float64Array): void {
     const sp = this.sp++;
     if (sp >= this.sStart.length) {
       const size = sp * 2;
@@ -200,7 +212,7 @@ export class TreeGrower {
     this.sDepth[sp] = depth;
     this.sParent[sp] = parent;
     this.sIsLeft[sp] = isLeft;
-    for (let k = 0; k < this.sw; k++) this.sStats[sp * this.sw + k] = st[so + k];
+    for (let k = 0; k < this.sw; k++) this.sStats[sp * this.sw + k] = st[k];
   }
 
   private newNode(parent: number, isLeft: boolean): number {
@@ -219,27 +231,27 @@ export class TreeGrower {
     return id;
   }
 
-  /** Weight, count and class weights (or sum, sum of squares) of rows [start, end). */
+  /** Weight, count and class weights (or weighted sum and sum of squares) of rows [start, end). */
   private rangeStats(start: number, end: number, st: Float64Array): void {
     st.fill(0);
     const { samples, weights, K } = this;
-    const labels = this.data.labels;
-    const values = this.data.values;
     let W = 0;
     if (K > 0) {
+      const labels = this.data.labels!;
       for (let p = start; p < end; p++) {
         const s = samples[p];
         const w = weights ? weights[s] : 1;
-        st[2 + labels![s]] += w;
+        st[2 + labels[s]] += w;
         W += w;
       }
     } else {
+      const values = this.data.values!;
       let S = 0;
       let S2 = 0;
       for (let p = start; p < end; p++) {
         const s = samples[p];
         const w = weights ? weights[s] : 1;
-        const v = values![s];
+        const v = values[s];
         S += w * v;
         S2 += w * v * v;
         W += w;
@@ -251,32 +263,29 @@ export class TreeGrower {
     st[1] = end - start;
   }
 
-  private impurity(st: Float64Array, o = 0): number {
-    const W = st[o];
+  private impurity(st: Float64Array): number {
+    const W = st[0];
     if (W <= 0) return 0;
     const K = this.K;
     if (K === 0) {
-      const m = st[o + 2] / W;
-      const v = st[o + 3] / W - m * m;
+      const m = st[2] / W;
+      const v = st[3] / W - m * m;
       return v > 0 ? v : 0;
     }
     if (this.opt.criterion === 'entropy') {
       let h = 0;
       for (let k = 0; k < K; k++) {
-        const c = st[o + 2 + k];
+        const c = st[2 + k];
         if (c > 0) {
           const p = c / W;
-          h -= p * Math.log2(p);
+          h -= p * (Math.log(p) / Math.LN2);
         }
       }
       return h;
     }
-    let g = 0;
-    for (let k = 0; k < K; k++) {
-      const p = st[o + 2 + k] / W;
-      g += p * p;
-    }
-    return 1 - g;
+    let sq = 0;
+    for (let k = 0; k < K; k++) sq += st[2 + k] * st[2 + k];
+    return 1 - sq / (W * W);
   }
 
   private processNode(start: number, end: number, depth: number, parent: number, isLeft: boolean, st: Float64Array): void {
@@ -290,18 +299,16 @@ export class TreeGrower {
       leaf = this.bFeature < 0;
     }
     if (!leaf) {
-      const mid = this.partition(start, end);
-      const L = this.bestLeft;
-      this.rangeStats(start, mid, L);
-      const R = this.leftAcc; // reuse as scratch for the right side
+      const L = this.childL;
+      const R = this.childR;
+      const mid = this.partition(start, end, L);
       for (let k = 0; k < this.sw; k++) R[k] = st[k] - L[k];
       R[1] = end - mid;
-      const W = st[0];
+      if (this.K === 0) R[3] = st[3] - L[3];
       const impL = this.impurity(L);
       const impR = this.impurity(R);
-      const decrease = W * imp - L[0] * impL - R[0] * impR;
-      if (decrease / this.rootW + EPS < o.minImpurityDecrease || mid === start || mid === end) leaf = true;
-      else {
+      const decrease = st[0] * imp - L[0] * impL - R[0] * impR;
+      if (!(decrease / this.rootW + EPS < o.minImpurityDecrease || mid === start || mid === end)) {
         this.feature[id] = this.bFeature;
         this.threshold[id] = this.bThreshold;
         this.importance[this.bFeature] += decrease;
@@ -311,7 +318,6 @@ export class TreeGrower {
         return;
       }
     }
-    // A leaf.
     this.feature[id] = -1;
     this.threshold[id] = 0;
     this.right[id] = -1;
@@ -324,6 +330,11 @@ export class TreeGrower {
     else this.leafValue[li] = st[2] / W;
   }
 
+  /**
+   * Draws max_features candidates in random order and evaluates them together; if every one
+   * was constant in the node, keeps drawing one at a time until a non-constant one is found
+   * or none are left (scikit-learn's rule).
+   */
   private findSplit(start: number, end: number, st: Float64Array): void {
     this.bFeature = -1;
     this.bProxy = -Infinity;
@@ -331,33 +342,38 @@ export class TreeGrower {
     const feats = this.feats;
     const want = this.opt.maxFeatures;
     let visited = 0;
-    for (let i = 0; i < d && visited < want; i++) {
-      const j = i + this.rng.int(d - i);
-      const f = feats[j];
-      feats[j] = feats[i];
-      feats[i] = f;
-      const constant = this.opt.splitter === 'best' ? this.evalBest(f, start, end, st) : this.evalRandom(f, start, end, st);
-      if (!constant) visited++;
+    let constants = 0;
+    let i = 0;
+    while (i < d && !(visited >= want && visited > constants)) {
+      const take = visited < want ? Math.min(want - visited, d - i) : 1;
+      for (let k = 0; k < take; k++) {
+        const j = i + k + this.rng.int(d - i - k);
+        const f = feats[j];
+        feats[j] = feats[i + k];
+        feats[i + k] = f;
+        this.batch[k] = f;
+      }
+      constants += this.opt.splitter === 'best' ? this.evalBest(take, start, end, st) : this.evalRandom(take, start, end, st);
+      visited += take;
+      i += take;
     }
   }
 
-  /** Scores the split between two adjacent groups; left stats in leftAcc. */
-  private proxy(st: Float64Array, WL: number): number {
-    const L = this.leftAcc;
+  /** Scores a split with left stats in `L` at offset `o`: scikit-learn's -wR·impR - wL·impL (proxy for MSE). */
+  private proxy(st: Float64Array, L: Float64Array, o: number): number {
+    const WL = L[o];
     const WR = st[0] - WL;
     const K = this.K;
     if (K === 0) {
-      const SL = L[2];
+      const SL = L[o + 2];
       const SR = st[2] - SL;
       return (SL * SL) / WL + (SR * SR) / WR;
     }
-    // Same arithmetic as scikit-learn's (-wR·impR - wL·impL), so that splits tied in exact
-    // arithmetic are decided by the same rounding and the trees agree in distribution.
     if (this.opt.criterion === 'entropy') {
       let hl = 0;
       let hr = 0;
       for (let k = 0; k < K; k++) {
-        const l = L[2 + k];
+        const l = L[o + 2 + k];
         const r = st[2 + k] - l;
         if (l > 0) {
           const p = l / WL;
@@ -373,7 +389,7 @@ export class TreeGrower {
     let sl = 0;
     let sr = 0;
     for (let k = 0; k < K; k++) {
-      const l = L[2 + k];
+      const l = L[o + 2 + k];
       const r = st[2 + k] - l;
       sl += l * l;
       sr += r * r;
@@ -395,129 +411,170 @@ export class TreeGrower {
     }
   }
 
-  /** Best threshold over feature f's bins; true when f is constant in the node. */
-  private evalBest(f: number, start: number, end: number, st: Float64Array): boolean {
+  /** Evaluates batch[0..take) over their bins; returns how many were constant in the node. */
+  private evalBest(take: number, start: number, end: number, st: Float64Array): number {
     const bins = this.data.bins!;
-    const nb = bins.offset[f + 1] - bins.offset[f];
     const m = end - start;
-    if (nb <= 1) return true;
-    // A histogram costs the bins; a sort costs m log m. Pick the cheaper.
-    if (nb <= 4 * m) return this.evalHistogram(f, start, end, st, nb);
-    return this.evalSorted(f, start, end, st);
+    // Features whose histogram is cheaper than sorting the node's rows share one pass.
+    let nh = 0;
+    const hf = this.byHist;
+    for (let q = 0; q < take; q++) {
+      const f = this.batch[q];
+      const nb = bins.offset[f + 1] - bins.offset[f];
+      hf[q] = nb <= 2 * m ? 1 : 0;
+      if (hf[q]) nh++;
+    }
+    if (nh > 0) this.fillHistograms(take, start, end);
+    let constants = 0;
+    for (let q = 0; q < take; q++) {
+      const f = this.batch[q];
+      const nb = bins.offset[f + 1] - bins.offset[f];
+      const constant = nb <= 1 ? true : hf[q] ? this.scanHistogram(q, f, nb, m, st) : this.evalSorted(f, start, end, st);
+      if (constant) constants++;
+    }
+    return constants;
   }
 
-  private evalHistogram(f: number, start: number, end: number, st: Float64Array, nb: number): boolean {
-    const { samples, weights, K, cnt, hist, hist2 } = this;
-    const codes = this.data.bins!.codes;
-    const o = f * this.data.n;
-    const msl = this.opt.minSamplesLeaf;
-    const m = end - start;
-    cnt.fill(0, 0, nb);
-    const L = this.leftAcc;
+  /**
+   * One pass over the node's rows: per bin of every histogram slot, [W, count, class weights]
+   * (classification, W filled in by the scan) or [W, count, S]: one cache line per update.
+   */
+  private fillHistograms(take: number, start: number, end: number): void {
+    const { samples, weights, K, sw, widest, hist } = this;
+    const bins = this.data.bins!;
+    const codes = bins.codes;
+    const d = this.data.d;
+    const hf = this.byHist;
+    const fs = this.slotFeature;
+    const base = this.slotBase;
+    let ns = 0;
+    for (let q = 0; q < take; q++) {
+      if (!hf[q]) continue;
+      const f = this.batch[q];
+      const nb = bins.offset[f + 1] - bins.offset[f];
+      hist.fill(0, q * widest * sw, (q * widest + nb) * sw);
+      fs[ns] = f;
+      base[ns] = q * widest;
+      ns++;
+    }
     if (K > 0) {
       const labels = this.data.labels!;
-      hist.fill(0, 0, nb * K);
       if (weights) {
         for (let p = start; p < end; p++) {
           const s = samples[p];
-          const b = codes[o + s];
-          cnt[b]++;
-          hist[b * K + labels[s]] += weights[s];
+          const row = s * d;
+          const w = weights[s];
+          const lab = 2 + labels[s];
+          for (let k = 0; k < ns; k++) {
+            const h = (base[k] + codes[row + fs[k]]) * sw;
+            hist[h + 1]++;
+            hist[h + lab] += w;
+          }
         }
       } else {
         for (let p = start; p < end; p++) {
           const s = samples[p];
-          const b = codes[o + s];
-          cnt[b]++;
-          hist[b * K + labels[s]] += 1;
+          const row = s * d;
+          const lab = 2 + labels[s];
+          for (let k = 0; k < ns; k++) {
+            const h = (base[k] + codes[row + fs[k]]) * sw;
+            hist[h + 1]++;
+            hist[h + lab]++;
+          }
         }
       }
-      L.fill(0);
-      let WL = 0;
-      let nL = 0;
-      let prev = -1;
-      for (let b = 0; b < nb; b++) {
-        const c = cnt[b];
-        if (c === 0) continue;
-        if (prev >= 0 && nL >= msl) {
-          if (m - nL < msl) break;
-          this.consider(f, prev, b, this.proxy(st, WL));
+    } else {
+      const values = this.data.values!;
+      for (let p = start; p < end; p++) {
+        const s = samples[p];
+        const row = s * d;
+        const w = weights ? weights[s] : 1;
+        const wy = w * values[s];
+        for (let k = 0; k < ns; k++) {
+          const h = (base[k] + codes[row + fs[k]]) * sw;
+          hist[h] += w;
+          hist[h + 1]++;
+          hist[h + 2] += wy;
         }
-        for (let k = 0; k < K; k++) {
-          const h = hist[b * K + k];
-          L[2 + k] += h;
-          WL += h;
-        }
-        nL += c;
-        prev = b;
-        if (nL === m) break;
       }
-      return nL === m && this.firstNonEmpty(nb) === prev;
     }
-    const values = this.data.values!;
-    hist.fill(0, 0, nb);
-    hist2.fill(0, 0, nb);
-    for (let p = start; p < end; p++) {
-      const s = samples[p];
-      const b = codes[o + s];
-      const w = weights ? weights[s] : 1;
-      cnt[b]++;
-      hist[b] += w;
-      hist2[b] += w * values[s];
-    }
+  }
+
+  /** Best split of one histogram slot, bins in order; true when the feature is constant in the node. */
+  private scanHistogram(q: number, f: number, nb: number, m: number, st: Float64Array): boolean {
+    const { hist, sw, K } = this;
+    const msl = this.opt.minSamplesLeaf;
+    const L = this.leftAcc;
     L.fill(0);
-    let WL = 0;
+    const b0 = q * this.widest;
     let nL = 0;
     let prev = -1;
+    let nonEmpty = 0;
     for (let b = 0; b < nb; b++) {
-      const c = cnt[b];
+      const h = (b0 + b) * sw;
+      const c = hist[h + 1];
       if (c === 0) continue;
+      nonEmpty++;
       if (prev >= 0 && nL >= msl) {
         if (m - nL < msl) break;
-        this.consider(f, prev, b, this.proxy(st, WL));
+        this.consider(f, prev, b, this.proxy(st, L, 0));
       }
-      WL += hist[b];
-      L[2] += hist2[b];
+      if (K > 0) {
+        for (let k = 0; k < K; k++) {
+          const v = hist[h + 2 + k];
+          L[2 + k] += v;
+          L[0] += v;
+        }
+      } else {
+        L[0] += hist[h];
+        L[2] += hist[h + 2];
+      }
       nL += c;
       prev = b;
       if (nL === m) break;
     }
-    return nL === m && this.firstNonEmpty(nb) === prev;
-  }
-
-  private firstNonEmpty(nb: number): number {
-    for (let b = 0; b < nb; b++) if (this.cnt[b] > 0) return b;
-    return -1;
+    return nonEmpty === 1;
   }
 
   private evalSorted(f: number, start: number, end: number, st: Float64Array): boolean {
     const { samples, weights, K } = this;
-    const codes = this.data.bins!.codes;
-    const o = f * this.data.n;
+    const bins = this.data.bins!;
+    const codes = bins.codes;
+    const d = this.data.d;
     const m = end - start;
     const msl = this.opt.minSamplesLeaf;
     const L = this.leftAcc;
-    const labels = this.data.labels;
-    const values = this.data.values;
     // Pack (bin, position) into one integer so a native numeric sort orders rows by bin.
-    const small = m <= 65536 && this.data.bins!.offset[f + 1] - this.data.bins!.offset[f] <= 65536;
+    const small = m <= 65536 && bins.offset[f + 1] - bins.offset[f] <= 65536;
     let keys32: Uint32Array | null = null;
     let keys64: Float64Array | null = null;
     if (small) {
       if (this.keys32.length < m) this.keys32 = new Uint32Array(Math.max(m, this.keys32.length * 2));
       keys32 = this.keys32.subarray(0, m);
-      for (let q = 0; q < m; q++) keys32[q] = ((codes[o + samples[start + q]] << 16) | q) >>> 0;
-      keys32.sort();
+      for (let q = 0; q < m; q++) keys32[q] = ((codes[samples[start + q] * d + f] << 16) | q) >>> 0;
+      if (m <= 32) {
+        // Insertion sort: tiny nodes are the most numerous, and a native sort call costs more.
+        for (let a = 1; a < m; a++) {
+          const key = keys32[a];
+          let z = a - 1;
+          while (z >= 0 && keys32[z] > key) {
+            keys32[z + 1] = keys32[z];
+            z--;
+          }
+          keys32[z + 1] = key;
+        }
+      } else keys32.sort();
       if (keys32[0] >>> 16 === keys32[m - 1] >>> 16) return true;
     } else {
       if (!this.keys64 || this.keys64.length < m) this.keys64 = new Float64Array(m);
       keys64 = this.keys64.subarray(0, m);
-      for (let q = 0; q < m; q++) keys64[q] = codes[o + samples[start + q]] * 4294967296 + q;
+      for (let q = 0; q < m; q++) keys64[q] = codes[samples[start + q] * d + f] * 4294967296 + q;
       keys64.sort();
       if (Math.floor(keys64[0] / 4294967296) === Math.floor(keys64[m - 1] / 4294967296)) return true;
     }
     L.fill(0);
-    let WL = 0;
+    const labels = this.data.labels;
+    const values = this.data.values;
     let prevCode = -1;
     for (let q = 0; q < m; q++) {
       let code: number;
@@ -533,11 +590,11 @@ export class TreeGrower {
       }
       if (q > 0 && code !== prevCode && q >= msl) {
         if (m - q < msl) break;
-        this.consider(f, prevCode, code, this.proxy(st, WL));
+        this.consider(f, prevCode, code, this.proxy(st, L, 0));
       }
       const s = samples[start + pos];
       const w = weights ? weights[s] : 1;
-      WL += w;
+      L[0] += w;
       if (K > 0) L[2 + labels![s]] += w;
       else L[2] += w * values![s];
       prevCode = code;
@@ -545,80 +602,126 @@ export class TreeGrower {
     return false;
   }
 
-  /** Extra trees: one uniform threshold between the node's min and max; true when f is constant. */
-  private evalRandom(f: number, start: number, end: number, st: Float64Array): boolean {
-    const { samples, weights, K } = this;
-    const raw = this.data.raw!;
-    const o = f * this.data.n;
-    let mn = Infinity;
-    let mx = -Infinity;
+  /**
+   * Extra trees: per feature one uniform threshold between the node's min and max value; the
+   * rows left of it are those whose bin lies wholly at or below it (with one bin per distinct
+   * value, exactly the rows <= threshold). Returns how many features were constant.
+   */
+  private evalRandom(take: number, start: number, end: number, st: Float64Array): number {
+    const { samples, weights, K, sw } = this;
+    const bins = this.data.bins!;
+    const { codes, lo, hi, offset } = bins;
+    const d = this.data.d;
+    const batch = this.batch;
+    const mn = this.slotFeature;
+    const mx = this.slotBase;
+    mn.fill(0x7fffffff, 0, take);
+    mx.fill(-1, 0, take);
     for (let p = start; p < end; p++) {
-      const x = raw[o + samples[p]];
-      if (x < mn) mn = x;
-      if (x > mx) mx = x;
+      const row = samples[p] * d;
+      for (let q = 0; q < take; q++) {
+        const c = codes[row + batch[q]];
+        if (c < mn[q]) mn[q] = c;
+        if (c > mx[q]) mx[q] = c;
+      }
     }
-    if (mx <= mn + FEATURE_THRESHOLD) return true;
-    let t = mn + this.rng.next() * (mx - mn);
-    if (t >= mx) t = mn;
-    const L = this.leftAcc;
-    L.fill(0);
-    let WL = 0;
-    let nL = 0;
+    const m = end - start;
+    const cut = this.batchCut; // last bin going left, per slot (-1: no valid split)
+    const thr = this.batchThr;
+    let constants = 0;
+    for (let q = 0; q < take; q++) {
+      const o = offset[batch[q]];
+      const vmin = lo[o + mn[q]];
+      const vmax = hi[o + mx[q]];
+      cut[q] = -1;
+      if (vmax <= vmin + FEATURE_THRESHOLD) {
+        constants++;
+        continue;
+      }
+      let t = vmin + this.rng.next() * (vmax - vmin);
+      if (t >= vmax) t = vmin;
+      // Last bin in [min, max] whose largest value is <= t (bins ascend).
+      let a = mn[q] - 1;
+      let z = mx[q];
+      while (a < z) {
+        const mid = (a + z + 1) >> 1;
+        if (hi[o + mid] <= t) a = mid;
+        else z = mid - 1;
+      }
+      const c = a;
+      if (c < mn[q] || c >= mx[q]) continue;
+      cut[q] = c;
+      // A threshold the training partition agrees with: t itself unless t falls inside the next bin.
+      const next = lo[o + c + 1];
+      thr[q] = t < next ? t : hi[o + c] / 2 + next / 2;
+    }
+    if (constants === take) return constants;
+    const L = this.batchLeft;
+    L.fill(0, 0, take * sw);
     const labels = this.data.labels;
     const values = this.data.values;
     for (let p = start; p < end; p++) {
       const s = samples[p];
-      if (raw[o + s] <= t) {
-        const w = weights ? weights[s] : 1;
-        WL += w;
-        nL++;
-        if (K > 0) L[2 + labels![s]] += w;
-        else L[2] += w * values![s];
+      const row = s * d;
+      const w = weights ? weights[s] : 1;
+      const add = K > 0 ? 2 + labels![s] : 2;
+      const v = K > 0 ? w : w * values![s];
+      for (let q = 0; q < take; q++) {
+        // Branch-free: which side a row falls is a coin flip to the CPU.
+        const l = +(codes[row + batch[q]] <= cut[q]);
+        const o = q * sw;
+        L[o] += w * l;
+        L[o + 1] += l;
+        L[o + add] += v * l;
       }
     }
     const msl = this.opt.minSamplesLeaf;
-    if (nL < msl || end - start - nL < msl) return false;
-    const p = this.proxy(st, WL);
-    if (p > this.bProxy) {
-      this.bProxy = p;
-      this.bFeature = f;
-      this.bThreshold = t;
+    for (let q = 0; q < take; q++) {
+      if (cut[q] < 0) continue;
+      const nL = L[q * sw + 1];
+      if (nL < msl || m - nL < msl) continue;
+      const p = this.proxy(st, L, q * sw);
+      if (p > this.bProxy) {
+        this.bProxy = p;
+        this.bFeature = batch[q];
+        this.bBin = cut[q];
+        this.bThreshold = thr[q];
+      }
     }
-    return false;
+    return constants;
   }
 
-  /** Moves the rows that go left to the front of [start, end); returns where the right side begins. */
-  private partition(start: number, end: number): number {
-    const s = this.samples;
+  /**
+   * Moves the rows that go left to the front of [start, end), keeping memory order on both
+   * sides, and sums the left side's stats into L; returns where the right side begins.
+   */
+  private partition(start: number, end: number, L: Float64Array): number {
+    const { samples, scratch, weights, K } = this;
     const f = this.bFeature;
-    const o = f * this.data.n;
-    let i = start;
-    let j = end - 1;
-    if (this.opt.splitter === 'best') {
-      const codes = this.data.bins!.codes;
-      const bin = this.bBin;
-      while (i <= j) {
-        if (codes[o + s[i]] <= bin) i++;
+    const d = this.data.d;
+    const labels = this.data.labels;
+    const values = this.data.values;
+    L.fill(0);
+    let l = start;
+    let r = 0;
+    const codes = this.data.bins!.codes;
+    const bin = this.bBin;
+    for (let p = start; p < end; p++) {
+      const s = samples[p];
+      if (codes[s * d + f] <= bin) {
+        samples[l++] = s;
+        const w = weights ? weights[s] : 1;
+        L[0] += w;
+        if (K > 0) L[2 + labels![s]] += w;
         else {
-          const t = s[i];
-          s[i] = s[j];
-          s[j] = t;
-          j--;
+          const v = values![s];
+          L[2] += w * v;
+          L[3] += w * v * v;
         }
-      }
-    } else {
-      const raw = this.data.raw!;
-      const t = this.bThreshold;
-      while (i <= j) {
-        if (raw[o + s[i]] <= t) i++;
-        else {
-          const x = s[i];
-          s[i] = s[j];
-          s[j] = x;
-          j--;
-        }
-      }
+      } else scratch[r++] = s;
     }
-    return i;
+    samples.set(scratch.subarray(0, r), l);
+    L[1] = l - start;
+    return l;
   }
 }

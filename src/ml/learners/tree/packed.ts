@@ -42,29 +42,70 @@ export function pack(trees: TreeArrays[], width: number): PackedTrees {
 }
 
 /**
+ * The trees as one array of 16-byte nodes for prediction: threshold (f64), then feature
+ * (i32, -1 for a leaf) and the right child's global index (or the leaf's value offset). The
+ * left child is always the next node (trees are numbered depth first, left subtree first),
+ * so a step down the tree touches one cache line.
+ */
+interface Compiled {
+  thr: Float64Array;
+  meta: Int32Array;
+  roots: Int32Array;
+}
+
+const compiled = new WeakMap<PackedTrees, Compiled>();
+
+function compile(P: PackedTrees): Compiled {
+  let c = compiled.get(P);
+  if (c) return c;
+  const N = P.feature.length;
+  const buf = new ArrayBuffer(N * 16);
+  const thr = new Float64Array(buf);
+  const meta = new Int32Array(buf);
+  const roots = new Int32Array(P.nTrees);
+  for (let t = 0; t < P.nTrees; t++) {
+    const base = P.nodeOffset[t];
+    roots[t] = base;
+    for (let i = base; i < P.nodeOffset[t + 1]; i++) {
+      const f = P.feature[i];
+      thr[2 * i] = P.threshold[i];
+      meta[4 * i + 2] = f;
+      if (f >= 0) {
+        if (P.left[i] !== i - base + 1) throw new Error('tree nodes are not in depth-first order');
+        meta[4 * i + 3] = base + P.right[i];
+      } else meta[4 * i + 3] = (P.leafOffset[t] + P.left[i]) * P.width;
+    }
+  }
+  c = { thr, meta, roots };
+  compiled.set(P, c);
+  return c;
+}
+
+/**
  * Mean over trees of the leaf values each row reaches, row-major n x width. `X` is row-major
  * n x d. Rows go in blocks so a block stays in cache while every tree walks it.
  */
 export function predictPacked(P: PackedTrees, X: Float64Array, n: number, d: number): Float64Array {
-  const { width: w, feature, threshold, left, right, leafValue, nodeOffset, leafOffset } = P;
+  const { thr, meta, roots } = compile(P);
+  const w = P.width;
+  const leafValue = P.leafValue;
   const out = new Float64Array(n * w);
-  const BLOCK = 256;
+  const BLOCK = 512;
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
     const b1 = Math.min(n, b0 + BLOCK);
-    for (let t = 0; t < P.nTrees; t++) {
-      const base = nodeOffset[t];
-      const lbase = leafOffset[t] * w;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t];
       for (let i = b0; i < b1; i++) {
         const row = i * d;
-        let node = base;
-        let f = feature[node];
+        let k = root;
+        let f = meta[4 * k + 2];
         while (f >= 0) {
-          node = base + (X[row + f] <= threshold[node] ? left[node] : right[node]);
-          f = feature[node];
+          k = X[row + f] <= thr[2 * k] ? k + 1 : meta[4 * k + 3];
+          f = meta[4 * k + 2];
         }
-        const lv = lbase + left[node] * w;
+        const lv = meta[4 * k + 3];
         if (w === 1) out[i] += leafValue[lv];
-        else for (let k = 0; k < w; k++) out[i * w + k] += leafValue[lv + k];
+        else for (let c = 0; c < w; c++) out[i * w + c] += leafValue[lv + c];
       }
     }
   }

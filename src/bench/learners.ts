@@ -1,0 +1,239 @@
+/**
+ * The classic learners beside scikit-learn's same algorithm, in one run, on the same split
+ * files and preprocessing: fit and predict seconds (median of --repeat; preprocessing included
+ * on both sides, as tabular.py times a user's pipeline), their ratio Neutrino / scikit-learn
+ * (below 1: Neutrino is faster), and the test metric of each side.
+ *
+ *   node --import tsx src/bench/learners.ts [--algorithms decision_tree,random_forest,...]
+ *        [--rows 200000] [--features 30] [--datasets iris,wine,breast_cancer,german_credit,diabetes]
+ *        [--no-table] [--no-datasets] [--repeat 1] [--threads 2] [--json]
+ *
+ * The generated table (make_table.py, 80/20 split) is classification for learners that
+ * classify and regression for the rest; kernel SVMs, quadratic in rows on both sides, use the
+ * first --svm-rows rows of it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadFrame } from '../data/load.js';
+import type { Frame, Target, Task } from '../ml/frame.js';
+import { createLearner, LEARNERS, learnerSpec } from '../ml/learners/index.js';
+import { DATASETS, headline, peerAvailable, peersDir, PYTHON, runPeer, scoreLearner, splitDataset, type DatasetInfo } from '../ml/learners/kit/peer.js';
+import { fitPipeline } from '../ml/prep/index.js';
+
+const run = promisify(execFile);
+
+export const CLASSIC = [
+  'decision_tree',
+  'random_forest',
+  'extra_trees',
+  'knn',
+  'naive_bayes',
+  'ridge',
+  'lasso',
+  'elastic_net',
+  'linear_svm',
+  'svm',
+];
+
+export interface LearnerBenchOptions {
+  algorithms: string[];
+  rows: number;
+  features: number;
+  svmRows: number;
+  datasets: string[];
+  table: boolean;
+  repeat: number;
+  threads: number;
+  params: Record<string, Record<string, unknown>>;
+}
+
+export interface Row {
+  algorithm: string;
+  data: string;
+  task: Task;
+  nTrain: number;
+  fit: number;
+  peerFit: number;
+  predict: number;
+  peerPredict: number;
+  metrics: Record<string, number>;
+  peerMetrics: Record<string, number>;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+async function table(task: Task, rows: number, features: number): Promise<{ train: string; test: string }> {
+  const out = join(tmpdir(), 'neutrino-bench-tables', `${task}-${rows}x${features}`);
+  if (!existsSync(join(out, 'test.csv'))) {
+    mkdirSync(out, { recursive: true });
+    await run(PYTHON, [join(peersDir(), 'make_table.py'), '--task', task, '--rows', String(rows), '--features', String(features), '--seed', '0', '--out', out], {
+      maxBuffer: 1 << 24,
+    });
+  }
+  return { train: join(out, 'train.csv'), test: join(out, 'test.csv') };
+}
+
+function splitTarget(f: Frame, target: string, task: Task, classes?: string[]): { X: Frame; y: Target; classes: string[] } {
+  const c = f.columns.find((k) => k.name === target)!;
+  const X = { nRows: f.nRows, columns: f.columns.filter((k) => k.name !== target) };
+  if (task === 'regression') return { X, y: { task, values: c.values as Float64Array }, classes: [] };
+  const raw = c.kind === 'categorical' ? c.values.map(String) : Array.from(c.values, String);
+  const cls = classes ?? [...new Set(raw)].sort();
+  const idx = new Map(cls.map((k, i) => [k, i]));
+  return { X, y: { task, labels: Int32Array.from(raw, (v) => idx.get(v) ?? 0), classes: cls }, classes: cls };
+}
+
+/** Neutrino's side: preprocessing fitted and applied as the peer does, then the learner. */
+async function ours(
+  algorithm: string,
+  task: Task,
+  paths: { train: string; test: string },
+  target: string,
+  params: Record<string, unknown>,
+  repeat: number,
+): Promise<{ fit: number; predict: number; metrics: Record<string, number>; nTrain: number }> {
+  const trF = await loadFrame(paths.train);
+  const teF = await loadFrame(paths.test);
+  // Classes over both parts, sorted as strings: the peer's convention.
+  let classes: string[] | undefined;
+  if (task === 'classification') {
+    const a = splitTarget(trF, target, task).classes;
+    const b = splitTarget(teF, target, task).classes;
+    classes = [...new Set([...a, ...b])].sort();
+  }
+  const tr = splitTarget(trF, target, task, classes);
+  const te = splitTarget(teF, target, task, classes);
+  const spec = learnerSpec(algorithm);
+  const fits: number[] = [];
+  const preds: number[] = [];
+  let metrics: Record<string, number> = {};
+  for (let r = 0; r < repeat; r++) {
+    let t = performance.now();
+    const pipe = fitPipeline(tr.X, spec.input, tr.y);
+    const m = createLearner(algorithm, task, params);
+    await m.fit(pipe.transform(tr.X), tr.y, { seed: 0 });
+    fits.push((performance.now() - t) / 1000);
+    t = performance.now();
+    const Xte = pipe.transform(te.X);
+    if (task === 'classification' && m.predictProba) m.predictProba(Xte);
+    else m.predict(Xte);
+    preds.push((performance.now() - t) / 1000);
+    metrics = scoreLearner(m, Xte, te.y);
+  }
+  return { fit: median(fits), predict: median(preds), metrics, nTrain: tr.X.nRows };
+}
+
+export async function benchLearners(o: LearnerBenchOptions, log: (s: string) => void = console.log): Promise<Row[]> {
+  await peerAvailable();
+  const rows: Row[] = [];
+  const one = async (algorithm: string, data: string, task: Task, paths: { train: string; test: string }, target: string) => {
+    const params = o.params[algorithm] ?? {};
+    const a = await ours(algorithm, task, paths, target, params, o.repeat);
+    const p = await runPeer({ ...paths, target, task, algo: algorithm, params, repeat: o.repeat, threads: o.threads });
+    const row: Row = {
+      algorithm,
+      data,
+      task,
+      nTrain: a.nTrain,
+      fit: a.fit,
+      peerFit: p.fit_s,
+      predict: a.predict,
+      peerPredict: p.predict_s,
+      metrics: a.metrics,
+      peerMetrics: p.metrics,
+    };
+    rows.push(row);
+    log(formatRow(row));
+  };
+  log(header());
+  for (const algorithm of o.algorithms) {
+    const spec = learnerSpec(algorithm);
+    if (o.table) {
+      const task: Task = spec.tasks.includes('classification') ? 'classification' : 'regression';
+      const n = algorithm === 'svm' ? Math.min(o.rows, o.svmRows) : o.rows;
+      await one(algorithm, `generated ${n}x${o.features}`, task, await table(task, n, o.features), 'y');
+    }
+    for (const name of o.datasets) {
+      const ds: DatasetInfo = DATASETS[name];
+      if (!ds || !spec.tasks.includes(ds.task)) continue;
+      await one(algorithm, name, ds.task, await splitDataset(ds, 0), ds.target);
+    }
+  }
+  return rows;
+}
+
+function header(): string {
+  return [
+    'algorithm'.padEnd(14),
+    'data'.padEnd(22),
+    'n_train'.padStart(8),
+    'fit s'.padStart(8),
+    'sk fit s'.padStart(9),
+    'fit x'.padStart(6),
+    'pred s'.padStart(8),
+    'sk pred s'.padStart(9),
+    'pred x'.padStart(7),
+    '  metric: neutrino / scikit-learn',
+  ].join(' ');
+}
+
+function formatRow(r: Row): string {
+  const k = r.task === 'classification' ? (r.metrics.roc_auc_ovr !== undefined ? 3 : 2) : 0;
+  const names = headline(r.task, k);
+  const m = names.map((n) => `${n} ${r.metrics[n]?.toFixed(4)} / ${r.peerMetrics[n]?.toFixed(4)}`).join(', ');
+  const f = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(1)).padStart(8);
+  return [
+    r.algorithm.padEnd(14),
+    r.data.padEnd(22),
+    String(r.nTrain).padStart(8),
+    f(r.fit),
+    f(r.peerFit).padStart(9),
+    (r.fit / r.peerFit).toFixed(2).padStart(6),
+    f(r.predict),
+    f(r.peerPredict).padStart(9),
+    (r.predict / r.peerPredict).toFixed(2).padStart(7),
+    '  ' + m,
+  ].join(' ');
+}
+
+function parseArgs(argv: string[]): LearnerBenchOptions & { json: boolean } {
+  const o: LearnerBenchOptions & { json: boolean } = {
+    algorithms: CLASSIC.filter((a) => LEARNERS.some((l) => l.name === a)),
+    rows: 200_000,
+    features: 30,
+    svmRows: 10_000,
+    datasets: Object.keys(DATASETS),
+    table: true,
+    repeat: 1,
+    threads: 2,
+    params: {},
+    json: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => argv[++i];
+    if (a === '--algorithms') o.algorithms = v().split(',');
+    else if (a === '--rows') o.rows = Number(v());
+    else if (a === '--features') o.features = Number(v());
+    else if (a === '--svm-rows') o.svmRows = Number(v());
+    else if (a === '--datasets') o.datasets = v().split(',').filter(Boolean);
+    else if (a === '--no-datasets') o.datasets = [];
+    else if (a === '--no-table') o.table = false;
+    else if (a === '--repeat') o.repeat = Number(v());
+    else if (a === '--threads') o.threads = Number(v());
+    else if (a === '--params') o.params = JSON.parse(v());
+    else if (a === '--json') o.json = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const o = parseArgs(process.argv.slice(2));
+  const rows = await benchLearners(o, o.json ? () => {} : console.log);
+  if (o.json) console.log(JSON.stringify(rows));
+}
