@@ -5,10 +5,11 @@ import { resolveParams } from './params.js';
 import { linearRegression } from './linear/linear-regression.js';
 import { logisticRegression } from './linear/logistic-regression.js';
 import { decisionTree } from './tree/decision-tree.js';
+import { extraTrees, randomForest } from './forest/forest.js';
 import { gradientBoosting } from './gradient_boosting/index.js';
 
 /** Every learner Neutrino offers, by the name `--algorithm` takes (scikit-learn's names where they exist). */
-export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, gradientBoosting];
+export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, gradientBoosting];
 
 export function learnerSpec(name: string): LearnerSpec {
   const spec = LEARNERS.find((l) => l.name === name);
