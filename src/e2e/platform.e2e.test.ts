@@ -174,6 +174,36 @@ describe('the embedded platform, end to end', () => {
     assert.ok(list.json.jobs.some((j: { id: string }) => j.id === job.id));
   });
 
+  it('evaluates on a given test dataset instead of a split when asked', async () => {
+    const lines = readFileSync(dataset('diabetes.csv'), 'utf8').trim().split('\n');
+    const tail = join(files, 'diabetes-tail.csv');
+    writeFileSync(tail, [lines[0], ...lines.slice(401)].join('\n') + '\n');
+    assert.equal((await cli(['dataset', 'create', 'diabetes-tail', '--file', tail], env)).code, 0);
+    const r = await cli(
+      [
+        'train',
+        '--dataset',
+        'diabetes@2',
+        '--test-dataset',
+        'diabetes-tail',
+        '--target',
+        'progression',
+        '--algorithm',
+        'linear_regression',
+        '--model',
+        'diabetes-holdout',
+        '--wait',
+        '--json',
+      ],
+      env,
+    );
+    assert.equal(r.json.status, 'succeeded', r.stderr);
+    assert.equal(r.json.result.rows.test, 42, 'every row of the test dataset, nothing carved from training');
+    assert.equal(r.json.result.rows.train + r.json.result.rows.validation, 400);
+    const m = await cli(['model', 'show', 'diabetes-holdout', '--json'], env);
+    assert.deepEqual(m.json.model.lineage.test_dataset, { name: 'diabetes-tail', version: 1 });
+  });
+
   it('refuses bad training requests before queueing them', async () => {
     const base = ['train', '--dataset', 'diabetes', '--model', 'x'];
     const cases: [string[], RegExp][] = [
