@@ -12,6 +12,12 @@ import type { Frame } from '../../frame.js';
  * distinct training values, which is where a split on them is placed at prediction time.
  * Categorical bin b holds categories[b-1]; categories are ordered by frequency, and the
  * rarest ones beyond the bin budget share bin 0 with missing values.
+ *
+ * Numeric cuts come in two steps, so that no column is ever sorted whole: a sorted sample
+ * (at most SKETCH_SAMPLE values) proposes up to FINE_BINS candidate cuts at its quantiles
+ * (every distinct value, when there are few); one pass over all rows then counts the rows
+ * between candidates exactly (the same pass that bins them), and neighbouring candidates are
+ * merged greedily into at most 255 bins of equal row counts.
  */
 export interface NumericBins {
   name: string;
@@ -28,14 +34,18 @@ export interface CategoricalBins {
 export type ColumnBins = NumericBins | CategoricalBins;
 
 export const MAX_VALUE_BINS = 255;
-/** Rows used to place the cuts: enough for 255 quantiles to be stable, cheap to sort. */
-export const BIN_SAMPLE = 200_000;
+/** Values sorted to propose candidate cuts. */
+export const SKETCH_SAMPLE = 1 << 15;
+/** Candidate cuts, later merged into at most 255 bins. */
+export const FINE_BINS = 4096;
+/** Rows sampled to list the categories of a categorical column. */
+export const CATEGORY_SAMPLE = 200_000;
 
 export function valueBins(c: ColumnBins): number {
   return c.kind === 'numeric' ? c.cuts.length : c.categories.length;
 }
 
-/** Rows to look at when placing cuts: all of them, or a seeded sample in ascending order. */
+/** `size` of n rows, seeded, ascending; null for all rows when n <= size. */
 export function sampleRows(n: number, size: number, rng: Rng): Int32Array | null {
   if (n <= size) return null;
   // Selection sampling (Knuth's algorithm S): one pass, ascending, exactly `size` rows.
@@ -45,63 +55,178 @@ export function sampleRows(n: number, size: number, rng: Rng): Int32Array | null
   return out;
 }
 
-/** Cut points for one numeric column from (a sample of) its values. */
-export function numericCuts(values: Float64Array, sample: Int32Array | null, maxBins: number): Float64Array {
-  const m = sample ? sample.length : values.length;
+/** A cut c with a <= c < b (a < b): the midpoint unless rounding lands it on b. */
+function between(a: number, b: number): number {
+  const mid = a + (b - a) / 2;
+  return Number.isFinite(mid) && mid < b && mid >= a ? mid : a;
+}
+
+/**
+ * Finds, for x, the first i with t[i] >= x among sorted boundaries t (last = +Infinity):
+ * an equal-width bucket table over the finite range narrows the search to a few entries.
+ */
+export class Locator {
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly inv: number;
+  private readonly nb: number;
+  /** start[k]: first i with t[i] >= edge(k). */
+  private readonly start: Int32Array;
+
+  constructor(readonly t: Float64Array) {
+    const m = t.length;
+    this.lo = m > 1 ? t[0] : 0;
+    this.hi = m > 1 ? t[m - 2] : 0;
+    const range = this.hi - this.lo;
+    this.nb = m > 2 && Number.isFinite(range) && range > 0 ? Math.min(1 << 16, 4 * m) : 0;
+    this.inv = this.nb > 0 ? this.nb / range : 0;
+    this.start = new Int32Array(this.nb + 2);
+    if (this.nb > 0) {
+      let i = 0;
+      for (let k = 0; k <= this.nb; k++) {
+        const e = this.edge(k);
+        while (i < m - 1 && t[i] < e) i++;
+        this.start[k] = i;
+      }
+      this.start[this.nb + 1] = m - 1;
+    }
+  }
+
+  private edge(k: number): number {
+    return this.lo + k / this.inv;
+  }
+
+  /** Index of the first boundary >= x (x not NaN). */
+  find(x: number): number {
+    const t = this.t;
+    const m = t.length;
+    if (x <= this.lo) return 0;
+    if (x > this.hi) return m - 1;
+    let lo: number;
+    let hi: number;
+    if (this.nb > 0) {
+      let k = Math.floor((x - this.lo) * this.inv);
+      if (k >= this.nb) k = this.nb - 1;
+      // Rounding in k can be off by one: step to the bucket whose edges hold x.
+      while (k > 0 && x < this.edge(k)) k--;
+      while (k < this.nb && x >= this.edge(k + 1)) k++;
+      lo = this.start[k];
+      hi = this.start[k + 1];
+    } else {
+      lo = 0;
+      hi = m - 1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Sorted non-missing values of a sample of the column (all of it when small). */
+function sketchSample(values: Float64Array, rng: Rng): Float64Array {
+  const n = values.length;
+  const rows = sampleRows(n, SKETCH_SAMPLE, rng);
+  const m = rows ? rows.length : n;
   const v = new Float64Array(m);
   let k = 0;
-  if (sample) {
-    for (let i = 0; i < m; i++) {
-      const x = values[sample[i]];
-      if (x === x) v[k++] = x;
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      const x = values[i];
-      if (x === x) v[k++] = x;
-    }
+  for (let i = 0; i < m; i++) {
+    const x = values[rows ? rows[i] : i];
+    if (x === x) v[k++] = x;
   }
-  const s = v.subarray(0, k).sort();
-  // Distinct values and their counts.
-  const dv: number[] = [];
-  const dc: number[] = [];
-  for (let i = 0; i < k; ) {
-    let j = i + 1;
-    while (j < k && s[j] === s[i]) j++;
-    dv.push(s[i]);
-    dc.push(j - i);
-    i = j;
-  }
-  const nd = dv.length;
-  const cuts: number[] = [];
-  const between = (i: number) => {
-    // A cut c with dv[i] <= c < dv[i+1]: the midpoint unless rounding lands it on dv[i+1].
-    const a = dv[i];
-    const b = dv[i + 1];
-    const mid = a + (b - a) / 2;
-    return Number.isFinite(mid) && mid < b && mid >= a ? mid : a;
-  };
-  if (nd <= maxBins) {
-    for (let i = 0; i + 1 < nd; i++) cuts.push(between(i));
+  return v.subarray(0, k).sort();
+}
+
+/** Candidate cuts from sorted values: between every distinct value when few, else at quantiles. Ends with +Infinity. */
+export function candidateCuts(s: Float64Array, maxCandidates: number): Float64Array {
+  const k = s.length;
+  let distinct = k > 0 ? 1 : 0;
+  for (let i = 1; i < k && distinct <= maxCandidates; i++) if (s[i] !== s[i - 1]) distinct++;
+  const out: number[] = [];
+  if (distinct <= maxCandidates) {
+    for (let i = 1; i < k; i++) if (s[i] !== s[i - 1]) out.push(between(s[i - 1], s[i]));
   } else {
-    // Greedy equal-frequency bins: close a bin once it holds its share of what is left, or
-    // before a value that alone fills a share (so heavy values get a bin of their own).
-    let rest = k;
-    let binsLeft = maxBins;
-    let acc = 0;
-    for (let i = 0; i + 1 < nd && binsLeft > 1; i++) {
-      acc += dc[i];
-      const share = rest / binsLeft;
-      if (acc >= share || (acc >= share / 2 && dc[i + 1] >= share)) {
-        cuts.push(between(i));
-        rest -= acc;
-        binsLeft--;
-        acc = 0;
+    let last = -Infinity;
+    for (let q = 1; q < maxCandidates; q++) {
+      // The run of values equal to the q-th quantile gets cuts on both sides, so a value
+      // that fills a quantile step (a heavy value) has an interval of its own.
+      let a = Math.floor((q * k) / maxCandidates);
+      let b = a;
+      while (a > 0 && s[a - 1] === s[a]) a--;
+      while (b + 1 < k && s[b + 1] === s[b]) b++;
+      if (a > 0) {
+        const c = between(s[a - 1], s[a]);
+        if (c > last) out.push((last = c));
+      }
+      if (b + 1 < k) {
+        const c = between(s[b], s[b + 1]);
+        if (c > last) out.push((last = c));
       }
     }
   }
+  out.push(Infinity);
+  return Float64Array.from(out);
+}
+
+/**
+ * Merges candidate intervals (with row counts) into at most maxBins bins of about equal
+ * counts: a bin closes once it holds its share of the rows left, or early when the next
+ * interval alone fills a share (so heavy values get a bin of their own). Returns the cuts
+ * and, per candidate interval, its bin (1-based).
+ */
+export function mergeCandidates(cand: Float64Array, counts: Float64Array, maxBins: number): { cuts: Float64Array; lut: Uint8Array } {
+  const m = cand.length;
+  const lut = new Uint8Array(m);
+  const cuts: number[] = [];
+  let rest = 0;
+  for (let i = 0; i < m; i++) rest += counts[i];
+  // Empty intervals at the ends add nothing: skip them so no bin is empty.
+  let binsLeft = maxBins;
+  let acc = 0;
+  for (let i = 0; i < m; i++) {
+    lut[i] = cuts.length + 1;
+    acc += counts[i];
+    if (i === m - 1) break;
+    if (binsLeft <= 1 || acc === 0) continue;
+    const share = rest / binsLeft;
+    let nextNonEmpty = i + 1;
+    while (nextNonEmpty < m && counts[nextNonEmpty] === 0) nextNonEmpty++;
+    if (nextNonEmpty >= m) continue;
+    if (acc >= share || (acc >= share / 2 && counts[nextNonEmpty] >= share)) {
+      cuts.push(cand[i]);
+      rest -= acc;
+      binsLeft--;
+      acc = 0;
+    }
+  }
   cuts.push(Infinity);
-  return Float64Array.from(cuts);
+  return { cuts: Float64Array.from(cuts), lut };
+}
+
+/** Cuts for one numeric column, and its bins written to out[0..n). `fine` is n entries of scratch. */
+export function fitNumeric(values: Float64Array, maxBins: number, rng: Rng, out: Uint8Array, fine: Uint16Array): Float64Array {
+  const n = values.length;
+  const cand = candidateCuts(sketchSample(values, rng), FINE_BINS);
+  const loc = new Locator(cand);
+  const counts = new Float64Array(cand.length);
+  const NA = 0xffff;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x !== x) fine[i] = NA;
+    else {
+      const j = loc.find(x);
+      fine[i] = j;
+      counts[j]++;
+    }
+  }
+  const { cuts, lut } = mergeCandidates(cand, counts, maxBins);
+  for (let i = 0; i < n; i++) {
+    const j = fine[i];
+    out[i] = j === NA ? 0 : lut[j];
+  }
+  return cuts;
 }
 
 /** Categories by descending frequency (ties by name), at most maxBins of them. */
@@ -118,12 +243,25 @@ export function categoryList(values: (string | null)[], sample: Int32Array | nul
     .map((e) => e[0]);
 }
 
-export function fitBins(X: Frame, maxBin: number, rng: Rng, sampleSize = BIN_SAMPLE): ColumnBins[] {
+/**
+ * Fits the bins of every column and writes the column-major byte matrix (column j at
+ * [j*n, (j+1)*n)) into out.
+ */
+export function fitBins(X: Frame, maxBin: number, rng: Rng, out: Uint8Array): ColumnBins[] {
   const maxBins = Math.max(1, Math.min(MAX_VALUE_BINS, maxBin));
-  const sample = sampleRows(X.nRows, sampleSize, rng);
-  return X.columns.map((c): ColumnBins => {
-    if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', cuts: numericCuts(c.values, sample, maxBins) };
-    return { name: c.name, kind: 'categorical', categories: categoryList(c.values, sample, maxBins) };
+  const n = X.nRows;
+  let fine: Uint16Array | null = null;
+  let catSample: Int32Array | null | undefined;
+  return X.columns.map((c, j): ColumnBins => {
+    const dst = out.subarray(j * n, (j + 1) * n);
+    if (c.kind === 'numeric') {
+      fine ??= new Uint16Array(n);
+      return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBins, rng, dst, fine) };
+    }
+    if (catSample === undefined) catSample = sampleRows(n, CATEGORY_SAMPLE, rng);
+    const b: CategoricalBins = { name: c.name, kind: 'categorical', categories: categoryList(c.values, catSample, maxBins) };
+    binCategorical(c.values, categoryIndex(b), dst);
+    return b;
   });
 }
 
@@ -140,24 +278,13 @@ export function binOf(cuts: Float64Array, x: number): number {
   return lo + 1;
 }
 
-/** Bins one numeric column into out[0..n). Branch-light binary search over a power-of-two padded table. */
+/** Bins one numeric column into out[0..n) with fitted cuts. */
 export function binNumeric(values: Float64Array, cuts: Float64Array, out: Uint8Array): void {
-  const m = cuts.length;
-  let size = 1;
-  while (size < m) size <<= 1;
-  const t = new Float64Array(size).fill(Infinity);
-  t.set(cuts);
+  const loc = new Locator(cuts);
   const n = values.length;
   for (let i = 0; i < n; i++) {
     const x = values[i];
-    if (x !== x) {
-      out[i] = 0;
-      continue;
-    }
-    // Find the first index p with t[p] >= x.
-    let p = 0;
-    for (let h = size >> 1; h > 0; h >>= 1) if (t[p + h - 1] < x) p += h;
-    out[i] = p + 1;
+    out[i] = x !== x ? 0 : loc.find(x) + 1;
   }
 }
 
@@ -190,7 +317,7 @@ export function matchColumns(X: Frame, bins: ColumnBins[]): Frame['columns'] {
   });
 }
 
-/** All columns binned into one column-major byte matrix (column j at [j*n, (j+1)*n)). */
+/** All columns binned with fitted bins into one column-major byte matrix (column j at [j*n, (j+1)*n)). */
 export function binFrame(X: Frame, bins: ColumnBins[], out?: Uint8Array): Uint8Array {
   const cols = matchColumns(X, bins);
   const n = X.nRows;

@@ -120,7 +120,8 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
   const rng = new Rng(ctx.seed);
 
   // Bins, once: bytes by column.
-  const bins = fitBins(X, p.maxBin, rng);
+  const binMatrix = new Uint8Array(new SharedArrayBuffer(n * d));
+  const bins = fitBins(X, p.maxBin, rng, binMatrix);
   const nb = Int32Array.from(bins.map(valueBins));
   const { off, histSize } = histLayout(nb);
   const isCat = Uint8Array.from(bins.map((b) => (b.kind === 'categorical' ? 1 : 0)));
@@ -146,8 +147,6 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     catL2: p.catL2,
   };
   const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
-  const binMatrix = new Uint8Array(new SharedArrayBuffer(n * d));
-  binFrame(X, bins, binMatrix);
   const limit = slotLimit(p);
   const B: Buffers = {
     bins: binMatrix,

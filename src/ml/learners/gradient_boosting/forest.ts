@@ -57,33 +57,144 @@ export class Forest {
     );
   }
 
+  /** Prediction layout, built on first use: [feature, left] pairs, threshold or leaf value, default-right flags. */
+  private fast: { I: Int32Array; P: Float64Array; DR: Int32Array; treeHasCat: Uint8Array } | null = null;
+
+  private layout() {
+    if (this.fast) return this.fast;
+    const m = this.feature.length;
+    const I = new Int32Array(2 * m);
+    const P = new Float64Array(m);
+    const DR = new Int32Array(m);
+    for (let i = 0; i < m; i++) {
+      I[2 * i] = this.feature[i];
+      I[2 * i + 1] = this.left[i];
+      P[i] = this.feature[i] >= 0 ? this.threshold[i] : this.value[i];
+      DR[i] = this.flags[i] & FLAG_DEFAULT_LEFT ? 0 : 1;
+    }
+    const treeHasCat = new Uint8Array(this.nTrees);
+    for (let t = 0; t < this.nTrees; t++) {
+      const end = t + 1 < this.nTrees ? this.roots[t + 1] : m;
+      for (let i = this.roots[t]; i < end; i++) if (this.flags[i] & FLAG_CATEGORICAL) treeHasCat[t] = 1;
+    }
+    return (this.fast = { I, P, DR, treeHasCat });
+  }
+
   /**
    * Adds every tree's output to `out` (n x K, row-major, already holding the base margins).
-   * `X` is row-major n x d: numeric values, category codes (bin numbers), NaN for missing.
+   * `X` is row-major n x d: numeric values, category codes (bin numbers), NaN for missing;
+   * `hasNaN` says whether any is missing (a faster walk when none is).
+   *
+   * Trees without categorical splits are walked four rows at a time, branch-free: the next
+   * node is left + (x > threshold), so the walk costs dependent loads, not mispredictions.
    */
-  addMargins(X: Float64Array, n: number, d: number, out: Float64Array, fromTree = 0, toTree = this.nTrees): void {
-    const { feature, threshold, left, flags, value, catAt, catBits, roots, K } = this;
-    for (let t = fromTree; t < toTree; t++) {
+  addMargins(X: Float64Array, n: number, d: number, out: Float64Array, hasNaN = true): void {
+    const { I, P, DR, treeHasCat } = this.layout();
+    const { roots, K } = this;
+    for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       const k = t % K;
-      for (let i = 0; i < n; i++) {
+      if (treeHasCat[t]) {
+        this.walkGeneral(root, k, X, n, d, out);
+        continue;
+      }
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const o0 = i * d;
+        const o1 = o0 + d;
+        const o2 = o1 + d;
+        const o3 = o2 + d;
+        let n0 = root;
+        let n1 = root;
+        let n2 = root;
+        let n3 = root;
+        let f0 = I[2 * root];
+        let f1 = f0;
+        let f2 = f0;
+        let f3 = f0;
+        if (hasNaN) {
+          // x > t is false for NaN (left); default-right nodes add 1 for NaN.
+          while ((f0 & f1 & f2 & f3) >= 0) {
+            if (f0 >= 0) {
+              const x = X[o0 + f0];
+              n0 = I[2 * n0 + 1] + ((+(x > P[n0]) | (DR[n0] & +(x !== x))) as number);
+              f0 = I[2 * n0];
+            }
+            if (f1 >= 0) {
+              const x = X[o1 + f1];
+              n1 = I[2 * n1 + 1] + ((+(x > P[n1]) | (DR[n1] & +(x !== x))) as number);
+              f1 = I[2 * n1];
+            }
+            if (f2 >= 0) {
+              const x = X[o2 + f2];
+              n2 = I[2 * n2 + 1] + ((+(x > P[n2]) | (DR[n2] & +(x !== x))) as number);
+              f2 = I[2 * n2];
+            }
+            if (f3 >= 0) {
+              const x = X[o3 + f3];
+              n3 = I[2 * n3 + 1] + ((+(x > P[n3]) | (DR[n3] & +(x !== x))) as number);
+              f3 = I[2 * n3];
+            }
+          }
+        } else {
+          while ((f0 & f1 & f2 & f3) >= 0) {
+            if (f0 >= 0) {
+              n0 = I[2 * n0 + 1] + (+(X[o0 + f0] > P[n0]) | 0);
+              f0 = I[2 * n0];
+            }
+            if (f1 >= 0) {
+              n1 = I[2 * n1 + 1] + (+(X[o1 + f1] > P[n1]) | 0);
+              f1 = I[2 * n1];
+            }
+            if (f2 >= 0) {
+              n2 = I[2 * n2 + 1] + (+(X[o2 + f2] > P[n2]) | 0);
+              f2 = I[2 * n2];
+            }
+            if (f3 >= 0) {
+              n3 = I[2 * n3 + 1] + (+(X[o3 + f3] > P[n3]) | 0);
+              f3 = I[2 * n3];
+            }
+          }
+        }
+        out[i * K + k] += P[n0];
+        out[(i + 1) * K + k] += P[n1];
+        out[(i + 2) * K + k] += P[n2];
+        out[(i + 3) * K + k] += P[n3];
+      }
+      for (; i < n; i++) {
         const o = i * d;
         let node = root;
-        let f = feature[node];
+        let f = I[2 * node];
         while (f >= 0) {
           const x = X[o + f];
-          const fl = flags[node];
-          let goLeft: boolean;
-          if (x !== x) goLeft = (fl & FLAG_DEFAULT_LEFT) !== 0;
-          else if (fl & FLAG_CATEGORICAL) {
-            const b = x | 0;
-            goLeft = ((catBits[catAt[node] + (b >> 5)] >>> (b & 31)) & 1) === 1;
-          } else goLeft = x <= threshold[node];
-          node = goLeft ? left[node] : left[node] + 1;
-          f = feature[node];
+          node = I[2 * node + 1] + (+(x > P[node]) | (DR[node] & +(x !== x)));
+          f = I[2 * node];
         }
-        out[i * K + k] += value[node];
+        out[i * K + k] += P[node];
       }
+    }
+  }
+
+  /** The plain walk, for trees with categorical splits. */
+  private walkGeneral(root: number, k: number, X: Float64Array, n: number, d: number, out: Float64Array): void {
+    const { feature, threshold, left, flags, value, catAt, catBits, K } = this;
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      let node = root;
+      let f = feature[node];
+      while (f >= 0) {
+        const x = X[o + f];
+        const fl = flags[node];
+        let goLeft: boolean;
+        if (x !== x) goLeft = (fl & FLAG_DEFAULT_LEFT) !== 0;
+        else if (fl & FLAG_CATEGORICAL) {
+          const b = x | 0;
+          goLeft = ((catBits[catAt[node] + (b >> 5)] >>> (b & 31)) & 1) === 1;
+        } else goLeft = x <= threshold[node];
+        node = goLeft ? left[node] : left[node] + 1;
+        f = feature[node];
+      }
+      out[i * K + k] += value[node];
     }
   }
 
@@ -234,22 +345,30 @@ export class RowEncoder {
     this.d = bins.length;
   }
 
-  /** Rows [from, to) into out (row-major, d per row). */
-  fill(from: number, to: number, out: Float64Array): void {
+  /** Rows [from, to) into out (row-major, d per row); true when any value is missing. */
+  fill(from: number, to: number, out: Float64Array): boolean {
     const d = this.d;
+    let nan = false;
     for (let j = 0; j < d; j++) {
       const c = this.cols[j];
       const idx = this.index[j];
       if (c.kind === 'numeric') {
         const v = c.values;
-        for (let i = from, o = j; i < to; i++, o += d) out[o] = v[i];
+        for (let i = from, o = j; i < to; i++, o += d) {
+          const x = v[i];
+          out[o] = x;
+          if (x !== x) nan = true;
+        }
       } else {
         const v = c.values;
         for (let i = from, o = j; i < to; i++, o += d) {
           const s = v[i];
-          out[o] = s === null || s === undefined ? NaN : (idx!.get(s) ?? NaN);
+          const x = s === null || s === undefined ? NaN : (idx!.get(s) ?? NaN);
+          out[o] = x;
+          if (x !== x) nan = true;
         }
       }
     }
+    return nan;
   }
 }

@@ -162,8 +162,8 @@ export class GradientBoosting implements Learner {
     const block = new Float64Array(PREDICT_BLOCK * d);
     for (let from = 0; from < n; from += PREDICT_BLOCK) {
       const to = Math.min(n, from + PREDICT_BLOCK);
-      enc.fill(from, to, block);
-      m.forest.addMargins(block, to - from, d, out.subarray(from * K, to * K));
+      const nan = enc.fill(from, to, block);
+      m.forest.addMargins(block, to - from, d, out.subarray(from * K, to * K), nan);
     }
     return out;
   }

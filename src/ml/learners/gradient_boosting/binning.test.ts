@@ -1,0 +1,62 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../../core/random.js';
+import { Locator, binNumeric, binOf, fitBins, fitNumeric, valueBins } from './binning.js';
+
+describe('gradient_boosting binning', () => {
+  it('locates values among boundaries exactly as a binary search does', () => {
+    const rng = new Rng(1);
+    for (const spread of [1, 1e-9, 1e9]) {
+      const t = Float64Array.from(
+        new Set(Array.from({ length: 300 }, () => Math.round(rng.normal() * 50) * spread + (rng.next() < 0.1 ? 1e6 * spread : 0))),
+      ).sort();
+      const cuts = Float64Array.from([...t, Infinity]);
+      const loc = new Locator(cuts);
+      const probes = [...t, ...Array.from({ length: 2000 }, () => rng.normal() * 80 * spread), -Infinity, Infinity, 1e300, -1e300];
+      for (const x of probes) assert.equal(loc.find(x) + 1, binOf(cuts, x), `x=${x}`);
+    }
+  });
+
+  it('gives each distinct value its own bin when there are few', () => {
+    const n = 5000;
+    const v = Float64Array.from({ length: n }, (_, i) => [3, 1, 2, 7, NaN][i % 5]);
+    const out = new Uint8Array(n);
+    const cuts = fitNumeric(v, 255, new Rng(0), out, new Uint16Array(n));
+    assert.equal(cuts.length, 4);
+    assert.deepEqual(Array.from(out.subarray(0, 5)), [3, 1, 2, 4, 0]);
+  });
+
+  it('makes about equal bins of continuous values, and bins them as binNumeric does', () => {
+    const rng = new Rng(2);
+    const n = 100_000;
+    const v = Float64Array.from({ length: n }, () => (rng.next() < 0.02 ? NaN : Math.exp(rng.normal() * 2)));
+    const out = new Uint8Array(n);
+    const cuts = fitNumeric(v, 255, new Rng(0), out, new Uint16Array(n));
+    assert.equal(cuts.length, 255);
+    const again = new Uint8Array(n);
+    binNumeric(v, cuts, again);
+    assert.deepEqual(again, out);
+    const counts = new Array(256).fill(0);
+    for (const b of out) counts[b]++;
+    const sizes = counts.slice(1).sort((a, b) => a - b);
+    assert.ok(sizes[0] > 0.4 * (n / 255) && sizes[254] < 2.5 * (n / 255), `bin sizes ${sizes[0]}..${sizes[254]}`);
+  });
+
+  it('gives a heavy value a bin of its own', () => {
+    const n = 10_000;
+    const rng = new Rng(3);
+    const v = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 0 : rng.normal()));
+    const out = new Uint8Array(n);
+    fitNumeric(v, 16, new Rng(0), out, new Uint16Array(n));
+    const zeroBin = out[1];
+    for (let i = 0; i < n; i++) assert.equal(out[i] === zeroBin, v[i] === 0);
+  });
+
+  it('orders categories by frequency and sends missing ones to bin 0', () => {
+    const values = ['b', 'a', 'b', null, 'c', 'b', 'a'];
+    const out = new Uint8Array(values.length);
+    const bins = fitBins({ nRows: values.length, columns: [{ name: 'c', kind: 'categorical', values }] }, 256, new Rng(0), out);
+    assert.equal(valueBins(bins[0]), 3);
+    assert.deepEqual(Array.from(out), [1, 2, 1, 0, 3, 1, 2]);
+  });
+});
