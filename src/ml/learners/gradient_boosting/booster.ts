@@ -116,6 +116,7 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     throw badRequest('invalid_parameter', `monotone_constraints has ${p.monotone.length} entries for ${d} columns`);
   const K = objective.K;
   const labels = labelsOf(y);
+  objective.validate?.(labels);
   const weights = weightsOf(y, p, objective, ctx.sampleWeight);
   const rng = new Rng(ctx.seed);
 
@@ -164,8 +165,8 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
   await ticker.tick();
 
   const base = new Float64Array(K);
-  if (p.baseScore !== null) base.fill(objective.marginOf(p.baseScore));
-  else base.set(objective.baseMargin(labels, weights));
+  if (p.baseScore === null || (p.baseScore === 0.5 && objective.estimateBase)) base.set(objective.baseMargin(labels, weights));
+  else base.fill(objective.marginOf(p.baseScore));
   const F = new Float64Array(n * K);
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
   const P = K > 1 ? new Float64Array(n * K) : null;

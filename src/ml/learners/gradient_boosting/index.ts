@@ -38,7 +38,13 @@ export const gradientBoostingParams: ParamSchema = {
   max_cat_to_onehot: { type: 'integer', default: 4, min: 1, max: 256, description: 'Categorical columns with at most this many categories in a node split one category against the rest; more, and the split is a partition of categories ordered by gradient statistics.' },
   cat_smooth: { type: 'number', default: 10, min: 0, description: 'Added to each category\'s hessian when ordering categories for a partition split (LightGBM\'s cat_smooth).' },
   cat_l2: { type: 'number', default: 10, min: 0, description: 'Extra L2 regularization in the gain of categorical partition splits (LightGBM\'s cat_l2).' },
-  base_score: { type: 'number', default: 0.5, nullable: true, description: 'Starting prediction, XGBoost 1.7\'s 0.5 (a probability for binary:logistic); null estimates it from the targets (mean, median or class prior).' },
+  base_score: {
+    type: 'number',
+    default: 0.5,
+    nullable: true,
+    description:
+      "Starting prediction, XGBoost 1.7's 0.5 (a probability for binary:logistic); null estimates it from the targets (mean, median or class prior). reg:absoluteerror and reg:pseudohubererror, whose gradients are bounded, estimate it (the median) when it is left at 0.5.",
+  },
   grow_policy: { type: 'string', default: 'depthwise', choices: ['depthwise', 'lossguide'], description: 'Grow level by level, or best leaf first.' },
   max_delta_step: { type: 'number', default: 0, min: 0, description: 'Cap on each leaf weight, 0 for none (count:poisson then uses 0.7 for its hessian, as XGBoost does).' },
   huber_slope: { type: 'number', default: 1, min: 0, exclusiveMin: true, description: 'Delta of reg:pseudohubererror.' },

@@ -35,8 +35,12 @@ export interface Objective {
   /** Outputs per row (classes for softmax, else 1). */
   K: number;
   metric: string;
-  /** The starting margin per output, from the labels (weighted). */
+  /** The starting margin per output, estimated from the labels (weighted). */
   baseMargin(y: Float64Array, w: Float64Array | null): Float64Array;
+  /** Throws a user error for labels the loss cannot take. */
+  validate?: (y: Float64Array) => void;
+  /** Whether the default base_score (0.5) is replaced by the estimate: losses with bounded gradients need it. */
+  estimateBase: boolean;
   /** Converts a user's base_score (in prediction space) to a margin. */
   marginOf(baseScore: number): number;
   /** Gradient and hessian of output k into gh (2 per row), weighted. `P` holds softmax probabilities. */
@@ -136,6 +140,7 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
       return {
         name,
         K: 1,
+        estimateBase: false,
         metric: 'rmse',
         baseMargin: (y, w) => Float64Array.of(weightedMean(y, w)),
         marginOf: (b) => b,
@@ -156,6 +161,7 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
       return {
         name,
         K: 1,
+        estimateBase: true,
         metric: 'mae',
         baseMargin: (y, w) => Float64Array.of(weightedMedian(y, w)),
         marginOf: (b) => b,
@@ -187,6 +193,7 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
       return {
         name,
         K: 1,
+        estimateBase: true,
         metric: 'mphe',
         baseMargin: (y, w) => Float64Array.of(weightedMedian(y, w)),
         marginOf: (b) => b,
@@ -212,12 +219,13 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
       return {
         name,
         K: 1,
+        estimateBase: false,
         metric: 'poisson-nloglik',
-        baseMargin(y, w) {
+        validate(y) {
           for (let i = 0; i < y.length; i++)
-            if (!(y[i] >= 0)) throw badRequest('invalid_target', 'count:poisson needs non-negative targets');
-          return Float64Array.of(Math.log(Math.max(weightedMean(y, w), 1e-6)));
+            if (!(y[i] >= 0)) throw badRequest('invalid_target', `count:poisson needs non-negative targets (row ${i} has ${y[i]})`);
         },
+        baseMargin: (y, w) => Float64Array.of(Math.log(Math.max(weightedMean(y, w), 1e-6))),
         marginOf: (b) => Math.log(Math.max(b, 1e-16)),
         gradients(F, y, w, _k, gh) {
           for (let i = 0; i < y.length; i++) {
@@ -237,6 +245,7 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
       return {
         name,
         K: 1,
+        estimateBase: false,
         metric: 'logloss',
         baseMargin(y, w) {
           const p = Math.min(Math.max(weightedMean(y, w), 1e-6), 1 - 1e-6);
@@ -265,6 +274,7 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
       return {
         name,
         K,
+        estimateBase: false,
         metric: 'mlogloss',
         baseMargin(y, w) {
           const c = new Float64Array(K);
