@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
-import { Locator, binNumeric, binOf, fitBins, fitNumeric, valueBins } from './binning.js';
+import { Locator, SKETCH_SAMPLE, binNumeric, binOf, fitBins, fitNumeric, sampleRows, valueBins } from './binning.js';
 
 describe('gradient_boosting binning', () => {
   it('locates values among boundaries exactly as a binary search does', () => {
@@ -21,17 +21,17 @@ describe('gradient_boosting binning', () => {
     const n = 5000;
     const v = Float64Array.from({ length: n }, (_, i) => [3, 1, 2, 7, NaN][i % 5]);
     const out = new Uint8Array(n);
-    const cuts = fitNumeric(v, 255, new Rng(0), out, new Uint16Array(n));
+    const cuts = fitNumeric(v, 255, null, out, new Uint16Array(n));
     assert.equal(cuts.length, 4);
     assert.deepEqual(Array.from(out.subarray(0, 5)), [3, 1, 2, 4, 0]);
   });
 
-  it('makes about equal bins of continuous values, and bins them as binNumeric does', () => {
+  it('makes about equal bins of continuous values from a sample, and bins them as binNumeric does', () => {
     const rng = new Rng(2);
     const n = 100_000;
     const v = Float64Array.from({ length: n }, () => (rng.next() < 0.02 ? NaN : Math.exp(rng.normal() * 2)));
     const out = new Uint8Array(n);
-    const cuts = fitNumeric(v, 255, new Rng(0), out, new Uint16Array(n));
+    const cuts = fitNumeric(v, 255, sampleRows(n, SKETCH_SAMPLE, new Rng(0)), out, new Uint16Array(n));
     assert.equal(cuts.length, 255);
     const again = new Uint8Array(n);
     binNumeric(v, cuts, again);
@@ -47,7 +47,7 @@ describe('gradient_boosting binning', () => {
     const rng = new Rng(3);
     const v = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 0 : rng.normal()));
     const out = new Uint8Array(n);
-    fitNumeric(v, 16, new Rng(0), out, new Uint16Array(n));
+    fitNumeric(v, 16, null, out, new Uint16Array(n));
     const zeroBin = out[1];
     for (let i = 0; i < n; i++) assert.equal(out[i] === zeroBin, v[i] === 0);
   });

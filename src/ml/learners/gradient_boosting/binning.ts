@@ -125,10 +125,9 @@ export class Locator {
   }
 }
 
-/** Sorted non-missing values of a sample of the column (all of it when small). */
-function sketchSample(values: Float64Array, rng: Rng): Float64Array {
+/** Sorted non-missing values of the column at the sampled rows (all rows when null). */
+function sketchSample(values: Float64Array, rows: Int32Array | null): Float64Array {
   const n = values.length;
-  const rows = sampleRows(n, SKETCH_SAMPLE, rng);
   const m = rows ? rows.length : n;
   const v = new Float64Array(m);
   let k = 0;
@@ -205,10 +204,13 @@ export function mergeCandidates(cand: Float64Array, counts: Float64Array, maxBin
   return { cuts: Float64Array.from(cuts), lut };
 }
 
-/** Cuts for one numeric column, and its bins written to out[0..n). `fine` is n entries of scratch. */
-export function fitNumeric(values: Float64Array, maxBins: number, rng: Rng, out: Uint8Array, fine: Uint16Array): Float64Array {
+/**
+ * Cuts for one numeric column, and its bins written to out[0..n). `sample` lists the rows
+ * that propose candidates (null: all); `fine` is n entries of scratch.
+ */
+export function fitNumeric(values: Float64Array, maxBins: number, sample: Int32Array | null, out: Uint8Array, fine: Uint16Array): Float64Array {
   const n = values.length;
-  const cand = candidateCuts(sketchSample(values, rng), FINE_BINS);
+  const cand = candidateCuts(sketchSample(values, sample), FINE_BINS);
   const loc = new Locator(cand);
   const counts = new Float64Array(cand.length);
   const NA = 0xffff;
@@ -252,11 +254,13 @@ export function fitBins(X: Frame, maxBin: number, rng: Rng, out: Uint8Array): Co
   const n = X.nRows;
   let fine: Uint16Array | null = null;
   let catSample: Int32Array | null | undefined;
+  // One sample of rows serves every numeric column.
+  const sketch = sampleRows(n, SKETCH_SAMPLE, rng);
   return X.columns.map((c, j): ColumnBins => {
     const dst = out.subarray(j * n, (j + 1) * n);
     if (c.kind === 'numeric') {
       fine ??= new Uint16Array(n);
-      return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBins, rng, dst, fine) };
+      return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBins, sketch, dst, fine) };
     }
     if (catSample === undefined) catSample = sampleRows(n, CATEGORY_SAMPLE, rng);
     const b: CategoricalBins = { name: c.name, kind: 'categorical', categories: categoryList(c.values, catSample, maxBins) };

@@ -96,6 +96,25 @@ function sharedI32(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
 }
 
+/** A Bernoulli sample of rows, ascending, into rows; at least one. Returns the count. */
+function sampleInto(rows: Int32Array, n: number, rate: number, rng: Rng): number {
+  let m = 0;
+  for (let r = 0; r < n; r++) if (rng.next() < rate) rows[m++] = r;
+  if (m === 0) rows[m++] = rng.int(n);
+  return m;
+}
+
+function resetRows(rows: Int32Array, n: number): void {
+  for (let r = 0; r < n; r++) rows[r] = r;
+}
+
+/** F[rows[q]*K + k] += v for the rows of one leaf. */
+function addToRows(F: Float64Array, rows: Int32Array, start: number, count: number, K: number, k: number, v: number): void {
+  const end = start + count;
+  if (K === 1) for (let q = start; q < end; q++) F[rows[q]] += v;
+  else for (let q = start; q < end; q++) F[rows[q] * K + k] += v;
+}
+
 /** Histogram slots a tree can need at once under the depth and leaf limits. */
 function slotLimit(p: BoostParams): number {
   const byDepth = p.maxDepth > 0 ? 2 ** Math.min(p.maxDepth - 1, 20) : Infinity;
@@ -159,8 +178,9 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     jobF: sharedF64(4 * MAX_EVALS),
     out: sharedF64(threads * MAX_EVALS * OUT_STRIDE),
     outBits: sharedI32(threads * MAX_EVALS * BIT_WORDS),
-    feats: sharedI32(threads + 2 + d),
-    jobBits: sharedI32(MAX_EVALS * BIT_WORDS),
+    feats: sharedI32(2 + d),
+    counter: sharedI32(4),
+    jobLut: new Uint8Array(new SharedArrayBuffer(MAX_EVALS * 256)),
   };
   await ticker.tick();
 
@@ -205,14 +225,8 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
         objective.gradients(F, labels, weights, k, B.gh, P);
         // Rows for this tree: all (in order), or a Bernoulli sample.
         let m = n;
-        if (p.subsample < 1) {
-          m = 0;
-          for (let r = 0; r < n; r++) if (rng.next() < p.subsample) rows[m++] = r;
-          if (m === 0) rows[m++] = rng.int(n);
-          identity = false;
-        } else if (!identity) {
-          for (let r = 0; r < n; r++) rows[r] = r;
-        }
+        if (p.subsample < 1) m = sampleInto(rows, n, p.subsample, rng);
+        else if (!identity) resetRows(rows, n);
         const active = nActive < d ? rng.permutation(d).subarray(0, nActive).sort() : allFeatures;
         grower.setFeatures(active);
         const nodes = await grower.grow(m, p.subsample >= 1, ticker);
@@ -249,9 +263,7 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
         else
           for (let i = 0; i < nodes.length; i++) {
             const nd = nodes[i];
-            if (nd.left >= 0) continue;
-            const v = builder.value[at + i];
-            for (let q = nd.start; q < nd.start + nd.count; q++) F[rows[q] * K + k] += v;
+            if (nd.left < 0) addToRows(F, rows, nd.start, nd.count, K, k, builder.value[at + i]);
           }
         if (vF) builder.addBinned(t, vBins!, nv, vF);
       }

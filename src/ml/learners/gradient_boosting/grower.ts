@@ -13,14 +13,16 @@ import {
   OUT_GL,
   OUT_HL,
   OUT_STRIDE,
-  PART_BIN,
   PART_COUNT,
-  PART_DEFAULT_LEFT,
   PART_FEATURE,
-  PART_NLEFT,
   PART_START,
   PART_STRIDE,
-  PART_THREAD,
+  PART_PIECES,
+  TASK_FROM,
+  TASK_NLEFT,
+  TASK_NODE,
+  TASK_STRIDE,
+  TASK_TO,
   leafWeight,
   type Buffers,
   type Layout,
@@ -32,6 +34,8 @@ import type { Team } from './pool.js';
 const RT_EPS = 1e-6;
 /** Most nodes split in one partition job (the job buffer holds MAX_EVALS evaluations). */
 const MAX_SPLITS_PER_JOB = MAX_EVALS / 2;
+/** Nodes larger than this are partitioned in pieces by several threads. */
+const PIECE_MIN_ROWS = 1 << 15;
 
 export interface GrowParams {
   maxDepth: number;
@@ -84,13 +88,14 @@ export class Grower {
     for (let s = this.slotCap - 1; s >= 0; s--) this.freeSlots.push(s);
   }
 
-  /** Splits the active features evenly over the team's threads. */
+  /** The active features, in chunks the threads claim in turn (four at a time when there are enough). */
   setFeatures(active: Int32Array): void {
     const T = this.team.threads;
     const f = this.B.feats;
-    f[0] = T;
-    for (let t = 0; t <= T; t++) f[1 + t] = Math.round((t * active.length) / T);
-    f.set(active, T + 2);
+    const m = active.length;
+    f[0] = m;
+    f[1] = m >= 8 * T ? 4 : m >= 4 * T ? 2 : 1;
+    f.set(active, 2);
   }
 
   private canEval(n: GrowNode): boolean {
@@ -197,25 +202,58 @@ export class Grower {
     const { L, B, team } = this;
     const job = B.job;
     const T = team.threads;
-    // Partition, each node on one thread, the largest nodes first to the least loaded thread.
+    // Partition: one task per node, or per piece of a large node so that threads share it;
+    // the largest tasks first.
     job[JOB_NBUILD] = batch.length;
-    const load = new Float64Array(T);
-    const order = batch.map((_, i) => i).sort((a, b) => batch[b].count - batch[a].count);
-    for (const i of order) {
-      const n = batch[i];
-      let t = 0;
-      for (let u = 1; u < T; u++) if (load[u] < load[t]) t = u;
-      load[t] += n.count;
+    job[JOB_NEVAL] = batch.length * PART_STRIDE;
+    let total = 0;
+    for (const n of batch) total += n.count;
+    const pieceRows = T > 1 ? Math.max(PIECE_MIN_ROWS, Math.ceil(total / (4 * T))) : Infinity;
+    const tasks: [number, number, number][] = [];
+    batch.forEach((n, i) => {
       const p = JOB_HEADER + i * PART_STRIDE;
+      const pieces = n.count > pieceRows ? Math.ceil(n.count / pieceRows) : 1;
       job[p + PART_START] = n.start;
       job[p + PART_COUNT] = n.count;
       job[p + PART_FEATURE] = n.feature;
-      job[p + PART_BIN] = n.bin;
-      job[p + PART_DEFAULT_LEFT] = n.defaultLeft;
-      job[p + PART_THREAD] = t;
-      if (n.bits) B.jobBits.set(n.bits, i * BIT_WORDS);
-    }
+      job[p + PART_PIECES] = pieces;
+      goLeftTable(n, B.jobLut, i * 256);
+      for (let k = 0; k < pieces; k++)
+        tasks.push([i, n.start + Math.floor((k * n.count) / pieces), n.start + Math.floor(((k + 1) * n.count) / pieces)]);
+    });
+    tasks.sort((a, b) => b[2] - b[1] - (a[2] - a[1]) || a[1] - b[1]);
+    job[JOB_NSUB] = tasks.length;
+    const taskAt = JOB_HEADER + job[JOB_NEVAL];
+    tasks.forEach(([i, from, to], k) => {
+      const tp = taskAt + k * TASK_STRIDE;
+      job[tp + TASK_NODE] = i;
+      job[tp + TASK_FROM] = from;
+      job[tp + TASK_TO] = to;
+    });
     team.run(CMD_PARTITION);
+    // Left counts per node; pieces of a node are put together: lefts in order, then rights.
+    const nLefts = new Array<number>(batch.length).fill(0);
+    const pieceList: [number, number, number][][] = batch.map(() => []);
+    tasks.forEach(([i, from, to], k) => {
+      const nl = job[taskAt + k * TASK_STRIDE + TASK_NLEFT];
+      nLefts[i] += nl;
+      if (job[JOB_HEADER + i * PART_STRIDE + PART_PIECES] > 1) pieceList[i].push([from, to, nl]);
+    });
+    const rows = B.rows;
+    const tmp = B.tmp;
+    pieceList.forEach((pieces) => {
+      if (!pieces.length) return;
+      pieces.sort((a, b) => a[0] - b[0]);
+      let pos = pieces[0][0];
+      for (const [from, , nl] of pieces) {
+        rows.copyWithin(pos, from, from + nl);
+        pos += nl;
+      }
+      for (const [from, to, nl] of pieces) {
+        rows.set(tmp.subarray(from, from + (to - from - nl)), pos);
+        pos += to - from - nl;
+      }
+    });
 
     // Children, and which of them need a histogram.
     const children: GrowNode[] = [];
@@ -226,7 +264,7 @@ export class Grower {
     let need = 0;
     const pairs: [GrowNode, GrowNode, GrowNode][] = [];
     batch.forEach((n, i) => {
-      const nLeft = job[JOB_HEADER + i * PART_STRIDE + PART_NLEFT];
+      const nLeft = nLefts[i];
       let { lower: ll, upper: lu } = n;
       let { lower: rl, upper: ru } = n;
       const mono = L.mono[n.feature];
@@ -324,7 +362,9 @@ export class Grower {
       let best = -1;
       for (let t = 0; t < team.threads; t++) {
         const q = (t * MAX_EVALS + e) * OUT_STRIDE;
-        if (out[q + OUT_FEATURE] >= 0 && (best < 0 || out[q + OUT_GAIN] > out[best + OUT_GAIN])) best = q;
+        if (out[q + OUT_FEATURE] < 0) continue;
+        // Higher gain, then the lower feature: the same choice however the chunks fell.
+        if (best < 0 || out[q + OUT_GAIN] > out[best + OUT_GAIN] || (out[q + OUT_GAIN] === out[best + OUT_GAIN] && out[q + OUT_FEATURE] < out[best + OUT_FEATURE])) best = q;
       }
       if (best < 0) return;
       n.gain = out[best + OUT_GAIN];
@@ -342,6 +382,16 @@ export class Grower {
 
   get slotsLimit(): number {
     return this.slotLimit;
+  }
+}
+
+/** Which bins of the split feature go left, as 256 bytes (missing values are bin 0). */
+export function goLeftTable(n: GrowNode, lut: Uint8Array, at: number): void {
+  if (n.bits) {
+    for (let b = 0; b < 256; b++) lut[at + b] = (n.bits[b >> 5] >>> (b & 31)) & 1;
+  } else {
+    lut[at] = n.defaultLeft ? 1 : 0;
+    for (let b = 1; b < 256; b++) lut[at + b] = b <= n.bin ? 1 : 0;
   }
 }
 

@@ -48,10 +48,12 @@ export interface Buffers {
   out: Float64Array;
   /** Per thread and evaluated node: 8 words, the categories (bins) that go left. */
   outBits: Int32Array;
-  /** [T, boundaries b0..bT, then the active features]: thread t takes list[b_t .. b_{t+1}). */
+  /** [m, C, then the m active features]: threads take chunks of C features in turn (see counter). */
   feats: Int32Array;
-  /** Partition jobs: the categories that go left, 8 words per node. */
-  jobBits: Int32Array;
+  /** counter[0]: the next chunk (or partition task) to take; threads claim them with Atomics.add. */
+  counter: Int32Array;
+  /** Partition jobs: per node, 256 bytes saying which bins go left (1) or right (0). */
+  jobLut: Uint8Array;
   /** n ints of scratch for partitioning (each node uses its own segment). */
   tmp: Int32Array;
 }
@@ -66,7 +68,7 @@ export const OP_BUILD_EVAL = 1;
 export const OP_PARTITION = 2;
 /** Most evaluated nodes (and so builds, subtractions) in one job. */
 export const MAX_EVALS = 1024;
-export const JOB_INTS = JOB_HEADER + MAX_EVALS * (4 + 2 + 1);
+export const JOB_INTS = JOB_HEADER + MAX_EVALS * 16;
 
 export const OUT_GAIN = 0;
 export const OUT_FEATURE = 1;
@@ -451,7 +453,12 @@ function evaluate(
       }
     }
   }
+  // Merge with what this thread found on its earlier chunks: higher gain wins, then the lower feature.
   const q = at * OUT_STRIDE;
+  if (bestF < 0) return;
+  const prevF = B.out[q + OUT_FEATURE];
+  const prevGain = B.out[q + OUT_GAIN];
+  if (prevF >= 0 && (prevGain > bestGain || (prevGain === bestGain && prevF < bestF))) return;
   B.out[q + OUT_GAIN] = bestGain;
   B.out[q + OUT_FEATURE] = bestF;
   B.out[q + OUT_BIN] = bestBin;
@@ -479,78 +486,96 @@ function sortByKey(idx: Int32Array, key: Float64Array, m: number): void {
   }
 }
 
-/** Runs the current build/evaluate job for thread t (of feats[0]). */
+/**
+ * Runs the current build/evaluate job as thread t: claims chunks of features until none is
+ * left, and for each builds, subtracts and searches every listed node. A thread that runs
+ * slow (descheduled, or on a busy core) simply claims fewer chunks.
+ */
 export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void {
   const job = B.job;
   const feats = B.feats;
-  const T = feats[0];
-  const list = feats.subarray(T + 2);
-  const fb = feats[1 + t];
-  const fe = feats[2 + t];
+  const m = feats[0];
+  const C = feats[1];
+  const list = feats.subarray(2);
   const nBuild = job[JOB_NBUILD];
   const nSub = job[JOB_NSUB];
   const nEval = job[JOB_NEVAL];
-  let p = JOB_HEADER;
-  for (let i = 0; i < nBuild; i++, p += 4) build(L, B, list, fb, fe, job[p], job[p + 1], job[p + 2], job[p + 3] === 1);
-  for (let i = 0; i < nSub; i++, p += 2) subtract(L, B, list, fb, fe, job[p], job[p + 1]);
+  const out = B.out;
+  for (let e = 0; e < nEval; e++) {
+    const q = (t * MAX_EVALS + e) * OUT_STRIDE;
+    out[q + OUT_GAIN] = -Infinity;
+    out[q + OUT_FEATURE] = -1;
+  }
   const jf = B.jobF;
-  for (let e = 0; e < nEval; e++, p++)
-    evaluate(L, B, S, list, fb, fe, job[p], jf[4 * e], jf[4 * e + 1], jf[4 * e + 2], jf[4 * e + 3], t * MAX_EVALS + e);
+  for (;;) {
+    const c = Atomics.add(B.counter, 0, 1);
+    const fb = c * C;
+    if (fb >= m) break;
+    const fe = Math.min(m, fb + C);
+    let p = JOB_HEADER;
+    for (let i = 0; i < nBuild; i++, p += 4) build(L, B, list, fb, fe, job[p], job[p + 1], job[p + 2], job[p + 3] === 1);
+    for (let i = 0; i < nSub; i++, p += 2) subtract(L, B, list, fb, fe, job[p], job[p + 1]);
+    for (let e = 0; e < nEval; e++, p++)
+      evaluate(L, B, S, list, fb, fe, job[p], jf[4 * e], jf[4 * e + 1], jf[4 * e + 2], jf[4 * e + 3], t * MAX_EVALS + e);
+  }
 }
 
-/** Partition job: PART_STRIDE ints per node; the thread writes the left count back into PART_NLEFT. */
+/**
+ * Partition job: nodes at JOB_HEADER (PART_STRIDE ints each, JOB_NBUILD of them), then
+ * tasks (TASK_STRIDE ints each, JOB_NSUB of them) at JOB_HEADER + JOB_NEVAL: a task is a
+ * range of one node's rows. The thread writes the task's left count into TASK_NLEFT.
+ */
 export const PART_START = 0;
 export const PART_COUNT = 1;
 export const PART_FEATURE = 2;
-export const PART_BIN = 3;
-export const PART_DEFAULT_LEFT = 4;
-export const PART_THREAD = 5;
-export const PART_NLEFT = 6;
+export const PART_PIECES = 5;
 export const PART_STRIDE = 8;
+export const TASK_NODE = 0;
+export const TASK_FROM = 1;
+export const TASK_TO = 2;
+export const TASK_NLEFT = 3;
+export const TASK_STRIDE = 4;
 
 /**
- * Splits each listed node's segment of `rows` in two, stably: rows going left first, then
- * rows going right, both still in ascending row order (which keeps later reads of bins and
- * gradients moving forward through memory). Thread t takes the nodes assigned to it.
+ * Splits rows in two, stably: rows going left first, then rows going right, both still in
+ * ascending row order (which keeps later reads of bins and gradients moving forward through
+ * memory). A task covering its whole node finishes the job in place; a task covering a piece
+ * leaves its left rows at the start of the piece and its right rows in tmp at the same
+ * offsets, for the caller to put the pieces together.
  */
 export function runPartition(L: Layout, B: Buffers, t: number): void {
+  void t;
   const job = B.job;
-  const nNodes = job[JOB_NBUILD];
+  const nTasks = job[JOB_NSUB];
+  const taskAt = JOB_HEADER + job[JOB_NEVAL];
   const rows = B.rows;
   const tmp = B.tmp;
   const bins = B.bins;
   const n = L.n;
-  for (let i = 0; i < nNodes; i++) {
+  for (;;) {
+    const k = Atomics.add(B.counter, 0, 1);
+    if (k >= nTasks) break;
+    const tp = taskAt + k * TASK_STRIDE;
+    const i = job[tp + TASK_NODE];
     const p = JOB_HEADER + i * PART_STRIDE;
-    if (job[p + PART_THREAD] !== t) continue;
-    const start = job[p + PART_START];
-    const end = start + job[p + PART_COUNT];
-    const f = job[p + PART_FEATURE];
-    const c = f * n;
-    let l = start;
-    let r = start;
-    if (L.isCat[f]) {
-      const w = i * BIT_WORDS;
-      const jb = B.jobBits;
-      for (let k = start; k < end; k++) {
-        const row = rows[k];
-        const b = bins[c + row];
-        if ((jb[w + (b >> 5)] >>> (b & 31)) & 1) rows[l++] = row;
-        else tmp[r++] = row;
-      }
-    } else {
-      const thr = job[p + PART_BIN];
-      const dl = job[p + PART_DEFAULT_LEFT] === 1;
-      for (let k = start; k < end; k++) {
-        const row = rows[k];
-        const b = bins[c + row];
-        if (b === 0 ? dl : b <= thr) rows[l++] = row;
-        else tmp[r++] = row;
-      }
+    const from = job[tp + TASK_FROM];
+    const to = job[tp + TASK_TO];
+    const c = job[p + PART_FEATURE] * n;
+    const lut = B.jobLut;
+    const lo = i * 256;
+    // Branch-free: each row is written to both sides and only its own side advances.
+    let l = from;
+    let r = from;
+    for (let q = from; q < to; q++) {
+      const row = rows[q];
+      const go = lut[lo + bins[c + row]];
+      rows[l] = row;
+      tmp[r] = row;
+      l += go;
+      r += 1 - go;
     }
-    const nLeft = l - start;
-    for (let k = start; k < r; k++) rows[l++] = tmp[k];
-    job[p + PART_NLEFT] = nLeft;
+    job[tp + TASK_NLEFT] = l - from;
+    if (job[p + PART_PIECES] === 1) for (let q = from; q < r; q++) rows[l++] = tmp[q];
   }
 }
 

@@ -98,6 +98,7 @@ export class Team {
     if (this.closed) throw new Error('team is closed');
     const ctl = this.ctl;
     const seq = ++this.seq;
+    Atomics.store(this.B.counter, 0, 0);
     if (this.workers.length) {
       Atomics.store(ctl, CTL_CMD, cmd);
       Atomics.store(ctl, CTL_SEQ, seq);
