@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -40,6 +40,17 @@ describe('receiving an upload', () => {
       );
       assert.equal(existsSync(dest), false);
     });
+
+  it('stores mixed CRLF and LF line endings as LF, CRLF split across chunks too, hashing the bytes as sent', async () => {
+    const dest = join(dir, 'crlf.csv');
+    const chunks = ['a,b\r', '\n1,2\r\n3,4\n5,6\r'];
+    const r = await receiveUpload(Readable.from(chunks.map((c) => Buffer.from(c))), dest, 1000);
+    assert.equal(readFileSync(dest, 'utf8'), 'a,b\n1,2\n3,4\n5,6\r');
+    assert.equal(r.sha256, createHash('sha256').update(chunks.join('')).digest('hex'));
+    const mixed = join(dir, 'mixed.csv');
+    await receiveUpload(Readable.from([Buffer.from('a,b\r\n1,2\r\n3,4\n')]), mixed, 1000);
+    assert.equal((await csvToParquet(mixed, join(dir, 'mixed.parquet'))).rowCount, 2);
+  });
 
   it('accepts a UTF-8 character split across two chunks', async () => {
     const bytes = Buffer.from('name\ncafé\n');

@@ -19,6 +19,7 @@ export async function receiveUpload(
   const hash = createHash('sha256');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let size = 0;
+  let pendingCr = false;
   try {
     await pipeline(
       source,
@@ -47,8 +48,11 @@ export async function receiveUpload(
             );
           }
           hash.update(c);
-          yield c;
+          const lf = toLf(c, pendingCr);
+          pendingCr = lf.pendingCr;
+          if (lf.bytes.length) yield lf.bytes;
         }
+        if (pendingCr) yield Buffer.from('\r');
       },
       createWriteStream(dest, { mode: 0o600 }),
     );
@@ -67,6 +71,25 @@ export async function receiveUpload(
     );
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/**
+ * Line endings made uniform (CRLF to LF) on the way to disk: files that mix them, as
+ * concatenated exports often do, would otherwise fail the strict CSV read. The content hash
+ * is of the bytes as uploaded. A CR at the end of a chunk waits for the next one.
+ */
+function toLf(c: Buffer, pendingCr: boolean): { bytes: Buffer; pendingCr: boolean } {
+  const input = pendingCr ? Buffer.concat([Buffer.from('\r'), c]) : c;
+  const endsWithCr = input.length > 0 && input[input.length - 1] === 0x0d;
+  const body = endsWithCr ? input.subarray(0, input.length - 1) : input;
+  if (body.indexOf(0x0d) < 0) return { bytes: body, pendingCr: endsWithCr };
+  const out = Buffer.allocUnsafe(body.length);
+  let n = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === 0x0d && body[i + 1] === 0x0a) continue;
+    out[n++] = body[i];
+  }
+  return { bytes: out.subarray(0, n), pendingCr: endsWithCr };
 }
 
 export interface CsvIngest {
