@@ -21,7 +21,17 @@ import { promisify } from 'node:util';
 import { loadFrame } from '../data/load.js';
 import type { Frame, Target, Task } from '../ml/frame.js';
 import { createLearner, LEARNERS, learnerSpec } from '../ml/learners/index.js';
-import { DATASETS, headline, peerAvailable, peersDir, PYTHON, runPeer, scoreLearner, splitDataset, type DatasetInfo } from '../ml/learners/kit/peer.js';
+import {
+  DATASETS,
+  headline,
+  peerAvailable,
+  peersDir,
+  PYTHON,
+  runPeer,
+  scoreLearner,
+  splitDataset,
+  type DatasetInfo,
+} from '../ml/learners/kit/peer.js';
 import { fitPipeline } from '../ml/prep/index.js';
 
 const run = promisify(execFile);
@@ -70,14 +80,35 @@ async function table(task: Task, rows: number, features: number): Promise<{ trai
   const out = join(tmpdir(), 'neutrino-bench-tables', `${task}-${rows}x${features}`);
   if (!existsSync(join(out, 'test.csv'))) {
     mkdirSync(out, { recursive: true });
-    await run(PYTHON, [join(peersDir(), 'make_table.py'), '--task', task, '--rows', String(rows), '--features', String(features), '--seed', '0', '--out', out], {
-      maxBuffer: 1 << 24,
-    });
+    await run(
+      PYTHON,
+      [
+        join(peersDir(), 'make_table.py'),
+        '--task',
+        task,
+        '--rows',
+        String(rows),
+        '--features',
+        String(features),
+        '--seed',
+        '0',
+        '--out',
+        out,
+      ],
+      {
+        maxBuffer: 1 << 24,
+      },
+    );
   }
   return { train: join(out, 'train.csv'), test: join(out, 'test.csv') };
 }
 
-function splitTarget(f: Frame, target: string, task: Task, classes?: string[]): { X: Frame; y: Target; classes: string[] } {
+function splitTarget(
+  f: Frame,
+  target: string,
+  task: Task,
+  classes?: string[],
+): { X: Frame; y: Target; classes: string[] } {
   const c = f.columns.find((k) => k.name === target)!;
   const X = { nRows: f.nRows, columns: f.columns.filter((k) => k.name !== target) };
   if (task === 'regression') return { X, y: { task, values: c.values as Float64Array }, classes: [] };
@@ -127,13 +158,30 @@ async function ours(
   return { fit: median(fits), predict: median(preds), metrics, nTrain: tr.X.nRows };
 }
 
-export async function benchLearners(o: LearnerBenchOptions, log: (s: string) => void = console.log): Promise<Row[]> {
+export async function benchLearners(
+  o: LearnerBenchOptions,
+  log: (s: string) => void = console.log,
+): Promise<Row[]> {
   await peerAvailable();
   const rows: Row[] = [];
-  const one = async (algorithm: string, data: string, task: Task, paths: { train: string; test: string }, target: string) => {
+  const one = async (
+    algorithm: string,
+    data: string,
+    task: Task,
+    paths: { train: string; test: string },
+    target: string,
+  ) => {
     const params = o.params[algorithm] ?? {};
     const a = await ours(algorithm, task, paths, target, params, o.repeat);
-    const p = await runPeer({ ...paths, target, task, algo: algorithm, params, repeat: o.repeat, threads: o.threads });
+    const p = await runPeer({
+      ...paths,
+      target,
+      task,
+      algo: algorithm,
+      params,
+      repeat: o.repeat,
+      threads: o.threads,
+    });
     const row: Row = {
       algorithm,
       data,

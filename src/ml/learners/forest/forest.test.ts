@@ -9,9 +9,17 @@ import { compare, describeComparison } from '../kit/accuracy.js';
 function data(n: number, seed: number) {
   const rng = new Rng(seed);
   const cols = Array.from({ length: 6 }, () => Float64Array.from({ length: n }, () => rng.normal()));
-  const labels = Int32Array.from({ length: n }, (_, i) => (cols[0][i] + 0.3 * cols[1][i] + 0.3 * rng.normal() > 0 ? 1 : 0));
+  const labels = Int32Array.from({ length: n }, (_, i) =>
+    cols[0][i] + 0.3 * cols[1][i] + 0.3 * rng.normal() > 0 ? 1 : 0,
+  );
   const y: Target = { task: 'classification', labels, classes: ['no', 'yes'] };
-  return { X: numericFrame(cols.map((_, j) => `x${j}`), cols), y };
+  return {
+    X: numericFrame(
+      cols.map((_, j) => `x${j}`),
+      cols,
+    ),
+    y,
+  };
 }
 
 // Forests are random: one seed's score on a 30-row test set is mostly luck, so both sides
@@ -44,7 +52,10 @@ for (const algorithm of ['random_forest', 'extra_trees']) {
     for (const dataset of ['iris', 'wine', 'breast_cancer', 'german_credit', 'diabetes']) {
       it(`matches scikit-learn on ${dataset}`, async () => {
         const c = await compare({ algorithm, dataset, seeds: SEEDS });
-        assert.ok(c.every((x) => x.ok), describeComparison(c));
+        assert.ok(
+          c.every((x) => x.ok),
+          describeComparison(c),
+        );
       });
     }
   });

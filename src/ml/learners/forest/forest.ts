@@ -9,7 +9,15 @@ import type { ParamSchema, Params } from '../params.js';
 import { makeBins } from '../tree/binning.js';
 import type { GrowData, TreeArrays } from '../tree/grower.js';
 import { criterionFor, growOptions, resolveMaxBins, treeParams } from '../tree/options.js';
-import { decodeTrees, encodeTrees, normalized, pack, predictPacked, type EncodedTrees, type PackedTrees } from '../tree/packed.js';
+import {
+  decodeTrees,
+  encodeTrees,
+  normalized,
+  pack,
+  predictPacked,
+  type EncodedTrees,
+  type PackedTrees,
+} from '../tree/packed.js';
 import { treeGrower, treeSeed, type ForestJob } from './grow.js';
 
 /**
@@ -33,14 +41,27 @@ const STEP = 200_000;
 
 function forestParams(kind: Kind): ParamSchema {
   return {
-    n_estimators: { type: 'integer', default: 100, min: 1, max: 100000, scale: 'log', description: 'number of trees' },
+    n_estimators: {
+      type: 'integer',
+      default: 100,
+      min: 1,
+      max: 100000,
+      scale: 'log',
+      description: 'number of trees',
+    },
     ...treeParams('auto'),
     bootstrap: {
       type: 'boolean',
       default: kind === 'random_forest',
       description: 'grow each tree on a bootstrap sample of the rows (else on all of them)',
     },
-    n_jobs: { type: 'integer', default: null, min: -1, nullable: true, description: 'threads to grow trees on; null or -1: every core' },
+    n_jobs: {
+      type: 'integer',
+      default: null,
+      min: -1,
+      nullable: true,
+      description: 'threads to grow trees on; null or -1: every core',
+    },
   };
 }
 
@@ -88,7 +109,9 @@ export class Forest implements Learner {
     };
     const seeds = Array.from({ length: nTrees }, (_, t) => treeSeed(ctx.seed, t));
     const progress = (done: number) => ctx.onProgress?.({ fraction: done / nTrees });
-    const grown = parallel ? await growOnThreads(job, seeds, threads, ctx.signal, progress) : await growHere(job, seeds, ticker, progress);
+    const grown = parallel
+      ? await growOnThreads(job, seeds, threads, ctx.signal, progress)
+      : await growHere(job, seeds, ticker, progress);
     const width = Math.max(1, nClasses);
     const imp = new Float64Array(D.d);
     for (const t of grown) {
@@ -105,7 +128,10 @@ export class Forest implements Learner {
   private raw(X: Frame): { out: Float64Array; n: number } {
     if (!this.trees) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
     const D = predictDesign(this.algorithm, X, this.names, this.fill);
-    return { out: predictPacked(this.trees, rowMajor(D), D.n, D.d), n: D.n };
+    return {
+      out: predictPacked(this.trees, rowMajor(D), D.n, D.d, this.params.n_jobs as number | null),
+      n: D.n,
+    };
   }
 
   predict(X: Frame): Float64Array {
@@ -141,7 +167,12 @@ export class Forest implements Learner {
   }
 }
 
-async function growHere(job: ForestJob, seeds: number[], ticker: Ticker, progress: (done: number) => void): Promise<TreeArrays[]> {
+async function growHere(
+  job: ForestJob,
+  seeds: number[],
+  ticker: Ticker,
+  progress: (done: number) => void,
+): Promise<TreeArrays[]> {
   const out: TreeArrays[] = [];
   for (const seed of seeds) {
     const g = treeGrower(job, seed);

@@ -5,7 +5,15 @@
  * on both sides, since one seed's test score on a small test set is mostly luck.
  */
 import { createLearner, learnerSpec } from '../index.js';
-import { DATASETS, headline, peerAvailable, prepare, runPeerSeeds, scoreLearner, splitDataset } from './peer.js';
+import {
+  DATASETS,
+  headline,
+  peerAvailable,
+  prepare,
+  runPeerSeeds,
+  scoreLearner,
+  splitDataset,
+} from './peer.js';
 
 export interface Comparison {
   dataset: string;
@@ -34,7 +42,14 @@ export async function compare(opts: {
   const seeds = opts.seeds ?? [0];
   const ours: Record<string, number> = {};
   const peer: Record<string, number> = {};
-  const peerRuns = runPeerSeeds({ ...paths, target: ds.target, task: ds.task, algo: opts.algorithm, params: opts.params, seeds });
+  const peerRuns = runPeerSeeds({
+    ...paths,
+    target: ds.target,
+    task: ds.task,
+    algo: opts.algorithm,
+    params: opts.params,
+    seeds,
+  });
   for (const seed of seeds) {
     const m = createLearner(opts.algorithm, ds.task, { ...(opts.params ?? {}), ...(opts.ourParams ?? {}) });
     await m.fit(data.Xtr, data.ytr, { seed });
@@ -51,5 +66,7 @@ export async function compare(opts: {
 }
 
 export function describeComparison(c: Comparison[]): string {
-  return c.map((x) => `${x.dataset} ${x.metric}: ours ${x.ours.toFixed(4)} vs scikit-learn ${x.peer.toFixed(4)}`).join('; ');
+  return c
+    .map((x) => `${x.dataset} ${x.metric}: ours ${x.ours.toFixed(4)} vs scikit-learn ${x.peer.toFixed(4)}`)
+    .join('; ');
 }

@@ -18,7 +18,8 @@ export interface Design {
 const LIMIT = 1e100;
 
 export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): Design {
-  if (y.task !== task) throw badRequest('invalid_target', `${algorithm}: a ${task} learner got a ${y.task} target`);
+  if (y.task !== task)
+    throw badRequest('invalid_target', `${algorithm}: a ${task} learner got a ${y.task} target`);
   const n = X.nRows;
   if (n === 0) throw badRequest('empty_data', `${algorithm}: there are no rows to fit on`);
   if (X.columns.length === 0) throw badRequest('empty_data', `${algorithm}: there are no feature columns`);
@@ -28,7 +29,10 @@ export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): D
   const data = new Float64Array(n * d);
   X.columns.forEach((c, j) => {
     if (c.kind !== 'numeric')
-      throw badRequest('categorical_input', `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`);
+      throw badRequest(
+        'categorical_input',
+        `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`,
+      );
     const v = c.values;
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(v[i]))
@@ -41,13 +45,15 @@ export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): D
   });
   if (y.task === 'regression') {
     for (let i = 0; i < n; i++)
-      if (!Number.isFinite(y.values[i])) throw badRequest('invalid_target', `${algorithm}: target is not finite at row ${i}`);
+      if (!Number.isFinite(y.values[i]))
+        throw badRequest('invalid_target', `${algorithm}: target is not finite at row ${i}`);
   } else {
     const k = y.classes.length;
     if (k === 0) throw badRequest('invalid_target', `${algorithm}: the target has no classes`);
     for (let i = 0; i < n; i++) {
       const l = y.labels[i];
-      if (!(l >= 0 && l < k)) throw badRequest('invalid_target', `${algorithm}: label ${l} at row ${i} is not a class index`);
+      if (!(l >= 0 && l < k))
+        throw badRequest('invalid_target', `${algorithm}: label ${l} at row ${i} is not a class index`);
     }
   }
   return { n, d, data, names: X.columns.map((c) => c.name) };
@@ -69,11 +75,17 @@ export function predictDesign(algorithm: string, X: Frame, names: string[], fill
       const missing = names.filter((nm) => !byName.has(nm));
       throw badRequest(
         'feature_mismatch',
-        `${algorithm}: the model was trained on ${d} columns; missing ${missing.slice(0, 5).map((m) => `'${m}'`).join(', ')}${missing.length > 5 ? ', ...' : ''}`,
+        `${algorithm}: the model was trained on ${d} columns; missing ${missing
+          .slice(0, 5)
+          .map((m) => `'${m}'`)
+          .join(', ')}${missing.length > 5 ? ', ...' : ''}`,
       );
     }
     if (c.kind !== 'numeric')
-      throw badRequest('categorical_input', `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`);
+      throw badRequest(
+        'categorical_input',
+        `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`,
+      );
     const v = c.values;
     const f = fill[j];
     const o = j * n;

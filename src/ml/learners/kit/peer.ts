@@ -63,7 +63,19 @@ export async function splitDataset(ds: DatasetInfo, seed = 0): Promise<{ train: 
   if (!existsSync(test)) {
     mkdirSync(out, { recursive: true });
     const data = join(sharedDir(), 'datasets', 'clean', `${ds.name}.csv`);
-    await run(PYTHON, [join(peersDir(), 'split.py'), '--data', data, '--target', ds.target, '--task', ds.task, '--seed', String(seed), '--out', out]);
+    await run(PYTHON, [
+      join(peersDir(), 'split.py'),
+      '--data',
+      data,
+      '--target',
+      ds.target,
+      '--task',
+      ds.task,
+      '--seed',
+      String(seed),
+      '--out',
+      out,
+    ]);
   }
   return { train, test };
 }
@@ -87,11 +99,25 @@ export async function runPeer(opts: {
 }): Promise<PeerResult> {
   const args = [
     join(peersDir(), 'tabular.py'),
-    ...['--train', opts.train, '--test', opts.test, '--target', opts.target, '--task', opts.task, '--algo', opts.algo],
+    ...[
+      '--train',
+      opts.train,
+      '--test',
+      opts.test,
+      '--target',
+      opts.target,
+      '--task',
+      opts.task,
+      '--algo',
+      opts.algo,
+    ],
     ...['--params', JSON.stringify(opts.params ?? {}), '--seed', String(opts.seed ?? 0)],
     ...['--repeat', String(opts.repeat ?? 1), '--threads', String(opts.threads ?? 2)],
   ];
-  const { stdout } = await run(PYTHON, args, { maxBuffer: 1 << 24, env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+  const { stdout } = await run(PYTHON, args, {
+    maxBuffer: 1 << 24,
+    env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+  });
   const line = stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as PeerResult;
 }
@@ -132,7 +158,10 @@ for seed in o["seeds"]:
 print(json.dumps(out, default=float))
 `;
   const arg = JSON.stringify({ ...opts, params: opts.params ?? {} });
-  const { stdout } = await run(PYTHON, ['-c', script, arg], { maxBuffer: 1 << 24, env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+  const { stdout } = await run(PYTHON, ['-c', script, arg], {
+    maxBuffer: 1 << 24,
+    env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>[];
 }
 
@@ -153,7 +182,11 @@ const asStrings = (c: Frame['columns'][number]): string[] =>
   c.kind === 'categorical' ? c.values.map((v) => String(v)) : Array.from(c.values, (v) => String(v));
 
 /** Loads a split and preprocesses it as the peer does, fitted on the training rows only. */
-export async function prepare(paths: { train: string; test: string }, ds: DatasetInfo, needs: InputNeeds): Promise<Prepared> {
+export async function prepare(
+  paths: { train: string; test: string },
+  ds: DatasetInfo,
+  needs: InputNeeds,
+): Promise<Prepared> {
   const tr = splitTarget(await loadFrame(paths.train), ds.target);
   const te = splitTarget(await loadFrame(paths.test), ds.target);
   let ytr: Target;
@@ -167,7 +200,8 @@ export async function prepare(paths: { train: string; test: string }, ds: Datase
     ytr = { task: 'classification', labels: Int32Array.from(a, (v) => idx.get(v)!), classes };
     yte = { task: 'classification', labels: Int32Array.from(b, (v) => idx.get(v)!), classes };
   } else {
-    if (tr.raw.kind !== 'numeric' || te.raw.kind !== 'numeric') throw new Error('regression target must be numeric');
+    if (tr.raw.kind !== 'numeric' || te.raw.kind !== 'numeric')
+      throw new Error('regression target must be numeric');
     ytr = { task: 'regression', values: tr.raw.values };
     yte = { task: 'regression', values: te.raw.values };
   }

@@ -24,7 +24,9 @@ export function threadCount(nJobs: number | null | undefined): number {
 }
 
 /** A shared-memory copy of a typed array, so that worker threads read it without copying. */
-export function shared<T extends Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array>(a: T): T {
+export function shared<T extends Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array>(
+  a: T,
+): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const C = a.constructor as new (b: SharedArrayBuffer) => T;
   const out = new C(new SharedArrayBuffer(a.byteLength));

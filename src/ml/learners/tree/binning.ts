@@ -40,7 +40,7 @@ function edgesOf(col: Float64Array, cap: number): Float64Array {
   } else {
     // Greedy equal-frequency bins over runs of equal values: a run never straddles two bins.
     let next = m / cap;
-    for (let i = 0; i < m; ) {
+    for (let i = 0; i < m;) {
       let e = i + 1;
       while (e < m && sample[e] === sample[i]) e++;
       if (e >= next || e === m) {
@@ -56,7 +56,13 @@ function edgesOf(col: Float64Array, cap: number): Float64Array {
 }
 
 /** `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for worker threads. */
-export function makeBins(data: Float64Array, n: number, d: number, maxBins: number | null, share = false): Bins {
+export function makeBins(
+  data: Float64Array,
+  n: number,
+  d: number,
+  maxBins: number | null,
+  share = false,
+): Bins {
   const cap = maxBins ?? Infinity;
   const edges: Float64Array[] = [];
   let widest = 0;
@@ -74,7 +80,11 @@ export function makeBins(data: Float64Array, n: number, d: number, maxBins: numb
   lo.fill(Infinity);
   hi.fill(-Infinity);
   const codes =
-    widest <= 256 ? alloc(Uint8Array, n * d) : widest <= 65536 ? alloc(Uint16Array, n * d * 2) : alloc(Uint32Array, n * d * 4);
+    widest <= 256
+      ? alloc(Uint8Array, n * d)
+      : widest <= 65536
+        ? alloc(Uint16Array, n * d * 2)
+        : alloc(Uint32Array, n * d * 4);
   // Rows in blocks, so the row-major writes of a block stay in cache across features.
   const BLOCK = 2048;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {

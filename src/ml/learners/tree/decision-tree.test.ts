@@ -11,7 +11,11 @@ const SEEDS = Array.from({ length: 30 }, (_, i) => i);
 describe('decision_tree', () => {
   it('places thresholds halfway between neighbouring values and respects min_samples_leaf and max_depth', async () => {
     const x = new Float64Array([1, 2, 3, 10, 11, 12]);
-    const y: Target = { task: 'classification', labels: new Int32Array([0, 0, 0, 1, 1, 1]), classes: ['a', 'b'] };
+    const y: Target = {
+      task: 'classification',
+      labels: new Int32Array([0, 0, 0, 1, 1, 1]),
+      classes: ['a', 'b'],
+    };
     const m = createLearner('decision_tree', 'classification');
     await m.fit(numericFrame(['x'], [x]), y, { seed: 0 });
     const st = m.toJSON().state as { trees: { nTrees: number } };
@@ -42,7 +46,11 @@ describe('decision_tree', () => {
     const bins = makeBins(a, n, 1, 255);
     assert.equal(bins.offset[1], 255);
     const m = createLearner('decision_tree', 'classification', { max_depth: 4 });
-    await m.fit(numericFrame(['a'], [a]), { task: 'classification', labels, classes: ['0', '1'] }, { seed: 0 });
+    await m.fit(
+      numericFrame(['a'], [a]),
+      { task: 'classification', labels, classes: ['0', '1'] },
+      { seed: 0 },
+    );
     const p = m.predict(numericFrame(['a'], [a]));
     let ok = 0;
     for (let i = 0; i < n; i++) if (p[i] === labels[i]) ok++;
@@ -54,7 +62,10 @@ describe('decision_tree', () => {
   for (const dataset of ['iris', 'wine', 'breast_cancer', 'german_credit', 'diabetes']) {
     it(`matches scikit-learn on ${dataset}`, async () => {
       const c = await compare({ algorithm: 'decision_tree', dataset, seeds: SEEDS });
-      assert.ok(c.every((x) => x.ok), describeComparison(c));
+      assert.ok(
+        c.every((x) => x.ok),
+        describeComparison(c),
+      );
     });
   }
 });

@@ -8,7 +8,15 @@ import type { Params } from '../params.js';
 import { makeBins } from './binning.js';
 import { TreeGrower } from './grower.js';
 import { criterionFor, growOptions, resolveMaxBins, treeParams } from './options.js';
-import { decodeTrees, encodeTrees, normalized, pack, predictPacked, type EncodedTrees, type PackedTrees } from './packed.js';
+import {
+  decodeTrees,
+  encodeTrees,
+  normalized,
+  pack,
+  predictPacked,
+  type EncodedTrees,
+  type PackedTrees,
+} from './packed.js';
 
 interface TreeState {
   names: string[];

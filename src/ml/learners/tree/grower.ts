@@ -196,7 +196,14 @@ export class TreeGrower {
     };
   }
 
-  private push(start: number, end: number, depth: number, parent: number, isLeft: number, st: Float64Array): void {
+  private push(
+    start: number,
+    end: number,
+    depth: number,
+    parent: number,
+    isLeft: number,
+    st: Float64Array,
+  ): void {
     const sp = this.sp++;
     if (sp >= this.sStart.length) {
       const size = sp * 2;
@@ -288,7 +295,14 @@ export class TreeGrower {
     return 1 - sq / (W * W);
   }
 
-  private processNode(start: number, end: number, depth: number, parent: number, isLeft: boolean, st: Float64Array): void {
+  private processNode(
+    start: number,
+    end: number,
+    depth: number,
+    parent: number,
+    isLeft: boolean,
+    st: Float64Array,
+  ): void {
     const id = this.newNode(parent, isLeft);
     const count = end - start;
     const imp = this.impurity(st);
@@ -353,7 +367,10 @@ export class TreeGrower {
         feats[i + k] = f;
         this.batch[k] = f;
       }
-      constants += this.opt.splitter === 'best' ? this.evalBest(take, start, end, st) : this.evalRandom(take, start, end, st);
+      constants +=
+        this.opt.splitter === 'best'
+          ? this.evalBest(take, start, end, st)
+          : this.evalRandom(take, start, end, st);
       visited += take;
       i += take;
     }
@@ -429,7 +446,8 @@ export class TreeGrower {
     for (let q = 0; q < take; q++) {
       const f = this.batch[q];
       const nb = bins.offset[f + 1] - bins.offset[f];
-      const constant = nb <= 1 ? true : hf[q] ? this.scanHistogram(q, f, nb, m, st) : this.evalSorted(f, start, end, st);
+      const constant =
+        nb <= 1 ? true : hf[q] ? this.scanHistogram(q, f, nb, m, st) : this.evalSorted(f, start, end, st);
       if (constant) constants++;
     }
     return constants;

@@ -10,11 +10,30 @@ export function treeParams(maxFeaturesDefault: 'all' | 'auto'): ParamSchema {
       type: 'string',
       default: 'auto',
       choices: ['auto', 'gini', 'entropy', 'squared_error'],
-      description: "split quality: gini or entropy (classification), squared_error (regression); auto picks gini or squared_error",
+      description:
+        'split quality: gini or entropy (classification), squared_error (regression); auto picks gini or squared_error',
     },
-    max_depth: { type: 'integer', default: null, min: 1, nullable: true, description: 'deepest a tree may grow; null grows until leaves are pure' },
-    min_samples_split: { type: 'integer', default: 2, min: 2, scale: 'log', description: 'fewest rows a node needs to be split' },
-    min_samples_leaf: { type: 'integer', default: 1, min: 1, scale: 'log', description: 'fewest rows each side of a split must keep' },
+    max_depth: {
+      type: 'integer',
+      default: null,
+      min: 1,
+      nullable: true,
+      description: 'deepest a tree may grow; null grows until leaves are pure',
+    },
+    min_samples_split: {
+      type: 'integer',
+      default: 2,
+      min: 2,
+      scale: 'log',
+      description: 'fewest rows a node needs to be split',
+    },
+    min_samples_leaf: {
+      type: 'integer',
+      default: 1,
+      min: 1,
+      scale: 'log',
+      description: 'fewest rows each side of a split must keep',
+    },
     max_features: {
       type: 'string',
       default: maxFeaturesDefault,
@@ -24,7 +43,12 @@ export function treeParams(maxFeaturesDefault: 'all' | 'auto'): ParamSchema {
           ? 'features tried per split: sqrt(d), log2(d) or all; auto is sqrt for classification and all for regression'
           : 'features tried per split: all, sqrt(d) or log2(d)',
     },
-    min_impurity_decrease: { type: 'number', default: 0, min: 0, description: 'a split must lower weighted impurity by at least this' },
+    min_impurity_decrease: {
+      type: 'number',
+      default: 0,
+      min: 0,
+      description: 'a split must lower weighted impurity by at least this',
+    },
     max_bins: {
       type: 'integer',
       default: null,
@@ -50,9 +74,15 @@ export function criterionFor(algorithm: string, params: Params, task: Task): Cri
   const c = params.criterion as string;
   if (c === 'auto') return task === 'classification' ? 'gini' : 'squared_error';
   if (task === 'classification' && c === 'squared_error')
-    throw badRequest('invalid_parameter', `${algorithm}: criterion 'squared_error' is for regression; use gini or entropy`);
+    throw badRequest(
+      'invalid_parameter',
+      `${algorithm}: criterion 'squared_error' is for regression; use gini or entropy`,
+    );
   if (task === 'regression' && c !== 'squared_error')
-    throw badRequest('invalid_parameter', `${algorithm}: criterion '${c}' is for classification; use squared_error`);
+    throw badRequest(
+      'invalid_parameter',
+      `${algorithm}: criterion '${c}' is for classification; use squared_error`,
+    );
   return c as Criterion;
 }
 
@@ -64,7 +94,13 @@ export function maxFeaturesFor(params: Params, task: Task, d: number): number {
   return d;
 }
 
-export function growOptions(algorithm: string, params: Params, task: Task, d: number, splitter: 'best' | 'random'): GrowOptions {
+export function growOptions(
+  algorithm: string,
+  params: Params,
+  task: Task,
+  d: number,
+  splitter: 'best' | 'random',
+): GrowOptions {
   return {
     criterion: criterionFor(algorithm, params, task),
     splitter,

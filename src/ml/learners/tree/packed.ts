@@ -1,4 +1,5 @@
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
+import { poolThreads, ranges, runShares, sibling } from '../kit/pool.js';
 import type { TreeArrays } from './grower.js';
 
 /**
@@ -51,18 +52,25 @@ interface Compiled {
   thr: Float64Array;
   meta: Int32Array;
   roots: Int32Array;
+  leafValue: Float64Array;
 }
 
 const compiled = new WeakMap<PackedTrees, Compiled>();
 
+/** On shared memory, so pool workers walk the same nodes. */
 function compile(P: PackedTrees): Compiled {
   let c = compiled.get(P);
   if (c) return c;
   const N = P.feature.length;
-  const buf = new ArrayBuffer(N * 16);
+  const buf = new SharedArrayBuffer(Math.max(1, N) * 16);
   const thr = new Float64Array(buf);
   const meta = new Int32Array(buf);
-  const roots = new Int32Array(P.nTrees);
+  const roots = new Int32Array(new SharedArrayBuffer(Math.max(1, P.nTrees) * 4)).subarray(0, P.nTrees);
+  const leafValue = new Float64Array(new SharedArrayBuffer(Math.max(1, P.leafValue.length) * 8)).subarray(
+    0,
+    P.leafValue.length,
+  );
+  leafValue.set(P.leafValue);
   for (let t = 0; t < P.nTrees; t++) {
     const base = P.nodeOffset[t];
     roots[t] = base;
@@ -76,23 +84,26 @@ function compile(P: PackedTrees): Compiled {
       } else meta[4 * i + 3] = (P.leafOffset[t] + P.left[i]) * P.width;
     }
   }
-  c = { thr, meta, roots };
+  c = { thr, meta, roots, leafValue };
   compiled.set(P, c);
   return c;
 }
 
-/**
- * Mean over trees of the leaf values each row reaches, row-major n x width. `X` is row-major
- * n x d. Rows go in blocks so a block stays in cache while every tree walks it.
- */
-export function predictPacked(P: PackedTrees, X: Float64Array, n: number, d: number): Float64Array {
-  const { thr, meta, roots } = compile(P);
-  const w = P.width;
-  const leafValue = P.leafValue;
-  const out = new Float64Array(n * w);
+export interface WalkArgs extends Compiled {
+  width: number;
+  X: Float64Array;
+  d: number;
+  out: Float64Array;
+  from: number;
+  to: number;
+}
+
+/** Sums the leaf values rows [from, to) reach over all trees into out (a pool kernel). */
+export function walkRange(a: WalkArgs): void {
+  const { thr, meta, roots, leafValue, width: w, X, d, out } = a;
   const BLOCK = 512;
-  for (let b0 = 0; b0 < n; b0 += BLOCK) {
-    const b1 = Math.min(n, b0 + BLOCK);
+  for (let b0 = a.from; b0 < a.to; b0 += BLOCK) {
+    const b1 = Math.min(a.to, b0 + BLOCK);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = b0; i < b1; i++) {
@@ -108,6 +119,44 @@ export function predictPacked(P: PackedTrees, X: Float64Array, n: number, d: num
         else for (let c = 0; c < w; c++) out[i * w + c] += leafValue[lv + c];
       }
     }
+  }
+}
+
+/** Row-trees below which one thread is quicker than waking the pool. */
+const PARALLEL_WORK = 200_000;
+
+/**
+ * Mean over trees of the leaf values each row reaches, row-major n x width. `X` is row-major
+ * n x d. Rows go in blocks so a block stays in cache while every tree walks it; large
+ * predictions are split across cores.
+ */
+export function predictPacked(
+  P: PackedTrees,
+  X: Float64Array,
+  n: number,
+  d: number,
+  nJobs: number | null = null,
+): Float64Array {
+  const c = compile(P);
+  const w = P.width;
+  const threads = n * P.nTrees < PARALLEL_WORK ? 1 : poolThreads(nJobs);
+  let out: Float64Array;
+  if (threads === 1) {
+    out = new Float64Array(n * w);
+    walkRange({ ...c, width: w, X, d, out, from: 0, to: n });
+  } else {
+    const Xs = new Float64Array(new SharedArrayBuffer(Math.max(1, X.length) * 8)).subarray(0, X.length);
+    Xs.set(X);
+    const shared = new Float64Array(new SharedArrayBuffer(Math.max(1, n * w) * 8)).subarray(0, n * w);
+    runShares(
+      ranges(n, threads).map(([from, to]) => ({
+        url: sibling(import.meta.url, 'packed'),
+        name: 'walkRange',
+        fn: walkRange,
+        args: { ...c, width: w, X: Xs, d, out: shared, from, to },
+      })),
+    );
+    out = shared.slice();
   }
   if (P.nTrees > 1) {
     const inv = 1 / P.nTrees;

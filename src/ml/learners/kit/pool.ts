@@ -1,0 +1,88 @@
+import type { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { startWorker } from './workers.js';
+
+/**
+ * Parallel work for synchronous calls (predict is synchronous in the learner contract): a
+ * process-wide pool of worker threads, started on first use and never keeping the process
+ * alive. The calling thread takes the first share itself, posts the others, and blocks on
+ * Atomics.wait until each worker flags its share done in shared memory. A kernel is a named
+ * export of a module, called as fn(args) on either side; args hold shared memory and numbers.
+ *
+ * A share whose worker fails (or does not answer in time) is recomputed on the calling
+ * thread, so the result never depends on the pool working.
+ */
+export interface Share {
+  /** import.meta.url of the module exporting the kernel. */
+  url: string;
+  name: string;
+  fn: (args: never) => void;
+  args: unknown;
+}
+
+let pool: Worker[] = [];
+
+function workers(count: number): Worker[] {
+  while (pool.length < count) {
+    const w = startWorker(import.meta.url, 'pool-worker', null);
+    w.unref();
+    // A worker that dies is dropped; its pending share is recomputed by the caller.
+    w.on('error', () => (pool = pool.filter((x) => x !== w)));
+    w.on('exit', () => (pool = pool.filter((x) => x !== w)));
+    pool.push(w);
+  }
+  return pool.slice(0, count);
+}
+
+/** The URL of a module beside the caller (.ts under tsx, .js compiled), for a Share's url. */
+export function sibling(callerUrl: string, baseName: string): string {
+  return new URL(`./${baseName}${callerUrl.endsWith('.ts') ? '.ts' : '.js'}`, callerUrl).href;
+}
+
+/** Threads worth using: `nJobs` (null or < 1: every core). */
+export function poolThreads(nJobs?: number | null): number {
+  const cores = Math.max(1, availableParallelism());
+  return nJobs === null || nJobs === undefined || nJobs < 1 ? cores : Math.min(nJobs, cores);
+}
+
+/** Runs shares[0] here and the rest on pool workers; returns when all are done. */
+export function runShares(shares: Share[], timeoutMs = 600_000): void {
+  if (shares.length === 0) return;
+  const rest = shares.slice(1);
+  const status = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, rest.length)));
+  let ws: Worker[] = [];
+  try {
+    ws = rest.length ? workers(rest.length) : [];
+  } catch {
+    ws = [];
+  }
+  rest.forEach((s, i) => {
+    const w = ws[i];
+    if (!w) {
+      status[i] = 2;
+      return;
+    }
+    try {
+      w.postMessage({ url: s.url, name: s.name, args: s.args, status, slot: i });
+    } catch {
+      status[i] = 2;
+    }
+  });
+  (shares[0].fn as (a: unknown) => void)(shares[0].args);
+  const deadline = Date.now() + timeoutMs;
+  rest.forEach((s, i) => {
+    while (Atomics.load(status, i) === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(status, i, 0, left) === 'timed-out') break;
+    }
+    if (Atomics.load(status, i) !== 1) (s.fn as (a: unknown) => void)(s.args);
+  });
+}
+
+/** Splits [0, n) into `parts` contiguous ranges of near-equal size. */
+export function ranges(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  const p = Math.max(1, Math.min(parts, n));
+  for (let k = 0; k < p; k++) out.push([Math.floor((k * n) / p), Math.floor(((k + 1) * n) / p)]);
+  return out;
+}

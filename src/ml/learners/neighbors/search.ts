@@ -1,0 +1,469 @@
+/**
+ * k-nearest-neighbour search kernels: a KD-tree (split on the widest dimension at the
+ * median, bounding boxes for pruning) and brute force with early exit (a candidate is
+ * dropped as soon as its partial distance passes the current k-th best; columns are stored
+ * widest first so that happens early). Distances are Minkowski with power p, compared as
+ * sum |dx|^p and rooted only at the end. `searchRange` is a pool kernel (see ../kit/pool.ts).
+ */
+export interface KdTree {
+  /** Node i covers points [start[i], end[i]) of the reordered data; children -1 for leaves. */
+  start: Int32Array;
+  end: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Bounding boxes, d per node. */
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+export interface SearchArgs {
+  /** Row-major n x d training points (in tree order when a tree is given). */
+  points: Float64Array;
+  /** Original row of each stored point. */
+  rowOf: Int32Array;
+  n: number;
+  d: number;
+  tree: KdTree | null;
+  /** Row-major queries (same column order as points). */
+  queries: Float64Array;
+  from: number;
+  to: number;
+  k: number;
+  p: number;
+  /** Per query, k neighbours nearest first: original row and distance. */
+  outIdx: Int32Array;
+  outDist: Float64Array;
+}
+
+function sab<T extends Float64Array | Int32Array>(C: new (b: SharedArrayBuffer) => T, n: number): T {
+  return new C(
+    new SharedArrayBuffer(Math.max(1, n) * (C as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT),
+  );
+}
+
+/** Builds a KD-tree over row-major points, reordering them in place (rowOf tracks where each came from). */
+export function buildKdTree(
+  points: Float64Array,
+  rowOf: Int32Array,
+  n: number,
+  d: number,
+  leafSize: number,
+): KdTree {
+  // Node count if every node splits at its median: an upper bound (sizes per level take two values).
+  const memo = new Map<number, number>();
+  const nodesFor = (m: number): number => {
+    if (m <= leafSize) return 1;
+    let c = memo.get(m);
+    if (c === undefined) memo.set(m, (c = 1 + nodesFor(m >> 1) + nodesFor(m - (m >> 1))));
+    return c;
+  };
+  const maxNodes = nodesFor(n);
+  const start = sab(Int32Array, maxNodes);
+  const end = sab(Int32Array, maxNodes);
+  const left = sab(Int32Array, maxNodes);
+  const right = sab(Int32Array, maxNodes);
+  const lo = sab(Float64Array, maxNodes * d);
+  const hi = sab(Float64Array, maxNodes * d);
+  let count = 0;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Iterative, so deep trees cannot overflow the stack.
+  const stack: number[] = [];
+  const make = (s: number, e: number) => {
+    const id = count++;
+    start[id] = s;
+    end[id] = e;
+    left[id] = -1;
+    right[id] = -1;
+    for (let j = 0; j < d; j++) {
+      let mn = Infinity;
+      let mx = -Infinity;
+      for (let i = s; i < e; i++) {
+        const v = points[order[i] * d + j];
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+      }
+      lo[id * d + j] = mn;
+      hi[id * d + j] = mx;
+    }
+    stack.push(id);
+    return id;
+  };
+  make(0, n);
+  while (stack.length) {
+    const id = stack.pop()!;
+    const s = start[id];
+    const e = end[id];
+    if (e - s <= leafSize) continue;
+    let dim = 0;
+    let spread = -1;
+    for (let j = 0; j < d; j++) {
+      const w = hi[id * d + j] - lo[id * d + j];
+      if (w > spread) {
+        spread = w;
+        dim = j;
+      }
+    }
+    if (spread <= 0) continue;
+    // Median split on the widest dimension: select, not sort (linear per level).
+    const m = e - s;
+    select(order, points, d, dim, s, e - 1, s + (m >> 1));
+    const mid = s + (m >> 1);
+    left[id] = make(s, mid);
+    right[id] = make(mid, e);
+  }
+  // Store points in tree order so a leaf's points are contiguous.
+  const copy = points.slice(0, n * d);
+  const rows = rowOf.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    const src = order[i];
+    rowOf[i] = rows[src];
+    for (let j = 0; j < d; j++) points[i * d + j] = copy[src * d + j];
+  }
+  return {
+    start: start.subarray(0, count),
+    end: end.subarray(0, count),
+    left: left.subarray(0, count),
+    right: right.subarray(0, count),
+    lo: lo.subarray(0, count * d),
+    hi: hi.subarray(0, count * d),
+  };
+}
+
+/** Rearranges order[a..b] so that position kth holds the point whose coordinate `dim` ranks there (quickselect). */
+function select(
+  order: Int32Array,
+  points: Float64Array,
+  d: number,
+  dim: number,
+  a: number,
+  b: number,
+  kth: number,
+): void {
+  while (b > a) {
+    // Median of three as the pivot value.
+    const mid = (a + b) >> 1;
+    const va = points[order[a] * d + dim];
+    const vm = points[order[mid] * d + dim];
+    const vb = points[order[b] * d + dim];
+    const pivot = va < vm ? (vm < vb ? vm : va < vb ? vb : va) : va < vb ? va : vm < vb ? vb : vm;
+    let i = a;
+    let j = b;
+    while (i <= j) {
+      while (points[order[i] * d + dim] < pivot) i++;
+      while (points[order[j] * d + dim] > pivot) j--;
+      if (i <= j) {
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (kth <= j) b = j;
+    else if (kth >= i) a = i;
+    else return;
+  }
+}
+
+/** Reduced distance from q to point at offset o, or Infinity once it passes `worst`. */
+function pointDist(
+  points: Float64Array,
+  o: number,
+  q: Float64Array,
+  d: number,
+  p: number,
+  worst: number,
+): number {
+  // Partial sums are checked every 4 columns: most candidates are out after a few.
+  let s = 0;
+  let j = 0;
+  if (p === 2) {
+    for (; j + 4 <= d; j += 4) {
+      const x0 = points[o + j] - q[j];
+      const x1 = points[o + j + 1] - q[j + 1];
+      const x2 = points[o + j + 2] - q[j + 2];
+      const x3 = points[o + j + 3] - q[j + 3];
+      s += x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3;
+      if (s >= worst) return Infinity;
+    }
+    for (; j < d; j++) {
+      const x = points[o + j] - q[j];
+      s += x * x;
+    }
+  } else if (p === 1) {
+    for (; j + 4 <= d; j += 4) {
+      s += Math.abs(points[o + j] - q[j]) + Math.abs(points[o + j + 1] - q[j + 1]);
+      s += Math.abs(points[o + j + 2] - q[j + 2]) + Math.abs(points[o + j + 3] - q[j + 3]);
+      if (s >= worst) return Infinity;
+    }
+    for (; j < d; j++) s += Math.abs(points[o + j] - q[j]);
+  } else {
+    for (; j < d; j++) {
+      s += Math.pow(Math.abs(points[o + j] - q[j]), p);
+      if (s >= worst) return Infinity;
+    }
+  }
+  return s;
+}
+
+/** Finds the k nearest neighbours of queries [from, to). */
+export function searchRange(a: SearchArgs): void {
+  const tree = a.tree;
+  if (!tree) return bruteRange(a);
+  const { points, rowOf, d, queries, k, p, outIdx, outDist } = a;
+  const bd = new Float64Array(k);
+  const bi = new Int32Array(k);
+  const stackNode = new Int32Array(256);
+  const stackDist = new Float64Array(256);
+  const q = new Float64Array(d);
+  for (let r = a.from; r < a.to; r++) {
+    for (let j = 0; j < d; j++) q[j] = queries[r * d + j];
+    bd.fill(Infinity);
+    bi.fill(-1);
+    let filled = 0;
+    let worst = Infinity;
+    {
+      const { start, end, left, right, lo, hi } = tree;
+      let sp = 0;
+      stackNode[sp] = 0;
+      stackDist[sp++] = 0;
+      let sn = stackNode;
+      let sd = stackDist;
+      while (sp > 0) {
+        sp--;
+        const node = sn[sp];
+        if (sd[sp] >= worst) continue;
+        if (left[node] < 0) {
+          for (let i = start[node]; i < end[node]; i++) {
+            const s = pointDist(points, i * d, q, d, p, worst);
+            if (s < worst) {
+              // Insert in order; ties keep the earlier candidate.
+              let z = filled < k ? filled++ : k - 1;
+              while (z > 0 && bd[z - 1] > s) {
+                bd[z] = bd[z - 1];
+                bi[z] = bi[z - 1];
+                z--;
+              }
+              bd[z] = s;
+              bi[z] = i;
+              if (filled === k) worst = bd[k - 1];
+            }
+          }
+          continue;
+        }
+        const a1 = left[node];
+        const b1 = right[node];
+        const da = boxDist(q, lo, hi, a1, d, p);
+        const db = boxDist(q, lo, hi, b1, d, p);
+        if (sp + 2 > sn.length) {
+          const nn = new Int32Array(sn.length * 2);
+          nn.set(sn);
+          const nd = new Float64Array(sd.length * 2);
+          nd.set(sd);
+          sn = nn;
+          sd = nd;
+        }
+        // Nearer child on top of the stack, so it is searched first.
+        if (da <= db) {
+          sn[sp] = b1;
+          sd[sp++] = db;
+          sn[sp] = a1;
+          sd[sp++] = da;
+        } else {
+          sn[sp] = a1;
+          sd[sp++] = da;
+          sn[sp] = b1;
+          sd[sp++] = db;
+        }
+      }
+    }
+    for (let z = 0; z < k; z++) {
+      outIdx[r * k + z] = bi[z] >= 0 ? rowOf[bi[z]] : -1;
+      outDist[r * k + z] = p === 2 ? Math.sqrt(bd[z]) : p === 1 ? bd[z] : Math.pow(bd[z], 1 / p);
+    }
+  }
+}
+
+/**
+ * Brute force in blocks: a block of queries against a block of points small enough to stay
+ * in cache, so the training set streams from memory once per query block, not once per query.
+ */
+function bruteRange(a: SearchArgs): void {
+  if (a.p === 2) return bruteEuclidean(a);
+  const { points, rowOf, n, d, queries, k, p, outIdx, outDist } = a;
+  const QB = 32;
+  const PB = Math.max(64, Math.floor(16384 / Math.max(1, d)));
+  const bd = new Float64Array(QB * k);
+  const bi = new Int32Array(QB * k);
+  const worst = new Float64Array(QB);
+  const filled = new Int32Array(QB);
+  const q = new Float64Array(d);
+  for (let q0 = a.from; q0 < a.to; q0 += QB) {
+    const q1 = Math.min(a.to, q0 + QB);
+    bd.fill(Infinity);
+    bi.fill(-1);
+    worst.fill(Infinity);
+    filled.fill(0);
+    for (let p0 = 0; p0 < n; p0 += PB) {
+      const p1 = Math.min(n, p0 + PB);
+      for (let r = q0; r < q1; r++) {
+        const t = r - q0;
+        for (let j = 0; j < d; j++) q[j] = queries[r * d + j];
+        let w = worst[t];
+        let f = filled[t];
+        const o = t * k;
+        for (let i = p0; i < p1; i++) {
+          const s = pointDist(points, i * d, q, d, p, w);
+          if (s < w) {
+            // Insert in order; ties keep the earlier candidate.
+            let z = f < k ? f++ : k - 1;
+            while (z > 0 && bd[o + z - 1] > s) {
+              bd[o + z] = bd[o + z - 1];
+              bi[o + z] = bi[o + z - 1];
+              z--;
+            }
+            bd[o + z] = s;
+            bi[o + z] = i;
+            if (f === k) w = bd[o + k - 1];
+          }
+        }
+        worst[t] = w;
+        filled[t] = f;
+      }
+    }
+    for (let r = q0; r < q1; r++) {
+      const o = (r - q0) * k;
+      for (let z = 0; z < k; z++) {
+        outIdx[r * k + z] = bi[o + z] >= 0 ? rowOf[bi[o + z]] : -1;
+        const v = bd[o + z];
+        outDist[r * k + z] = p === 2 ? Math.sqrt(v) : p === 1 ? v : Math.pow(v, 1 / p);
+      }
+    }
+  }
+}
+
+/**
+ * Euclidean brute force as |q|² + |x|² - 2 q·x (as scikit-learn computes it), four queries
+ * against two points per step: each loaded value feeds several products, which is what bounds
+ * this loop without SIMD.
+ */
+function bruteEuclidean(a: SearchArgs): void {
+  const { points, rowOf, n, d, queries, k, outIdx, outDist } = a;
+  const xn = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += points[i * d + j] * points[i * d + j];
+    xn[i] = s;
+  }
+  const bd = new Float64Array(4 * k);
+  const bi = new Int32Array(4 * k);
+  const worst = new Float64Array(4);
+  const filled = new Int32Array(4);
+  const qb = new Float64Array(4 * d);
+  const qn = new Float64Array(4);
+  const cand = new Float64Array(8);
+  for (let r0 = a.from; r0 < a.to; r0 += 4) {
+    const nq = Math.min(4, a.to - r0);
+    qb.fill(0);
+    qn.fill(0);
+    for (let t = 0; t < nq; t++)
+      for (let j = 0; j < d; j++) {
+        const v = queries[(r0 + t) * d + j];
+        qb[t * d + j] = v;
+        qn[t] += v * v;
+      }
+    bd.fill(Infinity);
+    bi.fill(-1);
+    worst.fill(Infinity);
+    filled.fill(0);
+    const d1 = d;
+    const d2 = 2 * d;
+    const d3 = 3 * d;
+    for (let i = 0; i < n; i += 2) {
+      const two = i + 1 < n;
+      const oa = i * d;
+      const ob = two ? oa + d : oa;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0,
+        b0 = 0,
+        b1 = 0,
+        b2 = 0,
+        b3 = 0;
+      for (let j = 0; j < d; j++) {
+        const xa = points[oa + j];
+        const xb = points[ob + j];
+        const v0 = qb[j];
+        const v1 = qb[d1 + j];
+        const v2 = qb[d2 + j];
+        const v3 = qb[d3 + j];
+        a0 += v0 * xa;
+        a1 += v1 * xa;
+        a2 += v2 * xa;
+        a3 += v3 * xa;
+        b0 += v0 * xb;
+        b1 += v1 * xb;
+        b2 += v2 * xb;
+        b3 += v3 * xb;
+      }
+      cand[0] = qn[0] + xn[i] - 2 * a0;
+      cand[1] = qn[1] + xn[i] - 2 * a1;
+      cand[2] = qn[2] + xn[i] - 2 * a2;
+      cand[3] = qn[3] + xn[i] - 2 * a3;
+      const xbn = two ? xn[i + 1] : Infinity;
+      cand[4] = qn[0] + xbn - 2 * b0;
+      cand[5] = qn[1] + xbn - 2 * b1;
+      cand[6] = qn[2] + xbn - 2 * b2;
+      cand[7] = qn[3] + xbn - 2 * b3;
+      for (let c = 0; c < 8; c++) {
+        const t = c & 3;
+        let s = cand[c];
+        if (!(s < worst[t])) continue;
+        if (s < 0) s = 0;
+        const idx = c < 4 ? i : i + 1;
+        const o = t * k;
+        let f = filled[t];
+        let z = f < k ? f++ : k - 1;
+        while (z > 0 && bd[o + z - 1] > s) {
+          bd[o + z] = bd[o + z - 1];
+          bi[o + z] = bi[o + z - 1];
+          z--;
+        }
+        bd[o + z] = s;
+        bi[o + z] = idx;
+        filled[t] = f;
+        if (f === k) worst[t] = bd[o + k - 1];
+      }
+    }
+    for (let t = 0; t < nq; t++) {
+      const r = r0 + t;
+      for (let z = 0; z < k; z++) {
+        outIdx[r * k + z] = bi[t * k + z] >= 0 ? rowOf[bi[t * k + z]] : -1;
+        outDist[r * k + z] = Math.sqrt(bd[t * k + z]);
+      }
+    }
+  }
+}
+
+/** Reduced distance from q to node `node`'s box (0 inside it). */
+function boxDist(
+  q: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+  node: number,
+  d: number,
+  p: number,
+): number {
+  let s = 0;
+  const o = node * d;
+  for (let j = 0; j < d; j++) {
+    const x = q[j];
+    const l = lo[o + j];
+    const h = hi[o + j];
+    const g = x < l ? l - x : x > h ? x - h : 0;
+    s += p === 2 ? g * g : p === 1 ? g : Math.pow(g, p);
+  }
+  return s;
+}
