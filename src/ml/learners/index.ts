@@ -6,10 +6,11 @@ import { linearRegression } from './linear/linear-regression.js';
 import { logisticRegression } from './linear/logistic-regression.js';
 import { decisionTree } from './tree/decision-tree.js';
 import { extraTrees, randomForest } from './forest/forest.js';
+import { knn } from './neighbors/knn.js';
 import { gradientBoosting } from './gradient_boosting/index.js';
 
 /** Every learner Neutrino offers, by the name `--algorithm` takes (scikit-learn's names where they exist). */
-export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, gradientBoosting];
+export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, gradientBoosting];
 
 export function learnerSpec(name: string): LearnerSpec {
   const spec = LEARNERS.find((l) => l.name === name);
