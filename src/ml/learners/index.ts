@@ -7,10 +7,11 @@ import { logisticRegression } from './linear/logistic-regression.js';
 import { decisionTree } from './tree/decision-tree.js';
 import { extraTrees, randomForest } from './forest/forest.js';
 import { knn } from './neighbors/knn.js';
+import { naiveBayes } from './naive_bayes/naive-bayes.js';
 import { gradientBoosting } from './gradient_boosting/index.js';
 
 /** Every learner Neutrino offers, by the name `--algorithm` takes (scikit-learn's names where they exist). */
-export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, gradientBoosting];
+export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, gradientBoosting];
 
 export function learnerSpec(name: string): LearnerSpec {
   const spec = LEARNERS.find((l) => l.name === name);
