@@ -104,6 +104,19 @@ function sampleInto(rows: Int32Array, n: number, rate: number, rng: Rng): number
   return m;
 }
 
+/** Gradients of the tree's rows into gh in row-list order (a plain copy when the list is every row). */
+function gatherGradients(grad: Float64Array, rows: Int32Array, m: number, gh: Float64Array, all: boolean): void {
+  if (all) {
+    gh.set(grad.subarray(0, 2 * m));
+    return;
+  }
+  for (let k = 0; k < m; k++) {
+    const r = rows[k];
+    gh[2 * k] = grad[2 * r];
+    gh[2 * k + 1] = grad[2 * r + 1];
+  }
+}
+
 function resetRows(rows: Int32Array, n: number): void {
   for (let r = 0; r < n; r++) rows[r] = r;
 }
@@ -173,6 +186,7 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     gh: sharedF64(2 * n),
     rows: sharedI32(n),
     tmp: sharedI32(n),
+    ghTmp: sharedF64(2 * n),
     hist: sharedF64(Math.min(limit, 16) * histSize),
     job: sharedI32(JOB_INTS),
     jobF: sharedF64(4 * MAX_EVALS),
@@ -216,17 +230,19 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     const allFeatures = Int32Array.from({ length: d }, (_, j) => j);
     const nActive = Math.max(1, Math.floor(p.colsampleByTree * d));
     const refitScratch = objective.refitLeaf ? new Float64Array(n) : null;
+    const grad = new Float64Array(2 * n);
     let identity = false;
     let lastReport = 0;
     for (let round = 0; round < p.nEstimators; round++) {
       await ticker.tick();
       if (P) softmax(F, K, P);
       for (let k = 0; k < K; k++) {
-        objective.gradients(F, labels, weights, k, B.gh, P);
+        objective.gradients(F, labels, weights, k, grad, P);
         // Rows for this tree: all (in order), or a Bernoulli sample.
         let m = n;
         if (p.subsample < 1) m = sampleInto(rows, n, p.subsample, rng);
         else if (!identity) resetRows(rows, n);
+        gatherGradients(grad, rows, m, B.gh, p.subsample >= 1);
         const active = nActive < d ? rng.permutation(d).subarray(0, nActive).sort() : allFeatures;
         grower.setFeatures(active);
         const nodes = await grower.grow(m, p.subsample >= 1, ticker);

@@ -128,26 +128,19 @@ export class Grower {
   }
 
   /**
-   * Grows a tree over rows[0..count) (identity: rows[k] = k for all n rows, read sequentially).
+   * Grows a tree over rows[0..count), whose gradients are in gh[0..2 count) in the same order
+   * (identity: rows[k] = k for all n rows, read sequentially).
    * Returns the nodes; leaves have left = -1 and a segment of rows.
    */
   async grow(count: number, identity: boolean, ticker: Ticker): Promise<GrowNode[]> {
     const { L, B } = this;
     const gh = B.gh;
-    const rows = B.rows;
     let G = 0;
     let H = 0;
-    if (identity)
-      for (let r = 0; r < count; r++) {
-        G += gh[2 * r];
-        H += gh[2 * r + 1];
-      }
-    else
-      for (let k = 0; k < count; k++) {
-        const r = rows[k];
-        G += gh[2 * r];
-        H += gh[2 * r + 1];
-      }
+    for (let k = 0; k < count; k++) {
+      G += gh[2 * k];
+      H += gh[2 * k + 1];
+    }
     const root = newNode(0, 0, count, G, H, -Infinity, Infinity);
     const nodes: GrowNode[] = [root];
     if (!this.canEval(root)) return nodes;
@@ -239,19 +232,21 @@ export class Grower {
       nLefts[i] += nl;
       if (job[JOB_HEADER + i * PART_STRIDE + PART_PIECES] > 1) pieceList[i].push([from, to, nl]);
     });
-    const rows = B.rows;
-    const tmp = B.tmp;
+    const { rows, tmp, gh, ghTmp } = B;
     pieceList.forEach((pieces) => {
       if (!pieces.length) return;
       pieces.sort((a, b) => a[0] - b[0]);
       let pos = pieces[0][0];
       for (const [from, , nl] of pieces) {
         rows.copyWithin(pos, from, from + nl);
+        gh.copyWithin(2 * pos, 2 * from, 2 * (from + nl));
         pos += nl;
       }
       for (const [from, to, nl] of pieces) {
-        rows.set(tmp.subarray(from, from + (to - from - nl)), pos);
-        pos += to - from - nl;
+        const nr = to - from - nl;
+        rows.set(tmp.subarray(from, from + nr), pos);
+        gh.set(ghTmp.subarray(2 * from, 2 * (from + nr)), 2 * pos);
+        pos += nr;
       }
     });
 

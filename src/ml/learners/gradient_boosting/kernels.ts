@@ -6,7 +6,8 @@
  *
  * Everything lives in typed arrays (over SharedArrayBuffers when threads are used):
  *   bins  n*d bytes, column-major: bins[f*n + r] is row r's bin for feature f (0 = missing)
- *   gh    2n doubles: gradient and hessian of row r at 2r, 2r+1
+ *   gh    2n doubles, in node order: gradient and hessian of row rows[k] at 2k, 2k+1 (moved
+ *         along with rows when nodes split, so that building a histogram reads them in sequence)
  *   rows  n ints: row indices grouped by tree node (each node owns a contiguous segment)
  *   hist  slots of histSize doubles; feature f's bins b at off[f] + 2b (gradient), +1 (hessian)
  */
@@ -54,8 +55,9 @@ export interface Buffers {
   counter: Int32Array;
   /** Partition jobs: per node, 256 bytes saying which bins go left (1) or right (0). */
   jobLut: Uint8Array;
-  /** n ints of scratch for partitioning (each node uses its own segment). */
+  /** n ints and 2n doubles of scratch for partitioning rows and gh (each node uses its own segment). */
   tmp: Int32Array;
+  ghTmp: Float64Array;
 }
 
 /** Job layout in `job`: a header, then builds (4 ints), subtractions (2 ints), evaluations (1 int). */
@@ -169,8 +171,8 @@ function build(L: Layout, B: Buffers, list: Int32Array, fb: number, fe: number, 
     } else {
       for (let k = start; k < end; k++) {
         const r = rows[k];
-        const g = gh[2 * r];
-        const h = gh[2 * r + 1];
+        const g = gh[2 * k];
+        const h = gh[2 * k + 1];
         let p = o0 + 2 * bins[c0 + r];
         hist[p] += g;
         hist[p + 1] += h;
@@ -199,10 +201,9 @@ function build(L: Layout, B: Buffers, list: Int32Array, fb: number, fe: number, 
       }
     } else {
       for (let k = start; k < end; k++) {
-        const r = rows[k];
-        const p = o + 2 * bins[c + r];
-        hist[p] += gh[2 * r];
-        hist[p + 1] += gh[2 * r + 1];
+        const p = o + 2 * bins[c + rows[k]];
+        hist[p] += gh[2 * k];
+        hist[p + 1] += gh[2 * k + 1];
       }
     }
   }
@@ -550,6 +551,8 @@ export function runPartition(L: Layout, B: Buffers, t: number): void {
   const taskAt = JOB_HEADER + job[JOB_NEVAL];
   const rows = B.rows;
   const tmp = B.tmp;
+  const gh = B.gh;
+  const ghTmp = B.ghTmp;
   const bins = B.bins;
   const n = L.n;
   for (;;) {
@@ -563,19 +566,29 @@ export function runPartition(L: Layout, B: Buffers, t: number): void {
     const c = job[p + PART_FEATURE] * n;
     const lut = B.jobLut;
     const lo = i * 256;
-    // Branch-free: each row is written to both sides and only its own side advances.
+    // Branch-free: each row (with its gradient and hessian) is written to both sides and
+    // only its own side advances.
     let l = from;
     let r = from;
     for (let q = from; q < to; q++) {
       const row = rows[q];
+      const g = gh[2 * q];
+      const h = gh[2 * q + 1];
       const go = lut[lo + bins[c + row]];
       rows[l] = row;
+      gh[2 * l] = g;
+      gh[2 * l + 1] = h;
       tmp[r] = row;
+      ghTmp[2 * r] = g;
+      ghTmp[2 * r + 1] = h;
       l += go;
       r += 1 - go;
     }
     job[tp + TASK_NLEFT] = l - from;
-    if (job[p + PART_PIECES] === 1) for (let q = from; q < r; q++) rows[l++] = tmp[q];
+    if (job[p + PART_PIECES] === 1) {
+      rows.set(tmp.subarray(from, r), l);
+      gh.set(ghTmp.subarray(2 * from, 2 * r), 2 * l);
+    }
   }
 }
 
