@@ -7,8 +7,9 @@ import type { FitContext } from '../contract.js';
 import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, type Forest } from './forest.js';
 import { Grower } from './grower.js';
-import { BIT_WORDS, JOB_INTS, MAX_EVALS, OUT_STRIDE, histLayout, leafWeight, type Buffers, type Layout } from './kernels.js';
-import { softmax, type Objective } from './objectives.js';
+import { BIT_WORDS, GRAD_INTO_GRAD, GRAD_K, JOB_INTS, MAX_EVALS, OUT_STRIDE, histLayout, leafWeight, type Buffers, type Layout } from './kernels.js';
+import { CMD_GRADIENTS } from './protocol.js';
+import { makeObjective, softmax, type Objective, type ObjectiveSpec } from './objectives.js';
 import { Team } from './pool.js';
 
 export interface BoostParams {
@@ -104,12 +105,8 @@ function sampleInto(rows: Int32Array, n: number, rate: number, rng: Rng): number
   return m;
 }
 
-/** Gradients of the tree's rows into gh in row-list order (a plain copy when the list is every row). */
-function gatherGradients(grad: Float64Array, rows: Int32Array, m: number, gh: Float64Array, all: boolean): void {
-  if (all) {
-    gh.set(grad.subarray(0, 2 * m));
-    return;
-  }
+/** Gradients of the sampled rows into gh, in row-list order. */
+function gatherGradients(grad: Float64Array, rows: Int32Array, m: number, gh: Float64Array): void {
   for (let k = 0; k < m; k++) {
     const r = rows[k];
     gh[2 * k] = grad[2 * r];
@@ -135,7 +132,8 @@ function slotLimit(p: BoostParams): number {
   return Math.max(2, Math.min(byDepth, byLeaves));
 }
 
-export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p: BoostParams, objective: Objective): Promise<Trained> {
+export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p: BoostParams, spec: ObjectiveSpec): Promise<Trained> {
+  const objective = makeObjective(spec.name, spec.nClasses, spec.options);
   const ticker = new Ticker(ctx.signal);
   ticker.throwIfAborted();
   const n = X.nRows;
@@ -178,6 +176,7 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     maxCatToOnehot: p.maxCatToOnehot,
     catSmooth: p.catSmooth,
     catL2: p.catL2,
+    objective: spec,
   };
   const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
   const limit = slotLimit(p);
@@ -195,15 +194,22 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     feats: sharedI32(2 + d),
     counter: sharedI32(4),
     jobLut: new Uint8Array(new SharedArrayBuffer(MAX_EVALS * 256)),
+    F: sharedF64(n * K),
+    labels: sharedF64(n),
+    weights: weights ? sharedF64(n) : new Float64Array(0),
+    P: K > 1 ? sharedF64(n * K) : new Float64Array(0),
+    grad: p.subsample < 1 ? sharedF64(2 * n) : new Float64Array(0),
   };
+  B.labels.set(labels);
+  if (weights) B.weights.set(weights);
   await ticker.tick();
 
   const base = new Float64Array(K);
   if (p.baseScore === null || (p.baseScore === 0.5 && objective.estimateBase)) base.set(objective.baseMargin(labels, weights));
   else base.fill(objective.marginOf(p.baseScore));
-  const F = new Float64Array(n * K);
+  const F = B.F;
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
-  const P = K > 1 ? new Float64Array(n * K) : null;
+  const P = K > 1 ? B.P : null;
 
   const val = ctx.validation;
   let vBins: Uint8Array | null = null;
@@ -230,19 +236,22 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     const allFeatures = Int32Array.from({ length: d }, (_, j) => j);
     const nActive = Math.max(1, Math.floor(p.colsampleByTree * d));
     const refitScratch = objective.refitLeaf ? new Float64Array(n) : null;
-    const grad = new Float64Array(2 * n);
     let identity = false;
     let lastReport = 0;
     for (let round = 0; round < p.nEstimators; round++) {
       await ticker.tick();
       if (P) softmax(F, K, P);
       for (let k = 0; k < K; k++) {
-        objective.gradients(F, labels, weights, k, grad, P);
-        // Rows for this tree: all (in order), or a Bernoulli sample.
+        // Gradients on every thread: straight into gh when the tree takes every row (in row
+        // order), else by row into grad, then gathered for the sampled rows.
+        B.job[GRAD_K] = k;
+        B.job[GRAD_INTO_GRAD] = p.subsample < 1 ? 1 : 0;
+        team.run(CMD_GRADIENTS);
         let m = n;
-        if (p.subsample < 1) m = sampleInto(rows, n, p.subsample, rng);
-        else if (!identity) resetRows(rows, n);
-        gatherGradients(grad, rows, m, B.gh, p.subsample >= 1);
+        if (p.subsample < 1) {
+          m = sampleInto(rows, n, p.subsample, rng);
+          gatherGradients(B.grad, rows, m, B.gh);
+        } else if (!identity) resetRows(rows, n);
         const active = nActive < d ? rng.permutation(d).subarray(0, nActive).sort() : allFeatures;
         grower.setFeatures(active);
         const nodes = await grower.grow(m, p.subsample >= 1, ticker);

@@ -11,7 +11,7 @@ import type { ParamSchema, Params } from '../params.js';
 import type { ColumnBins } from './binning.js';
 import { defaultThreads, train, type BoostParams, type FitExtras } from './booster.js';
 import { Forest, RowEncoder } from './forest.js';
-import { CLASSIFICATION_OBJECTIVES, REGRESSION_OBJECTIVES, makeObjective, resolveObjective, type ObjectiveName } from './objectives.js';
+import { CLASSIFICATION_OBJECTIVES, REGRESSION_OBJECTIVES, resolveObjective, type ObjectiveName, type ObjectiveSpec } from './objectives.js';
 
 export const gradientBoostingParams: ParamSchema = {
   n_estimators: { type: 'integer', default: 100, min: 1, max: 100000, scale: 'log', description: 'Boosting rounds (trees per output).' },
@@ -134,11 +134,15 @@ export class GradientBoosting implements Learner {
     if (name === 'binary:logistic' && nClasses > 2)
       throw badRequest('invalid_parameter', `binary:logistic needs two classes, the target has ${nClasses}; use multi:softprob`);
     const p = boostParams(this.params);
-    const objective = makeObjective(name, nClasses, {
-      huberSlope: this.params.huber_slope as number,
-      poissonMaxDelta: (this.params.max_delta_step as number) > 0 ? (this.params.max_delta_step as number) : 0.7,
-    });
-    const t = await train(X, y, ctx, p, objective);
+    const spec: ObjectiveSpec = {
+      name,
+      nClasses,
+      options: {
+        huberSlope: this.params.huber_slope as number,
+        poissonMaxDelta: (this.params.max_delta_step as number) > 0 ? (this.params.max_delta_step as number) : 0.7,
+      },
+    };
+    const t = await train(X, y, ctx, p, spec);
     this.model = {
       objective: name,
       classes: y.task === 'classification' ? y.classes.slice() : null,

@@ -1,3 +1,5 @@
+import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.js';
+
 /**
  * The hot loops of tree growing, shared by the main thread and the worker threads: gradient
  * histograms, histogram subtraction and split search. Every thread runs the same job on its
@@ -34,6 +36,8 @@ export interface Layout {
   catSmooth: number;
   /** Extra L2 on the gain of partition splits. */
   catL2: number;
+  /** The loss, for threads that compute gradients. */
+  objective: ObjectiveSpec;
 }
 
 export interface Buffers {
@@ -58,6 +62,12 @@ export interface Buffers {
   /** n ints and 2n doubles of scratch for partitioning rows and gh (each node uses its own segment). */
   tmp: Int32Array;
   ghTmp: Float64Array;
+  /** Margins (n x K), labels, weights (empty: none), softmax probabilities (empty: K = 1), gradients by row. */
+  F: Float64Array;
+  labels: Float64Array;
+  weights: Float64Array;
+  P: Float64Array;
+  grad: Float64Array;
 }
 
 /** Job layout in `job`: a header, then builds (4 ints), subtractions (2 ints), evaluations (1 int). */
@@ -68,6 +78,7 @@ export const JOB_NEVAL = 3;
 export const JOB_HEADER = 8;
 export const OP_BUILD_EVAL = 1;
 export const OP_PARTITION = 2;
+export const OP_GRADIENTS = 3;
 /** Most evaluated nodes (and so builds, subtractions) in one job. */
 export const MAX_EVALS = 1024;
 export const JOB_INTS = JOB_HEADER + MAX_EVALS * 16;
@@ -86,10 +97,30 @@ export interface Scratch {
   catIdx: Int32Array;
   catKey: Float64Array;
   bits: Int32Array;
+  objective: Objective | null;
 }
 
 export function newScratch(): Scratch {
-  return { catIdx: new Int32Array(256), catKey: new Float64Array(256), bits: new Int32Array(BIT_WORDS) };
+  return { catIdx: new Int32Array(256), catKey: new Float64Array(256), bits: new Int32Array(BIT_WORDS), objective: null };
+}
+
+/** Gradient job: output k, into gh (in row order, when the tree takes every row) or grad. */
+export const GRAD_K = 1;
+export const GRAD_INTO_GRAD = 2;
+export const GRAD_CHUNK = 1 << 14;
+
+export function runGradients(L: Layout, B: Buffers, S: Scratch): void {
+  const o = L.objective;
+  S.objective ??= makeObjective(o.name, o.nClasses, o.options);
+  const k = B.job[GRAD_K];
+  const out = B.job[GRAD_INTO_GRAD] ? B.grad : B.gh;
+  const w = B.weights.length ? B.weights : null;
+  const P = B.P.length ? B.P : null;
+  for (;;) {
+    const from = Atomics.add(B.counter, 0, 1) * GRAD_CHUNK;
+    if (from >= L.n) break;
+    S.objective.gradients(B.F, B.labels, w, k, out, P, from, Math.min(L.n, from + GRAD_CHUNK));
+  }
 }
 
 /** L1 soft-threshold of a gradient sum. */

@@ -24,6 +24,13 @@ export const REGRESSION_OBJECTIVES: ObjectiveName[] = [
 ];
 export const CLASSIFICATION_OBJECTIVES: ObjectiveName[] = ['binary:logistic', 'multi:softprob'];
 
+/** What a worker thread needs to rebuild the same objective. */
+export interface ObjectiveSpec {
+  name: ObjectiveName;
+  nClasses: number;
+  options: ObjectiveOptions;
+}
+
 export interface ObjectiveOptions {
   huberSlope: number;
   /** count:poisson keeps its hessian away from zero with this (XGBoost's 0.7 by default). */
@@ -43,8 +50,11 @@ export interface Objective {
   estimateBase: boolean;
   /** Converts a user's base_score (in prediction space) to a margin. */
   marginOf(baseScore: number): number;
-  /** Gradient and hessian of output k into gh (2 per row), weighted. `P` holds softmax probabilities. */
-  gradients(F: Float64Array, y: Float64Array, w: Float64Array | null, k: number, gh: Float64Array, P: Float64Array | null): void;
+  /**
+   * Gradient and hessian of output k for rows [from, to) into gh (2 per row), weighted.
+   * `P` holds softmax probabilities.
+   */
+  gradients(F: Float64Array, y: Float64Array, w: Float64Array | null, k: number, gh: Float64Array, P: Float64Array | null, from: number, to: number): void;
   /** Mean loss (the metric) of margins F against labels y. */
   metricOf(F: Float64Array, y: Float64Array): number;
   /** Replaces a leaf's weight with a statistic of residuals (absolute error's median), if the loss wants it. */
@@ -144,8 +154,8 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
         metric: 'rmse',
         baseMargin: (y, w) => Float64Array.of(weightedMean(y, w)),
         marginOf: (b) => b,
-        gradients(F, y, w, _k, gh) {
-          for (let i = 0; i < y.length; i++) {
+        gradients(F, y, w, _k, gh, _P, from, to) {
+          for (let i = from; i < to; i++) {
             const wi = w ? w[i] : 1;
             gh[2 * i] = wi * (F[i] - y[i]);
             gh[2 * i + 1] = wi;
@@ -165,8 +175,8 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
         metric: 'mae',
         baseMargin: (y, w) => Float64Array.of(weightedMedian(y, w)),
         marginOf: (b) => b,
-        gradients(F, y, w, _k, gh) {
-          for (let i = 0; i < y.length; i++) {
+        gradients(F, y, w, _k, gh, _P, from, to) {
+          for (let i = from; i < to; i++) {
             const wi = w ? w[i] : 1;
             const r = F[i] - y[i];
             gh[2 * i] = wi * (r > 0 ? 1 : r < 0 ? -1 : 0);
@@ -197,8 +207,8 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
         metric: 'mphe',
         baseMargin: (y, w) => Float64Array.of(weightedMedian(y, w)),
         marginOf: (b) => b,
-        gradients(F, y, w, _k, gh) {
-          for (let i = 0; i < y.length; i++) {
+        gradients(F, y, w, _k, gh, _P, from, to) {
+          for (let i = from; i < to; i++) {
             const wi = w ? w[i] : 1;
             const r = F[i] - y[i];
             const s = 1 + (r / d) ** 2;
@@ -227,8 +237,8 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
         },
         baseMargin: (y, w) => Float64Array.of(Math.log(Math.max(weightedMean(y, w), 1e-6))),
         marginOf: (b) => Math.log(Math.max(b, 1e-16)),
-        gradients(F, y, w, _k, gh) {
-          for (let i = 0; i < y.length; i++) {
+        gradients(F, y, w, _k, gh, _P, from, to) {
+          for (let i = from; i < to; i++) {
             const wi = w ? w[i] : 1;
             gh[2 * i] = wi * (Math.exp(F[i]) - y[i]);
             gh[2 * i + 1] = wi * Math.exp(F[i] + md);
@@ -255,8 +265,8 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
           const p = Math.min(Math.max(b, 1e-16), 1 - 1e-16);
           return Math.log(p / (1 - p));
         },
-        gradients(F, y, w, _k, gh) {
-          for (let i = 0; i < y.length; i++) {
+        gradients(F, y, w, _k, gh, _P, from, to) {
+          for (let i = from; i < to; i++) {
             const wi = w ? w[i] : 1;
             const p = 1 / (1 + Math.exp(-F[i]));
             gh[2 * i] = wi * (p - y[i]);
@@ -294,9 +304,9 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
           return m;
         },
         marginOf: () => 0,
-        gradients(_F, y, w, k, gh, P) {
+        gradients(_F, y, w, k, gh, P, from, to) {
           const p = P!;
-          for (let i = 0; i < y.length; i++) {
+          for (let i = from; i < to; i++) {
             const wi = w ? w[i] : 1;
             const pk = p[i * K + k];
             gh[2 * i] = wi * (pk - (y[i] === k ? 1 : 0));

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { OP_BUILD_EVAL, OP_PARTITION, runBuildEval, runPartition, type Buffers, type Layout, type Scratch } from './kernels.js';
+import { OP_BUILD_EVAL, OP_GRADIENTS, OP_PARTITION, runBuildEval, runGradients, runPartition, type Buffers, type Layout, type Scratch } from './kernels.js';
 
 /** Control words (Int32, shared): the job sequence the main thread posted, its command, and per worker done/error. */
 export const CTL_SEQ = 0;
@@ -11,6 +11,7 @@ export const MAX_WORKERS = 32;
 
 export const CMD_BUILD_EVAL = OP_BUILD_EVAL;
 export const CMD_PARTITION = OP_PARTITION;
+export const CMD_GRADIENTS = OP_GRADIENTS;
 export const CMD_RESETUP = 8;
 export const CMD_EXIT = 9;
 
@@ -31,5 +32,6 @@ export interface SetupMessage {
 export function runOp(cmd: number, L: Layout, B: Buffers, S: Scratch, t: number): void {
   if (cmd === CMD_BUILD_EVAL) runBuildEval(L, B, S, t);
   else if (cmd === CMD_PARTITION) runPartition(L, B, t);
+  else if (cmd === CMD_GRADIENTS) runGradients(L, B, S);
   else throw new Error(`unknown command ${cmd}`);
 }
