@@ -3,9 +3,9 @@ import { Ticker } from '../../../core/abort.js';
 import { badRequest } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import type { Frame, Target } from '../../frame.js';
-import type { FitContext } from '../contract.js';
+import type { FitContext, SerializedLearner } from '../contract.js';
 import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
-import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, type Forest } from './forest.js';
+import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, marginsOf, type Forest } from './forest.js';
 import { Grower } from './grower.js';
 import { BIT_WORDS, GRAD_INTO_GRAD, GRAD_K, JOB_INTS, MAX_EVALS, OUT_STRIDE, histLayout, leafWeight, type Buffers, type Layout } from './kernels.js';
 import { CMD_GRADIENTS } from './protocol.js';
@@ -43,6 +43,22 @@ export const PARALLEL_MIN_CELLS = 1 << 17;
 export interface FitExtras {
   /** Per-row weights (e.g. exposure, or costs), multiplied with class weights. */
   sampleWeight?: Float64Array;
+  /**
+   * A model saved by onCheckpoint (or any gradient_boosting model of the same columns and
+   * task): boosting goes on from its rounds up to n_estimators, with its bins and base score.
+   */
+  initModel?: SerializedLearner;
+  /** Called every checkpointEvery rounds (default 10) with the model so far, to save it. */
+  onCheckpoint?: (model: SerializedLearner, rounds: number) => void;
+  checkpointEvery?: number;
+}
+
+/** What train needs of a model to go on boosting from it. */
+export interface Resume {
+  bins: ColumnBins[];
+  forest: Forest;
+  base: Float64Array;
+  rounds: number;
 }
 
 export interface Trained {
@@ -132,7 +148,15 @@ function slotLimit(p: BoostParams): number {
   return Math.max(2, Math.min(byDepth, byLeaves));
 }
 
-export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p: BoostParams, spec: ObjectiveSpec): Promise<Trained> {
+export async function train(
+  X: Frame,
+  y: Target,
+  ctx: FitContext & FitExtras,
+  p: BoostParams,
+  spec: ObjectiveSpec,
+  resume: Resume | null = null,
+  checkpoint?: (t: Trained) => void,
+): Promise<Trained> {
   const objective = makeObjective(spec.name, spec.nClasses, spec.options);
   const ticker = new Ticker(ctx.signal);
   ticker.throwIfAborted();
@@ -148,11 +172,21 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
   const labels = labelsOf(y);
   objective.validate?.(labels);
   const weights = weightsOf(y, p, objective, ctx.sampleWeight);
-  const rng = new Rng(ctx.seed);
+  if (resume && resume.forest.K !== objective.K)
+    throw badRequest('invalid_init_model', `the model to continue has ${resume.forest.K} outputs, this fit ${objective.K}`);
+  const startRound = resume ? resume.rounds : 0;
+  // A resumed fit draws from its own stream, the same one on every resume from that round.
+  const rng = new Rng(resume ? ctx.seed + 7919 * startRound : ctx.seed);
 
-  // Bins, once: bytes by column.
+  // Bins, once: bytes by column (a resumed fit keeps the model's bins).
   const binMatrix = new Uint8Array(new SharedArrayBuffer(n * d));
-  const bins = fitBins(X, p.maxBin, rng, binMatrix);
+  let bins: ColumnBins[];
+  if (resume) {
+    bins = resume.bins;
+    if (bins.length !== d || bins.some((b, j) => b.name !== X.columns[j].name))
+      throw badRequest('invalid_init_model', 'the model to continue was trained on other columns');
+    binFrame(X, bins, binMatrix);
+  } else bins = fitBins(X, p.maxBin, rng, binMatrix);
   const nb = Int32Array.from(bins.map(valueBins));
   const { off, histSize } = histLayout(nb);
   const isCat = Uint8Array.from(bins.map((b) => (b.kind === 'categorical' ? 1 : 0)));
@@ -205,10 +239,12 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
   await ticker.tick();
 
   const base = new Float64Array(K);
-  if (p.baseScore === null || (p.baseScore === 0.5 && objective.estimateBase)) base.set(objective.baseMargin(labels, weights));
+  if (resume) base.set(resume.base);
+  else if (p.baseScore === null || (p.baseScore === 0.5 && objective.estimateBase)) base.set(objective.baseMargin(labels, weights));
   else base.fill(objective.marginOf(p.baseScore));
   const F = B.F;
-  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
+  if (resume) F.set(marginsOf(X, bins, resume.forest, base));
+  else for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) F[i * K + k] = base[k];
   const P = K > 1 ? B.P : null;
 
   const val = ctx.validation;
@@ -221,15 +257,17 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     vBins = binFrame(val.X, bins);
     vLabels = labelsOf(val.y);
     vF = new Float64Array(nv * K);
-    for (let i = 0; i < nv; i++) for (let k = 0; k < K; k++) vF[i * K + k] = base[k];
+    if (resume) vF.set(marginsOf(val.X, bins, resume.forest, base));
+    else for (let i = 0; i < nv; i++) for (let k = 0; k < K; k++) vF[i * K + k] = base[k];
   }
   const early = p.earlyStoppingRounds !== null && vF !== null;
 
   const team = await Team.start(threads, L, B);
-  const builder = new ForestBuilder(K);
+  const builder = resume ? ForestBuilder.from(resume.forest) : new ForestBuilder(K);
   let bestScore = Infinity;
   let bestRound = -1;
-  let rounds = 0;
+  let rounds = startRound;
+  const every = Math.max(1, ctx.checkpointEvery ?? 10);
   try {
     const grower = new Grower(L, B, team, { maxDepth: p.maxDepth, maxLeaves: p.maxLeaves, lossguide: p.lossguide, gamma: p.gamma }, limit);
     const rows = B.rows;
@@ -238,7 +276,7 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
     const refitScratch = objective.refitLeaf ? new Float64Array(n) : null;
     let identity = false;
     let lastReport = 0;
-    for (let round = 0; round < p.nEstimators; round++) {
+    for (let round = startRound; round < p.nEstimators; round++) {
       await ticker.tick();
       if (P) softmax(F, K, P);
       for (let k = 0; k < K; k++) {
@@ -310,6 +348,8 @@ export async function train(X: Frame, y: Target, ctx: FitContext & FitExtras, p:
         ctx.onProgress({ fraction: (round + 1) / p.nEstimators, epoch: round + 1, loss: objective.metricOf(F, labels), validationLoss: vLoss });
       }
       if (stop) break;
+      if (checkpoint && !last && (round + 1) % every === 0)
+        checkpoint({ bins, forest: builder.build(), base, rounds, bestIteration: null, bestScore: null });
     }
   } finally {
     team.close();

@@ -315,6 +315,24 @@ export class ForestBuilder {
     }
   }
 
+  /** A builder holding an existing forest's trees, to boost on from. */
+  static from(f: Forest): ForestBuilder {
+    const b = new ForestBuilder(f.K);
+    const at = b.alloc(f.feature.length);
+    b.feature.set(f.feature, at);
+    b.threshold.set(f.threshold, at);
+    b.bin.fill(-1, at, at + f.feature.length);
+    b.left.set(f.left, at);
+    b.flags.set(f.flags, at);
+    b.value.set(f.value, at);
+    b.catAt.set(f.catAt, at);
+    b.gain.set(f.gain, at);
+    b.cover.set(f.cover, at);
+    b.catBits.push(...f.catBits);
+    b.roots.push(...f.roots);
+    return b;
+  }
+
   build(): Forest {
     const n = this.len;
     return new Forest(
@@ -331,6 +349,26 @@ export class ForestBuilder {
       this.cover.slice(0, n),
     );
   }
+}
+
+/** Rows predicted per block: the block's features stay in cache while every tree walks it. */
+const PREDICT_BLOCK = 256;
+
+/** Margins (n x K, row-major) of a forest on a frame: base plus every tree. */
+export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Float64Array): Float64Array {
+  const enc = new RowEncoder(X, bins);
+  const K = forest.K;
+  const n = X.nRows;
+  const d = enc.d;
+  const out = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = base[k];
+  const block = new Float64Array(PREDICT_BLOCK * d);
+  for (let from = 0; from < n; from += PREDICT_BLOCK) {
+    const to = Math.min(n, from + PREDICT_BLOCK);
+    const nan = enc.fill(from, to, block);
+    forest.addMargins(block, to - from, d, out.subarray(from * K, to * K), nan);
+  }
+  return out;
 }
 
 /** Rows of a frame as a row-major block of doubles: numeric values, category codes, NaN for missing. */

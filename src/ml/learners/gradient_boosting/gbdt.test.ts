@@ -273,6 +273,19 @@ describe('gradient_boosting', () => {
     assert.equal(again.info.trees, 5);
   });
 
+  it('saves checkpoints as it goes and continues from one to the same model', async () => {
+    const { X, y } = binaryData(3000, 5, 16);
+    const saved: { rounds: number; model: ReturnType<GradientBoosting['toJSON']> }[] = [];
+    const full = make('classification', { n_estimators: 30 });
+    await full.fit(X, y, { seed: 4, checkpointEvery: 10, onCheckpoint: (model, rounds) => saved.push({ rounds, model: JSON.parse(JSON.stringify(model)) }) });
+    assert.deepEqual(saved.map((c) => c.rounds), [10, 20]);
+    const resumed = make('classification', { n_estimators: 30 });
+    await resumed.fit(X, y, { seed: 4, initModel: saved[1].model });
+    assert.equal(resumed.info.trees, 30);
+    assert.deepEqual(resumed.toJSON().state, full.toJSON().state);
+    await assert.rejects(make('regression', { n_estimators: 30 }).fit(X, { task: 'regression', values: new Float64Array(3000) }, { seed: 0, initModel: saved[1].model }), NeutrinoError);
+  });
+
   it('rejects a frame whose columns do not match the training ones', async () => {
     const { X, y } = regressionData(300, 2, 15);
     const m = make('regression', { n_estimators: 5 });

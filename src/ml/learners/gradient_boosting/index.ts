@@ -9,8 +9,8 @@ import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../con
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import type { ParamSchema, Params } from '../params.js';
 import type { ColumnBins } from './binning.js';
-import { defaultThreads, train, type BoostParams, type FitExtras } from './booster.js';
-import { Forest, RowEncoder } from './forest.js';
+import { defaultThreads, train, type BoostParams, type FitExtras, type Resume, type Trained } from './booster.js';
+import { Forest, marginsOf } from './forest.js';
 import { CLASSIFICATION_OBJECTIVES, REGRESSION_OBJECTIVES, resolveObjective, type ObjectiveName, type ObjectiveSpec } from './objectives.js';
 
 export const gradientBoostingParams: ParamSchema = {
@@ -98,9 +98,6 @@ interface State {
   bestScore: number | null;
 }
 
-/** Rows predicted per block: the block's features stay in cache while every tree walks it. */
-const PREDICT_BLOCK = 256;
-
 export class GradientBoosting implements Learner {
   readonly algorithm = 'gradient_boosting';
   private model: {
@@ -142,7 +139,24 @@ export class GradientBoosting implements Learner {
         poissonMaxDelta: (this.params.max_delta_step as number) > 0 ? (this.params.max_delta_step as number) : 0.7,
       },
     };
-    const t = await train(X, y, ctx, p, spec);
+    let resume: Resume | null = null;
+    if (ctx.initModel) {
+      if (ctx.initModel.algorithm !== this.algorithm || ctx.initModel.task !== this.task)
+        throw badRequest('invalid_init_model', `the model to continue is ${ctx.initModel.algorithm} (${ctx.initModel.task}), not ${this.algorithm} (${this.task})`);
+      const init = GradientBoosting.fromJSON(ctx.initModel).fitted();
+      if (init.objective !== name) throw badRequest('invalid_init_model', `the model to continue minimizes ${init.objective}, not ${name}`);
+      resume = { bins: init.bins, forest: init.forest, base: init.base, rounds: init.rounds };
+    }
+    const onCheckpoint = ctx.onCheckpoint;
+    const classes = y.task === 'classification' ? y.classes.slice() : null;
+    const checkpoint = onCheckpoint
+      ? (t: Trained) => {
+          const snap = new GradientBoosting(this.task, this.params);
+          snap.model = { objective: name, classes, ...t };
+          onCheckpoint(snap.toJSON(), t.rounds);
+        }
+      : undefined;
+    const t = await train(X, y, ctx, p, spec, resume, checkpoint);
     this.model = {
       objective: name,
       classes: y.task === 'classification' ? y.classes.slice() : null,
@@ -163,19 +177,7 @@ export class GradientBoosting implements Learner {
   /** Raw margins, n x K row-major (K = classes for softmax, else 1). */
   margins(X: Frame): Float64Array {
     const m = this.fitted();
-    const enc = new RowEncoder(X, m.bins);
-    const K = m.forest.K;
-    const n = X.nRows;
-    const d = enc.d;
-    const out = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = m.base[k];
-    const block = new Float64Array(PREDICT_BLOCK * d);
-    for (let from = 0; from < n; from += PREDICT_BLOCK) {
-      const to = Math.min(n, from + PREDICT_BLOCK);
-      const nan = enc.fill(from, to, block);
-      m.forest.addMargins(block, to - from, d, out.subarray(from * K, to * K), nan);
-    }
-    return out;
+    return marginsOf(X, m.bins, m.forest, m.base);
   }
 
   predict(X: Frame): Float64Array {
