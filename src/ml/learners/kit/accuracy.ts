@@ -42,6 +42,9 @@ export async function compare(opts: {
   const seeds = opts.seeds ?? [0];
   const ours: Record<string, number> = {};
   const peer: Record<string, number> = {};
+  const make = () =>
+    createLearner(opts.algorithm, ds.task, { ...(opts.params ?? {}), ...(opts.ourParams ?? {}) });
+  make(); // bad parameters or an unsupported task fail here, before the peer starts
   const peerRuns = runPeerSeeds({
     ...paths,
     target: ds.target,
@@ -50,8 +53,10 @@ export async function compare(opts: {
     params: opts.params,
     seeds,
   });
+  // Settled either way, so a failure of ours below never leaves the peer's rejection unhandled.
+  peerRuns.catch(() => {});
   for (const seed of seeds) {
-    const m = createLearner(opts.algorithm, ds.task, { ...(opts.params ?? {}), ...(opts.ourParams ?? {}) });
+    const m = make();
     await m.fit(data.Xtr, data.ytr, { seed });
     const s = scoreLearner(m, data.Xte, data.yte);
     for (const n of names) ours[n] = (ours[n] ?? 0) + s[n] / seeds.length;

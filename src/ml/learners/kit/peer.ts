@@ -45,6 +45,7 @@ export const DATASETS: Record<string, DatasetInfo> = {
   breast_cancer: { name: 'breast_cancer', target: 'diagnosis', task: 'classification' },
   german_credit: { name: 'german_credit', target: 'class', task: 'classification' },
   diabetes: { name: 'diabetes', target: 'progression', task: 'regression' },
+  california_housing: { name: 'california_housing', target: 'median_house_value', task: 'regression' },
 };
 
 export async function peerAvailable(): Promise<void> {
