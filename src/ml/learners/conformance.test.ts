@@ -49,6 +49,18 @@ function score(task: Task, pred: Float64Array, y: Target): number {
   return 1 - sr / ss;
 }
 
+/**
+ * Regression R² floors below 0.9, each where scikit-learn's same algorithm with its default
+ * hyperparameters also falls short on this problem (noted beside each).
+ */
+const REGRESSION_FLOOR: Record<string, number> = {
+  // One CART tree fits this linear function in steps: scikit-learn's scores R² 0.85.
+  decision_tree: 0.75,
+  // alpha = 1 shrinks every coefficient by 1 on a target of std 2.7: scikit-learn's R² 0.52 / 0.65.
+  lasso: 0.45,
+  elastic_net: 0.55,
+};
+
 function checks(spec: LearnerSpec, task: Task) {
   describe(`${spec.name} (${task})`, () => {
     it('learns a simple problem', async () => {
@@ -57,8 +69,7 @@ function checks(spec: LearnerSpec, task: Task) {
       const m = createLearner(spec.name, task);
       await m.fit(tr.X, tr.y, { seed: 0 });
       const s = score(task, m.predict(te.X), te.y);
-      // One CART tree fits this linear function in steps: scikit-learn's own scores R² 0.85 here.
-      const floor = task === 'classification' ? 0.95 : spec.name === 'decision_tree' ? 0.75 : 0.9;
+      const floor = task === 'classification' ? 0.95 : (REGRESSION_FLOOR[spec.name] ?? 0.9);
       assert.ok(s > floor, `score ${s}`);
     });
 

@@ -8,10 +8,11 @@ import { decisionTree } from './tree/decision-tree.js';
 import { extraTrees, randomForest } from './forest/forest.js';
 import { knn } from './neighbors/knn.js';
 import { naiveBayes } from './naive_bayes/naive-bayes.js';
+import { elasticNet, lasso, ridge } from './regularized/regularized.js';
 import { gradientBoosting } from './gradient_boosting/index.js';
 
 /** Every learner Neutrino offers, by the name `--algorithm` takes (scikit-learn's names where they exist). */
-export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, gradientBoosting];
+export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, ridge, lasso, elasticNet, gradientBoosting];
 
 export function learnerSpec(name: string): LearnerSpec {
   const spec = LEARNERS.find((l) => l.name === name);
