@@ -225,7 +225,7 @@ export async function train(
     jobF: sharedF64(4 * MAX_EVALS),
     out: sharedF64(threads * MAX_EVALS * OUT_STRIDE),
     outBits: sharedI32(threads * MAX_EVALS * BIT_WORDS),
-    feats: sharedI32(2 + d),
+    feats: sharedI32(3 + 2 * d),
     counter: sharedI32(4),
     jobLut: new Uint8Array(new SharedArrayBuffer(MAX_EVALS * 256)),
     F: sharedF64(n * K),

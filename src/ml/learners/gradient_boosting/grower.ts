@@ -34,6 +34,9 @@ import type { Team } from './pool.js';
 const RT_EPS = 1e-6;
 /** Most nodes split in one partition job (the job buffer holds MAX_EVALS evaluations). */
 const MAX_SPLITS_PER_JOB = MAX_EVALS / 2;
+/** Jobs smaller than these run on the calling thread alone: waking another costs more. */
+const LOCAL_PARTITION_ROWS = 1 << 13;
+const LOCAL_BUILD_CELLS = 1 << 16;
 /** Nodes larger than this are partitioned in pieces by several threads. */
 const PIECE_MIN_ROWS = 1 << 15;
 
@@ -88,14 +91,26 @@ export class Grower {
     for (let s = this.slotCap - 1; s >= 0; s--) this.freeSlots.push(s);
   }
 
-  /** The active features, in chunks the threads claim in turn (four at a time when there are enough). */
+  /**
+   * The active features, in chunks the threads claim in turn: four features at a time while
+   * much is left (a pass over the rows serves four histograms), down to one at the end so
+   * that no thread waits long for the last chunk of another.
+   */
   setFeatures(active: Int32Array): void {
     const T = this.team.threads;
     const f = this.B.feats;
     const m = active.length;
     f[0] = m;
-    f[1] = m >= 8 * T ? 4 : m >= 4 * T ? 2 : 1;
     f.set(active, 2);
+    let at = 0;
+    let c = 0;
+    f[2 + m] = 0;
+    while (at < m) {
+      const size = Math.max(1, Math.min(4, Math.ceil((m - at) / (2 * T))));
+      at = Math.min(m, at + size);
+      f[2 + m + ++c] = at;
+    }
+    f[1] = c;
   }
 
   private canEval(n: GrowNode): boolean {
@@ -223,7 +238,7 @@ export class Grower {
       job[tp + TASK_FROM] = from;
       job[tp + TASK_TO] = to;
     });
-    team.run(CMD_PARTITION);
+    team.run(CMD_PARTITION, total < LOCAL_PARTITION_ROWS);
     // Left counts per node; pieces of a node are put together: lefts in order, then rights.
     const nLefts = new Array<number>(batch.length).fill(0);
     const pieceList: [number, number, number][][] = batch.map(() => []);
@@ -351,11 +366,14 @@ export class Grower {
       jf[4 * e + 2] = n.lower;
       jf[4 * e + 3] = n.upper;
     });
-    team.run(CMD_BUILD_EVAL);
+    // Work: a histogram cell per row and feature built, a bin per feature searched.
+    let work = evals.length * 256;
+    for (const b of builds) work += b[2];
+    const ran = team.run(CMD_BUILD_EVAL, work * this.B.feats[0] < LOCAL_BUILD_CELLS);
     const out = B.out;
     evals.forEach((n, e) => {
       let best = -1;
-      for (let t = 0; t < team.threads; t++) {
+      for (let t = 0; t < ran; t++) {
         const q = (t * MAX_EVALS + e) * OUT_STRIDE;
         if (out[q + OUT_FEATURE] < 0) continue;
         // Higher gain, then the lower feature: the same choice however the chunks fell.

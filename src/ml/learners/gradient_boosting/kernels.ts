@@ -53,7 +53,10 @@ export interface Buffers {
   out: Float64Array;
   /** Per thread and evaluated node: 8 words, the categories (bins) that go left. */
   outBits: Int32Array;
-  /** [m, C, then the m active features]: threads take chunks of C features in turn (see counter). */
+  /**
+   * [m, chunks, the m active features, then chunks + 1 boundaries into them]: threads claim
+   * chunks in turn (see counter), big ones first and single features at the end.
+   */
   feats: Int32Array;
   /** counter[0]: the next chunk (or partition task) to take; threads claim them with Atomics.add. */
   counter: Int32Array;
@@ -527,8 +530,9 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
   const job = B.job;
   const feats = B.feats;
   const m = feats[0];
-  const C = feats[1];
-  const list = feats.subarray(2);
+  const nChunks = feats[1];
+  const list = feats.subarray(2, 2 + m);
+  const bounds = 2 + m;
   const nBuild = job[JOB_NBUILD];
   const nSub = job[JOB_NSUB];
   const nEval = job[JOB_NEVAL];
@@ -541,9 +545,9 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
   const jf = B.jobF;
   for (;;) {
     const c = Atomics.add(B.counter, 0, 1);
-    const fb = c * C;
-    if (fb >= m) break;
-    const fe = Math.min(m, fb + C);
+    if (c >= nChunks) break;
+    const fb = feats[bounds + c];
+    const fe = feats[bounds + c + 1];
     let p = JOB_HEADER;
     for (let i = 0; i < nBuild; i++, p += 4) build(L, B, list, fb, fe, job[p], job[p + 1], job[p + 2], job[p + 3] === 1);
     for (let i = 0; i < nSub; i++, p += 2) subtract(L, B, list, fb, fe, job[p], job[p + 1]);

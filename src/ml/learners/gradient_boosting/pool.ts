@@ -14,6 +14,7 @@ import {
   CTL_INTS,
   CTL_SEQ,
   MAX_WORKERS,
+  SPIN,
   runOp,
   type SetupMessage,
 } from './protocol.js';
@@ -93,12 +94,20 @@ export class Team {
     return new Team(ws, L, B);
   }
 
-  /** Runs a command on every thread, this one included, and returns once all are done. */
-  run(cmd: number): void {
+  /**
+   * Runs a command on every thread, this one included, and returns once all are done;
+   * `local` runs it on this thread alone (for jobs too small to be worth a wake-up).
+   * Returns how many threads took part (their results are in slots 0..count-1).
+   */
+  run(cmd: number, local = false): number {
     if (this.closed) throw new Error('team is closed');
     const ctl = this.ctl;
-    const seq = ++this.seq;
     Atomics.store(this.B.counter, 0, 0);
+    if (local && cmd !== CMD_EXIT && cmd !== CMD_RESETUP) {
+      runOp(cmd, this.L, this.B, this.scratch, 0);
+      return 1;
+    }
+    const seq = ++this.seq;
     if (this.workers.length) {
       Atomics.store(ctl, CTL_CMD, cmd);
       Atomics.store(ctl, CTL_SEQ, seq);
@@ -113,10 +122,12 @@ export class Team {
       }
     }
     for (let w = 0; w < this.workers.length; w++) {
-      for (;;) {
+      // Spin a little first: the other thread is usually a chunk away from done, and a
+      // futex sleep and wake costs more than that.
+      for (let spin = 0; ; spin++) {
         const done = Atomics.load(ctl, CTL_DONE + w);
         if (done === seq) break;
-        Atomics.wait(ctl, CTL_DONE + w, done, 1000);
+        if (spin > SPIN) Atomics.wait(ctl, CTL_DONE + w, done, 1000);
       }
       if (Atomics.load(ctl, CTL_ERR + w)) {
         const err = this.errs[w];
@@ -126,6 +137,7 @@ export class Team {
       }
     }
     if (failure) throw failure;
+    return this.threads;
   }
 
   /** Hands the workers buffers that were replaced (grown) during the fit. */

@@ -8,6 +8,8 @@ export const CTL_DONE = 8;
 export const CTL_ERR = 40;
 export const CTL_INTS = 72;
 export const MAX_WORKERS = 32;
+/** Polls of a control word before sleeping on it (some tens of microseconds). */
+export const SPIN = 4000;
 
 export const CMD_BUILD_EVAL = OP_BUILD_EVAL;
 export const CMD_PARTITION = OP_PARTITION;

@@ -6,7 +6,7 @@
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { newScratch, type Buffers, type Layout } from './kernels.js';
-import { CTL_CMD, CTL_DONE, CTL_ERR, CTL_SEQ, CMD_EXIT, CMD_RESETUP, runOp, type SetupMessage } from './protocol.js';
+import { CTL_CMD, CTL_DONE, CTL_ERR, CTL_SEQ, CMD_EXIT, CMD_RESETUP, SPIN, runOp, type SetupMessage } from './protocol.js';
 
 function serve(msg: SetupMessage): void {
   const { layout: L, index: w } = msg;
@@ -15,7 +15,8 @@ function serve(msg: SetupMessage): void {
   const S = newScratch();
   let seen = msg.seq;
   for (;;) {
-    Atomics.wait(ctl, CTL_SEQ, seen);
+    // The next job usually follows within microseconds: poll a little before sleeping.
+    for (let spin = 0; Atomics.load(ctl, CTL_SEQ) === seen; spin++) if (spin > SPIN) Atomics.wait(ctl, CTL_SEQ, seen, 1000);
     seen = Atomics.load(ctl, CTL_SEQ);
     const cmd = Atomics.load(ctl, CTL_CMD);
     try {
