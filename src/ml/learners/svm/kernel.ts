@@ -1,0 +1,123 @@
+/**
+ * Kernels for the SVMs, as scikit-learn (libsvm) defines them:
+ *   linear  x·z          rbf  exp(-gamma |x - z|²)
+ *   poly    (gamma x·z + coef0)^degree          sigmoid  tanh(gamma x·z + coef0)
+ * Rows are row-major; |x|² is precomputed so an RBF entry costs one dot product.
+ */
+export type KernelName = 'linear' | 'poly' | 'rbf' | 'sigmoid';
+
+export interface KernelSpec {
+  kernel: KernelName;
+  gamma: number;
+  degree: number;
+  coef0: number;
+}
+
+export class Kernel {
+  readonly norms: Float64Array;
+
+  constructor(
+    readonly spec: KernelSpec,
+    /** Row-major n x d. */
+    readonly X: Float64Array,
+    readonly n: number,
+    readonly d: number,
+  ) {
+    this.norms = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += X[i * d + j] * X[i * d + j];
+      this.norms[i] = s;
+    }
+  }
+
+  /** K(row a, row b). */
+  at(a: number, b: number): number {
+    const { X, d } = this;
+    let dot = 0;
+    const oa = a * d;
+    const ob = b * d;
+    for (let j = 0; j < d; j++) dot += X[oa + j] * X[ob + j];
+    return this.fromDot(dot, this.norms[a], this.norms[b]);
+  }
+
+  fromDot(dot: number, na: number, nb: number): number {
+    const s = this.spec;
+    switch (s.kernel) {
+      case 'linear':
+        return dot;
+      case 'rbf': {
+        const d2 = na + nb - 2 * dot;
+        return Math.exp(-s.gamma * (d2 > 0 ? d2 : 0));
+      }
+      case 'poly':
+        return Math.pow(s.gamma * dot + s.coef0, s.degree);
+      case 'sigmoid':
+        return Math.tanh(s.gamma * dot + s.coef0);
+    }
+  }
+
+  /** K(row a, rows[t]) for every t, into out; one loop per kernel so the inner loop has no branch. */
+  column(a: number, rows: Int32Array, out: Float64Array | Float32Array): void {
+    const { X, d, norms } = this;
+    const oa = a * d;
+    const na = norms[a];
+    const m = rows.length;
+    const { kernel, gamma, coef0, degree } = this.spec;
+    for (let t = 0; t < m; t++) {
+      const b = rows[t];
+      const ob = b * d;
+      let dot = 0;
+      let j = 0;
+      for (; j + 4 <= d; j += 4)
+        dot +=
+          X[oa + j] * X[ob + j] +
+          X[oa + j + 1] * X[ob + j + 1] +
+          X[oa + j + 2] * X[ob + j + 2] +
+          X[oa + j + 3] * X[ob + j + 3];
+      for (; j < d; j++) dot += X[oa + j] * X[ob + j];
+      out[t] = dot;
+    }
+    if (kernel === 'rbf') {
+      for (let t = 0; t < m; t++) {
+        const d2 = na + norms[rows[t]] - 2 * out[t];
+        out[t] = Math.exp(-gamma * (d2 > 0 ? d2 : 0));
+      }
+    } else if (kernel === 'poly') {
+      for (let t = 0; t < m; t++) out[t] = Math.pow(gamma * out[t] + coef0, degree);
+    } else if (kernel === 'sigmoid') {
+      for (let t = 0; t < m; t++) out[t] = Math.tanh(gamma * out[t] + coef0);
+    }
+  }
+}
+
+/** Kernel values between query rows Q (row-major m x d) and rows `rows` of the kernel's data: m x rows.length. */
+export function crossKernel(k: Kernel, Q: Float64Array, m: number, rows: Int32Array): Float64Array {
+  const { X, d } = k;
+  const s = rows.length;
+  const out = new Float64Array(m * s);
+  for (let i = 0; i < m; i++) {
+    const oq = i * d;
+    let nq = 0;
+    for (let j = 0; j < d; j++) nq += Q[oq + j] * Q[oq + j];
+    for (let t = 0; t < s; t++) {
+      const ob = rows[t] * d;
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += Q[oq + j] * X[ob + j];
+      out[i * s + t] = k.fromDot(dot, nq, k.norms[rows[t]]);
+    }
+  }
+  return out;
+}
+
+/** gamma 'scale' as scikit-learn computes it: 1 / (d · variance of all entries). */
+export function scaleGamma(X: Float64Array, d: number): number {
+  const N = X.length;
+  let m = 0;
+  for (let i = 0; i < N; i++) m += X[i];
+  m /= N;
+  let v = 0;
+  for (let i = 0; i < N; i++) v += (X[i] - m) ** 2;
+  v /= N;
+  return v > 0 ? 1 / (d * v) : 1;
+}

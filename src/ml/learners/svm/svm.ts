@@ -1,0 +1,448 @@
+import { Ticker } from '../../../core/abort.js';
+import { badRequest } from '../../../core/errors.js';
+import { Rng } from '../../../core/random.js';
+import type { Frame, Target, Task } from '../../frame.js';
+import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
+import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
+import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../kit/input.js';
+import type { Params } from '../params.js';
+import { crossKernel, Kernel, scaleGamma, type KernelName, type KernelSpec } from './kernel.js';
+import { couple, sigmoidPredict, sigmoidTrain } from './platt.js';
+import { classifierQ, regressorQ, smo } from './smo.js';
+
+/**
+ * Kernel SVMs as scikit-learn's SVC and SVR (libsvm): SMO on the dual, one-vs-one for several
+ * classes, and with probability on (as the scikit-learn peer runs SVC) Platt scaling fitted on
+ * 5-fold cross-validated decision values, pairwise probabilities coupled into one distribution.
+ * Classification predicts the most probable class then (the class the peer's metrics score);
+ * without probabilities, the one-vs-one vote.
+ */
+interface Pair {
+  a: number;
+  b: number;
+  /** Into the support-vector list: which vectors, with which coefficient (α·y). */
+  sv: Int32Array;
+  coef: Float64Array;
+  rho: number;
+  probA: number;
+  probB: number;
+}
+
+interface SvmState {
+  names: string[];
+  fill: EncodedArray;
+  gamma: number;
+  /** Row-major support vectors. */
+  sv: EncodedArray;
+  nClasses: number;
+  only: number;
+  pairs: {
+    a: number;
+    b: number;
+    sv: EncodedArray;
+    coef: EncodedArray;
+    rho: number;
+    probA: number;
+    probB: number;
+  }[];
+}
+
+/** Query rows per block of the query x support-vector kernel matrix. */
+const BLOCK = 1024;
+
+export class Svm implements Learner {
+  readonly algorithm = 'svm';
+  private names: string[] = [];
+  private fill: Float64Array = new Float64Array(0);
+  private gamma = 0;
+  private d = 0;
+  private sv: Float64Array = new Float64Array(0);
+  private nClasses = 0;
+  private pairs: Pair[] = [];
+  /** The class, when training saw only one. */
+  private only = 0;
+  private fitted = false;
+  readonly predictProba?: (X: Frame) => Float64Array;
+
+  constructor(
+    readonly task: Task,
+    readonly params: Params,
+  ) {
+    if (task === 'classification') this.predictProba = (X) => this.proba(X);
+  }
+
+  private kernelSpec(): KernelSpec {
+    return {
+      kernel: this.params.kernel as KernelName,
+      gamma: this.gamma,
+      degree: this.params.degree as number,
+      coef0: this.params.coef0 as number,
+    };
+  }
+
+  async fit(X: Frame, y: Target, ctx: FitContext): Promise<void> {
+    const ticker = new Ticker(ctx.signal);
+    ticker.throwIfAborted();
+    const D = fitDesign(this.algorithm, X, y, this.task);
+    const R = rowMajor(D);
+    const g = this.params.gamma as number;
+    this.gamma = g > 0 ? g : scaleGamma(R, D.d);
+    this.d = D.d;
+    const kernel = new Kernel(this.kernelSpec(), R, D.n, D.d);
+    const C = this.params.C as number;
+    const tol = this.params.tol as number;
+    const budget = (this.params.cache_size as number) * 1024 * 1024;
+    const maxIter = (this.params.max_iter as number | null) ?? Infinity;
+    const used = new Map<number, number>(); // training row -> support-vector index
+    const svIndex = (row: number) => {
+      let k = used.get(row);
+      if (k === undefined) used.set(row, (k = used.size));
+      return k;
+    };
+    const pairs: Pair[] = [];
+    if (y.task === 'regression') {
+      const l = D.n;
+      const rows = Int32Array.from({ length: l }, (_, i) => i);
+      const eps = this.params.epsilon as number;
+      const p = new Float64Array(2 * l);
+      const s = new Int8Array(2 * l);
+      for (let i = 0; i < l; i++) {
+        p[i] = eps - y.values[i];
+        p[i + l] = eps + y.values[i];
+        s[i] = 1;
+        s[i + l] = -1;
+      }
+      const r = await smo(regressorQ(kernel, rows, budget), p, s, C, tol, ticker, maxIter);
+      const sv: number[] = [];
+      const coef: number[] = [];
+      for (let i = 0; i < l; i++) {
+        const c = r.alpha[i] - r.alpha[i + l];
+        if (c !== 0) {
+          sv.push(svIndex(i));
+          coef.push(c);
+        }
+      }
+      pairs.push({
+        a: 0,
+        b: 0,
+        sv: Int32Array.from(sv),
+        coef: Float64Array.from(coef),
+        rho: r.rho,
+        probA: 0,
+        probB: 0,
+      });
+      this.nClasses = 0;
+    } else {
+      const K = y.classes.length;
+      const byClass: number[][] = Array.from({ length: K }, () => []);
+      for (let i = 0; i < D.n; i++) byClass[y.labels[i]].push(i);
+      const present = byClass.map((r, c) => (r.length ? c : -1)).filter((c) => c >= 0);
+      this.only = present[0] ?? 0;
+      const probability = this.params.probability as boolean;
+      const rng = new Rng(ctx.seed);
+      const total = (present.length * (present.length - 1)) / 2;
+      for (let u = 0; u < present.length; u++)
+        for (let v = u + 1; v < present.length; v++) {
+          const a = present[u];
+          const b = present[v];
+          const rows = Int32Array.from([...byClass[a], ...byClass[b]].sort((x, z) => x - z));
+          const s = Int8Array.from(rows, (i) => (y.labels[i] === a ? 1 : -1));
+          const fit = await this.binary(kernel, rows, s, C, tol, budget, maxIter, ticker);
+          const sv: number[] = [];
+          const coef: number[] = [];
+          for (let t = 0; t < rows.length; t++)
+            if (fit.alpha[t] !== 0) {
+              sv.push(svIndex(rows[t]));
+              coef.push(fit.alpha[t] * s[t]);
+            }
+          let probA = 0;
+          let probB = 0;
+          if (probability)
+            ({ A: probA, B: probB } = await this.plattCv(
+              kernel,
+              rows,
+              s,
+              C,
+              tol,
+              budget,
+              maxIter,
+              rng,
+              ticker,
+            ));
+          pairs.push({
+            a,
+            b,
+            sv: Int32Array.from(sv),
+            coef: Float64Array.from(coef),
+            rho: fit.rho,
+            probA,
+            probB,
+          });
+          ctx.onProgress?.({ fraction: pairs.length / Math.max(1, total) });
+        }
+      this.nClasses = K;
+    }
+    const svRows = new Float64Array(used.size * D.d);
+    for (const [row, k] of used) svRows.set(R.subarray(row * D.d, (row + 1) * D.d), k * D.d);
+    this.names = D.names;
+    this.fill = columnMeans(D);
+    this.sv = svRows;
+    this.pairs = pairs;
+    this.fitted = true;
+    ctx.onProgress?.({ fraction: 1 });
+  }
+
+  private binary(
+    kernel: Kernel,
+    rows: Int32Array,
+    s: Int8Array,
+    C: number,
+    tol: number,
+    budget: number,
+    maxIter: number,
+    ticker: Ticker,
+  ) {
+    const p = new Float64Array(rows.length).fill(-1);
+    return smo(classifierQ(kernel, rows, s, budget), p, s, C, tol, ticker, maxIter);
+  }
+
+  /** Platt's A, B from decision values of 5-fold cross-validation within the pair's rows. */
+  private async plattCv(
+    kernel: Kernel,
+    rows: Int32Array,
+    s: Int8Array,
+    C: number,
+    tol: number,
+    budget: number,
+    maxIter: number,
+    rng: Rng,
+    ticker: Ticker,
+  ): Promise<{ A: number; B: number }> {
+    const l = rows.length;
+    const perm = rng.permutation(l);
+    const dec = new Float64Array(l);
+    const folds = 5;
+    for (let f = 0; f < folds; f++) {
+      const lo = Math.floor((f * l) / folds);
+      const hi = Math.floor(((f + 1) * l) / folds);
+      const trainPos: number[] = [];
+      for (let q = 0; q < l; q++) if (q < lo || q >= hi) trainPos.push(perm[q]);
+      const sub = Int32Array.from(trainPos, (t) => rows[t]);
+      const ss = Int8Array.from(trainPos, (t) => s[t]);
+      let pos = 0;
+      for (const v of ss) if (v > 0) pos++;
+      if (pos === 0 || pos === ss.length) {
+        for (let q = lo; q < hi; q++) dec[perm[q]] = pos === 0 ? -1 : 1;
+        continue;
+      }
+      const fit = await this.binary(kernel, sub, ss, C, tol, budget, maxIter, ticker);
+      for (let q = lo; q < hi; q++) {
+        const t = perm[q];
+        let v = -fit.rho;
+        for (let u = 0; u < sub.length; u++)
+          if (fit.alpha[u] !== 0) v += fit.alpha[u] * ss[u] * kernel.at(rows[t], sub[u]);
+        dec[t] = v;
+      }
+    }
+    return sigmoidTrain(dec, s);
+  }
+
+  /** Decision values per pair for rows [from, to) of Q: (to - from) x pairs. */
+  private decisions(Q: Float64Array, m: number): Float64Array {
+    const nsv = this.sv.length / Math.max(1, this.d);
+    const k = new Kernel(this.kernelSpec(), this.sv, nsv, this.d);
+    const all = Int32Array.from({ length: nsv }, (_, i) => i);
+    const P = this.pairs.length;
+    const out = new Float64Array(m * P);
+    for (let b0 = 0; b0 < m; b0 += BLOCK) {
+      const b1 = Math.min(m, b0 + BLOCK);
+      const Kq = crossKernel(k, Q.subarray(b0 * this.d, b1 * this.d), b1 - b0, all);
+      for (let i = b0; i < b1; i++) {
+        const o = (i - b0) * nsv;
+        for (let p = 0; p < P; p++) {
+          const pr = this.pairs[p];
+          let v = -pr.rho;
+          for (let t = 0; t < pr.sv.length; t++) v += pr.coef[t] * Kq[o + pr.sv[t]];
+          out[i * P + p] = Number.isFinite(v) ? v : v > 0 ? 1e300 : -1e300;
+        }
+      }
+    }
+    return out;
+  }
+
+  private query(X: Frame): { Q: Float64Array; m: number } {
+    if (!this.fitted) throw badRequest('not_fitted', 'svm: fit the model before predicting');
+    const D = predictDesign(this.algorithm, X, this.names, this.fill);
+    return { Q: rowMajor(D), m: D.n };
+  }
+
+  private proba(X: Frame): Float64Array {
+    const { Q, m } = this.query(X);
+    const K = this.nClasses;
+    const out = new Float64Array(m * K);
+    if (this.pairs.length === 0) {
+      // One class in training: it is certain.
+      for (let i = 0; i < m; i++) out[i * K + this.only] = 1;
+      return out;
+    }
+    const dec = this.decisions(Q, m);
+    const P = this.pairs.length;
+    if (!this.params.probability) {
+      const votes = this.vote(dec, m);
+      for (let i = 0; i < m; i++) out[i * K + votes[i]] = 1;
+      return out;
+    }
+    const r = new Float64Array(K * K);
+    const p = new Float64Array(K);
+    const classes = this.classesInModel();
+    const k = classes.length;
+    const pos = new Map(classes.map((c, i) => [c, i]));
+    for (let i = 0; i < m; i++) {
+      for (let q = 0; q < P; q++) {
+        const pr = this.pairs[q];
+        const v = Math.min(Math.max(sigmoidPredict(dec[i * P + q], pr.probA, pr.probB), 1e-7), 1 - 1e-7);
+        const a = pos.get(pr.a)!;
+        const b = pos.get(pr.b)!;
+        r[a * k + b] = v;
+        r[b * k + a] = 1 - v;
+      }
+      if (k === 2) {
+        p[0] = r[1];
+        p[1] = r[k];
+      } else couple(r, k, p);
+      for (let c = 0; c < k; c++) out[i * K + classes[c]] = p[c];
+    }
+    return out;
+  }
+
+  private classesInModel(): number[] {
+    const s = new Set<number>();
+    for (const p of this.pairs) {
+      s.add(p.a);
+      s.add(p.b);
+    }
+    return [...s].sort((a, b) => a - b);
+  }
+
+  /** One-vs-one votes; ties go to the lower class. */
+  private vote(dec: Float64Array, m: number): Int32Array {
+    const K = this.nClasses;
+    const P = this.pairs.length;
+    const out = new Int32Array(m);
+    const votes = new Int32Array(K);
+    for (let i = 0; i < m; i++) {
+      votes.fill(0);
+      for (let q = 0; q < P; q++) votes[dec[i * P + q] > 0 ? this.pairs[q].a : this.pairs[q].b]++;
+      let best = 0;
+      for (let c = 1; c < K; c++) if (votes[c] > votes[best]) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  predict(X: Frame): Float64Array {
+    if (this.task === 'classification') {
+      const p = this.proba(X);
+      return argmaxRows(p, X.nRows, this.nClasses);
+    }
+    const { Q, m } = this.query(X);
+    return this.decisions(Q, m);
+  }
+
+  toJSON(): SerializedLearner {
+    if (!this.fitted) throw badRequest('not_fitted', 'svm: fit the model before saving it');
+    const state: SvmState = {
+      names: this.names,
+      fill: encodeArray(this.fill),
+      gamma: this.gamma,
+      sv: encodeArray(this.sv),
+      nClasses: this.nClasses,
+      only: this.only,
+      pairs: this.pairs.map((p) => ({ ...p, sv: encodeArray(p.sv), coef: encodeArray(p.coef) })),
+    };
+    return { algorithm: this.algorithm, task: this.task, params: this.params, state };
+  }
+
+  static fromJSON(s: SerializedLearner): Svm {
+    const m = new Svm(s.task, s.params);
+    const st = s.state as SvmState;
+    m.names = st.names;
+    m.fill = decodeArray(st.fill);
+    m.gamma = st.gamma;
+    m.d = st.names.length;
+    m.sv = decodeArray(st.sv);
+    m.nClasses = st.nClasses;
+    m.only = st.only;
+    m.pairs = st.pairs.map((p) => ({
+      ...p,
+      sv: decodeArray<Int32Array>(p.sv),
+      coef: decodeArray<Float64Array>(p.coef),
+    }));
+    m.fitted = true;
+    return m;
+  }
+}
+
+export const svm: LearnerSpec = {
+  name: 'svm',
+  tasks: ['classification', 'regression'],
+  description:
+    'kernel support vector machine (RBF, polynomial, linear, sigmoid) by SMO: classification (SVC) and epsilon-regression (SVR)',
+  params: {
+    C: {
+      type: 'number',
+      default: 1,
+      min: 0,
+      exclusiveMin: true,
+      scale: 'log',
+      description: 'inverse regularization: penalty on margin violations',
+    },
+    kernel: {
+      type: 'string',
+      default: 'rbf',
+      choices: ['rbf', 'poly', 'linear', 'sigmoid'],
+      description: 'kernel function',
+    },
+    degree: { type: 'integer', default: 3, min: 1, max: 10, description: 'poly: degree' },
+    gamma: {
+      type: 'number',
+      default: 0,
+      min: 0,
+      scale: 'log',
+      description:
+        "rbf, poly, sigmoid: kernel coefficient; 0 means 'scale', 1 / (columns x variance of the inputs)",
+    },
+    coef0: { type: 'number', default: 0, description: 'poly, sigmoid: constant term' },
+    epsilon: {
+      type: 'number',
+      default: 0.1,
+      min: 0,
+      description: 'regression: half-width of the tube within which errors cost nothing',
+    },
+    tol: {
+      type: 'number',
+      default: 1e-3,
+      min: 0,
+      exclusiveMin: true,
+      scale: 'log',
+      description: 'stop when the largest KKT violation is below this',
+    },
+    probability: {
+      type: 'boolean',
+      default: true,
+      description:
+        'classification: Platt-scaled probabilities from 5-fold cross-validation (else one-hot of the vote)',
+    },
+    cache_size: { type: 'number', default: 200, min: 1, description: 'kernel cache, in MB' },
+    max_iter: {
+      type: 'integer',
+      default: null,
+      min: 1,
+      nullable: true,
+      description: 'SMO steps at most; null: until converged',
+    },
+  },
+  input: { impute: true, scale: true, oneHot: true },
+  create: (task, params) => new Svm(task, params),
+  fromJSON: (s) => Svm.fromJSON(s),
+};
