@@ -9,10 +9,11 @@ import { extraTrees, randomForest } from './forest/forest.js';
 import { knn } from './neighbors/knn.js';
 import { naiveBayes } from './naive_bayes/naive-bayes.js';
 import { elasticNet, lasso, ridge } from './regularized/regularized.js';
+import { svm } from './svm/svm.js';
 import { gradientBoosting } from './gradient_boosting/index.js';
 
 /** Every learner Neutrino offers, by the name `--algorithm` takes (scikit-learn's names where they exist). */
-export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, ridge, lasso, elasticNet, gradientBoosting];
+export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, ridge, lasso, elasticNet, svm, gradientBoosting];
 
 export function learnerSpec(name: string): LearnerSpec {
   const spec = LEARNERS.find((l) => l.name === name);
