@@ -1,6 +1,7 @@
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import type { Frame } from '../../frame.js';
 import { categoryIndex, matchColumns, type ColumnBins } from './binning.js';
+import { borrowPredictHelper, type PredictHelper } from './pool.js';
 
 /**
  * All trees of a model in flat typed arrays, one entry per node; the two children of a node
@@ -14,6 +15,26 @@ import { categoryIndex, matchColumns, type ColumnBins } from './binning.js';
 export const FLAG_DEFAULT_LEFT = 1;
 export const FLAG_CATEGORICAL = 2;
 const CAT_WORDS = 8;
+
+interface FastLayout {
+  I: Int32Array;
+  P: Float64Array;
+  DR: Int32Array;
+  treeHasCat: Uint8Array;
+}
+
+/** What a worker needs to walk a forest: its arrays, in shared memory. */
+export interface SharedForest extends FastLayout {
+  K: number;
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  flags: Uint8Array;
+  value: Float64Array;
+  catAt: Int32Array;
+  catBits: Int32Array;
+}
 
 export class Forest {
   constructor(
@@ -58,7 +79,42 @@ export class Forest {
   }
 
   /** Prediction layout, built on first use: [feature, left] pairs, threshold or leaf value, default-right flags. */
-  private fast: { I: Int32Array; P: Float64Array; DR: Int32Array; treeHasCat: Uint8Array } | null = null;
+  private fast: FastLayout | null = null;
+  private shared: SharedForest | null = null;
+
+  /** The forest in shared memory (made once), for a worker thread to walk it too. */
+  sharedCopy(): SharedForest {
+    if (this.shared) return this.shared;
+    const share = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as any)(new SharedArrayBuffer(Math.max(8, a.byteLength)), 0, a.length) as T;
+      b.set(a as any);
+      return b;
+    };
+    const f = this.layout();
+    return (this.shared = {
+      K: this.K,
+      roots: share(this.roots),
+      feature: share(this.feature),
+      threshold: share(this.threshold),
+      left: share(this.left),
+      flags: share(this.flags),
+      value: share(this.value),
+      catAt: share(this.catAt),
+      catBits: share(this.catBits),
+      I: share(f.I),
+      P: share(f.P),
+      DR: share(f.DR),
+      treeHasCat: share(f.treeHasCat),
+    });
+  }
+
+  /** A forest over shared arrays (in a worker thread). */
+  static fromShared(s: SharedForest): Forest {
+    const e = new Float64Array(0);
+    const f = new Forest(s.K, s.roots, s.feature, s.threshold, s.left, s.flags, s.value, s.catAt, s.catBits, e, e);
+    f.fast = { I: s.I, P: s.P, DR: s.DR, treeHasCat: s.treeHasCat };
+    return f;
+  }
 
   private layout() {
     if (this.fast) return this.fast;
@@ -354,7 +410,13 @@ export class ForestBuilder {
 /** Rows predicted per block: the block's features stay in cache while every tree walks it. */
 const PREDICT_BLOCK = 256;
 
-/** Margins (n x K, row-major) of a forest on a frame: base plus every tree. */
+/** Below this many rows x trees, one thread predicts faster than two. */
+export const PARALLEL_PREDICT_WORK = 1 << 20;
+
+/**
+ * Margins (n x K, row-major) of a forest on a frame: base plus every tree. On large inputs
+ * an idle worker thread, when there is one, walks the second half of the rows meanwhile.
+ */
 export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Float64Array): Float64Array {
   const enc = new RowEncoder(X, bins);
   const K = forest.K;
@@ -362,13 +424,45 @@ export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Fl
   const d = enc.d;
   const out = new Float64Array(n * K);
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = base[k];
-  const block = new Float64Array(PREDICT_BLOCK * d);
-  for (let from = 0; from < n; from += PREDICT_BLOCK) {
-    const to = Math.min(n, from + PREDICT_BLOCK);
-    const nan = enc.fill(from, to, block);
-    forest.addMargins(block, to - from, d, out.subarray(from * K, to * K), nan);
+  let split = n;
+  let helper: PredictHelper | null = null;
+  if (n * forest.nTrees >= PARALLEL_PREDICT_WORK) {
+    helper = borrowPredictHelper();
+    if (helper) {
+      split = n >> 1;
+      const rest = n - split;
+      const Xs = new Float64Array(new SharedArrayBuffer(Math.max(1, rest * d * 8)));
+      const nan = enc.fill(split, n, Xs);
+      const outS = new Float64Array(new SharedArrayBuffer(Math.max(1, rest * K * 8)));
+      outS.set(out.subarray(split * K));
+      helper.start(forest.sharedCopy(), Xs, rest, d, outS, nan);
+      walkRows(enc, forest, 0, split, d, K, out);
+      if (helper.finish()) out.set(outS.subarray(0, rest * K), split * K);
+      else walkRows(enc, forest, split, n, d, K, out);
+      return out;
+    }
   }
+  walkRows(enc, forest, 0, n, d, K, out);
   return out;
+}
+
+function walkRows(enc: RowEncoder, forest: Forest, from: number, to: number, d: number, K: number, out: Float64Array): void {
+  const block = new Float64Array(PREDICT_BLOCK * d);
+  for (let a = from; a < to; a += PREDICT_BLOCK) {
+    const b = Math.min(to, a + PREDICT_BLOCK);
+    const nan = enc.fill(a, b, block);
+    forest.addMargins(block, b - a, d, out.subarray(a * K, b * K), nan);
+  }
+}
+
+/** Walks rows (row-major, already holding base margins in out) in blocks: what a worker runs. */
+export function walkShared(s: SharedForest, X: Float64Array, n: number, d: number, out: Float64Array, nan: boolean): void {
+  const forest = Forest.fromShared(s);
+  const K = s.K;
+  for (let a = 0; a < n; a += PREDICT_BLOCK) {
+    const b = Math.min(n, a + PREDICT_BLOCK);
+    forest.addMargins(X.subarray(a * d, b * d), b - a, d, out.subarray(a * K, b * K), nan);
+  }
 }
 
 /** Rows of a frame as a row-major block of doubles: numeric values, category codes, NaN for missing. */

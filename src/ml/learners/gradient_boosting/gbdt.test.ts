@@ -102,6 +102,18 @@ describe('gradient_boosting', () => {
     }
   });
 
+  it('predicts large inputs on two threads exactly as on one', async () => {
+    const { X, y } = binaryData(40_000, 8, 20);
+    const m = make('classification', { n_estimators: 120, n_jobs: 2 });
+    await m.fit(X, y, { seed: 0 });
+    const rng = new Rng(21);
+    const rows = Array.from({ length: 40_001 }, () => Array.from({ length: 8 }, () => (rng.next() < 0.05 ? NaN : rng.normal())));
+    const frame = numeric(Array.from({ length: 8 }, (_, j) => Float64Array.from(rows, (r) => r[j])));
+    const model = (m as unknown as { model: { forest: Forest; base: Float64Array } }).model;
+    const want = referenceMargins(model.forest, rows, model.base[0]);
+    for (let rep = 0; rep < 3; rep++) assert.deepEqual(m.margins(frame), want);
+  });
+
   it('splits categories natively: one against the rest when few, partitions when many, unseen ones go the default way', async () => {
     const rng = new Rng(4);
     const n = 3000;

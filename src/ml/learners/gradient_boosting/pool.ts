@@ -4,6 +4,7 @@
  * all lent starts its own, which join the idle set afterwards.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
+import type { SharedForest } from './forest.js';
 import { newScratch, type Buffers, type Layout, type Scratch } from './kernels.js';
 import {
   CMD_EXIT,
@@ -52,6 +53,52 @@ function spawn(): Promise<Worker> {
 function dropWorker(w: Worker): void {
   const i = idle.indexOf(w);
   if (i >= 0) idle.splice(i, 1);
+}
+
+/**
+ * Prediction help: predict() is synchronous, so it borrows an idle worker (never waits for
+ * one), posts it half the rows and waits on a shared flag. The first large prediction in a
+ * process without workers starts one for the next.
+ */
+export interface PredictHelper {
+  start(forest: SharedForest, X: Float64Array, n: number, d: number, out: Float64Array, nan: boolean): void;
+  /** Waits for the worker's half; false if it failed (the caller then does those rows). */
+  finish(): boolean;
+}
+
+let warming = false;
+
+export function borrowPredictHelper(): PredictHelper | null {
+  const w = idle.shift();
+  if (!w) {
+    if (!warming) {
+      warming = true;
+      spawn().then(
+        (x) => idle.push(x),
+        () => undefined,
+      );
+    }
+    return null;
+  }
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  let began = 0;
+  return {
+    start(forest, X, n, d, out, nan) {
+      began = Date.now();
+      w.postMessage({ type: 'predict', forest, X, n, d, out, nan, done });
+    },
+    finish() {
+      const mine = Date.now() - began;
+      // The worker has as many rows as this thread had: allow it several times as long.
+      const deadline = Date.now() + 4 * mine + 2000;
+      for (let spin = 0; Atomics.load(done, 0) === 0; spin++) {
+        if (spin > SPIN) Atomics.wait(done, 0, 0, 100);
+        if (Date.now() > deadline) return false; // never handed back: it may be stuck
+      }
+      idle.push(w);
+      return Atomics.load(done, 0) === 1;
+    },
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
  * futex wake, not a message round-trip.
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { walkShared, type SharedForest } from './forest.js';
 import { newScratch, type Buffers, type Layout } from './kernels.js';
 import { CTL_CMD, CTL_DONE, CTL_ERR, CTL_SEQ, CMD_EXIT, CMD_RESETUP, SPIN, runOp, type SetupMessage } from './protocol.js';
 
@@ -42,7 +43,29 @@ function serve(msg: SetupMessage): void {
   }
 }
 
-parentPort!.on('message', (msg: SetupMessage) => {
+interface PredictMessage {
+  type: 'predict';
+  forest: SharedForest;
+  X: Float64Array;
+  n: number;
+  d: number;
+  out: Float64Array;
+  nan: boolean;
+  done: Int32Array;
+}
+
+function predict(msg: PredictMessage): void {
+  try {
+    walkShared(msg.forest, msg.X, msg.n, msg.d, msg.out, msg.nan);
+    Atomics.store(msg.done, 0, 1);
+  } catch {
+    Atomics.store(msg.done, 0, 2);
+  }
+  Atomics.notify(msg.done, 0);
+}
+
+parentPort!.on('message', (msg: SetupMessage | PredictMessage) => {
   if (msg.type === 'setup') serve(msg);
+  else if (msg.type === 'predict') predict(msg);
 });
 parentPort!.postMessage({ type: 'ready' });
