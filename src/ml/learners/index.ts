@@ -10,10 +10,11 @@ import { knn } from './neighbors/knn.js';
 import { naiveBayes } from './naive_bayes/naive-bayes.js';
 import { elasticNet, lasso, ridge } from './regularized/regularized.js';
 import { svm } from './svm/svm.js';
+import { linearSvm } from './svm/linear-svm.js';
 import { gradientBoosting } from './gradient_boosting/index.js';
 
 /** Every learner Neutrino offers, by the name `--algorithm` takes (scikit-learn's names where they exist). */
-export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, ridge, lasso, elasticNet, svm, gradientBoosting];
+export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, ridge, lasso, elasticNet, linearSvm, svm, gradientBoosting];
 
 export function learnerSpec(name: string): LearnerSpec {
   const spec = LEARNERS.find((l) => l.name === name);
