@@ -53,7 +53,14 @@ export interface BenchOptions {
 }
 
 const DEFAULTS: BenchOptions = {
-  datasets: ['breast_cancer', 'german_credit', 'creditcard_fraud', 'california_housing', 'metro_traffic', 'generated'],
+  datasets: [
+    'breast_cancer',
+    'german_credit',
+    'creditcard_fraud',
+    'california_housing',
+    'metro_traffic',
+    'generated',
+  ],
   rows: 160_000,
   features: 30,
   trees: 100,
@@ -82,7 +89,13 @@ function datasets(o: BenchOptions): Dataset[] {
       task: 'regression',
       metric: 'rmse',
       higher: false,
-      files: async () => splitDataset(clean('california_housing.csv'), 'median_house_value', 'regression', join(o.dir, 'california_housing')),
+      files: async () =>
+        splitDataset(
+          clean('california_housing.csv'),
+          'median_house_value',
+          'regression',
+          join(o.dir, 'california_housing'),
+        ),
     },
     {
       name: 'metro_traffic',
@@ -90,7 +103,12 @@ function datasets(o: BenchOptions): Dataset[] {
       metric: 'rmse',
       higher: false,
       files: async () => {
-        const s = splitDataset(clean('metro_traffic.csv'), 'traffic_volume', 'regression', join(o.dir, 'metro_traffic'));
+        const s = splitDataset(
+          clean('metro_traffic.csv'),
+          'traffic_volume',
+          'regression',
+          join(o.dir, 'metro_traffic'),
+        );
         const train = join(o.dir, 'metro_traffic', 'train_time.csv');
         const test = join(o.dir, 'metro_traffic', 'test_time.csv');
         await withTimeFeatures(s.train, train, 'date_time');
@@ -103,7 +121,8 @@ function datasets(o: BenchOptions): Dataset[] {
       task: 'classification',
       metric: 'roc_auc',
       higher: true,
-      files: async () => makeTable('classification', o.rows, o.features, join(o.dir, `generated-${o.rows}x${o.features}`)),
+      files: async () =>
+        makeTable('classification', o.rows, o.features, join(o.dir, `generated-${o.rows}x${o.features}`)),
     },
   ];
   return all.filter((d) => o.datasets.includes(d.name));
@@ -123,7 +142,11 @@ export interface OurResult {
 }
 
 /** One Neutrino measurement, in this process (the child). */
-async function measure(files: SplitFiles, params: Record<string, unknown>, repeat: number): Promise<OurResult> {
+async function measure(
+  files: SplitFiles,
+  params: Record<string, unknown>,
+  repeat: number,
+): Promise<OurResult> {
   const { Xtr, ytr, Xte, yte } = await loadSplit(files);
   const rssLoaded = process.memoryUsage().rss;
   const fits: number[] = [];
@@ -153,7 +176,10 @@ async function measure(files: SplitFiles, params: Record<string, unknown>, repea
     predict_rows_per_s: Xte.nRows / med(preds),
     n_train: Xtr.nRows,
     n_test: Xte.nRows,
-    metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number')) as Record<string, number>,
+    metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number')) as Record<
+      string,
+      number
+    >,
     rss_loaded: rssLoaded,
     trees: m!.info.trees,
   };
@@ -165,7 +191,10 @@ function measureInChild(files: SplitFiles, params: Record<string, unknown>, repe
   const args = [...process.execArgv, self, '--child', JSON.stringify({ files, params, repeat })];
   const time = '/usr/bin/time';
   const r = existsSync(time)
-    ? spawnSync(time, ['-f', 'PEAK_RSS_KB=%M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    ? spawnSync(time, ['-f', 'PEAK_RSS_KB=%M', process.execPath, ...args], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      })
     : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`neutrino child failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as OurResult;
@@ -184,7 +213,10 @@ export interface BenchRow {
   sklearn: PeerResult | null;
 }
 
-export async function runGbdtBench(opts: Partial<BenchOptions> = {}, log: (s: string) => void = console.log): Promise<BenchRow[]> {
+export async function runGbdtBench(
+  opts: Partial<BenchOptions> = {},
+  log: (s: string) => void = console.log,
+): Promise<BenchRow[]> {
   const o = { ...DEFAULTS, ...opts };
   const missing = peersMissing();
   if (missing) throw new Error(missing);
@@ -196,9 +228,23 @@ export async function runGbdtBench(opts: Partial<BenchOptions> = {}, log: (s: st
     const neutrino = measureInChild(files, { ...params, n_jobs: o.threads }, o.repeat);
     const xgboost = runPeer('xgboost', files, params, o.threads, o.repeat);
     const sklearn = o.sklearn
-      ? runPeer('gradient_boosting', files, { n_estimators: o.trees, max_depth: o.depth, learning_rate: 0.3, max_leaf_nodes: null }, o.threads, o.repeat)
+      ? runPeer(
+          'gradient_boosting',
+          files,
+          { n_estimators: o.trees, max_depth: o.depth, learning_rate: 0.3, max_leaf_nodes: null },
+          o.threads,
+          o.repeat,
+        )
       : null;
-    const row: BenchRow = { dataset: d.name, task: d.task, shape: `${neutrino.n_train}+${neutrino.n_test}`, metric: d.metric, neutrino, xgboost, sklearn };
+    const row: BenchRow = {
+      dataset: d.name,
+      task: d.task,
+      shape: `${neutrino.n_train}+${neutrino.n_test}`,
+      metric: d.metric,
+      neutrino,
+      xgboost,
+      sklearn,
+    };
     rows.push(row);
     log(line(row));
   }
@@ -247,11 +293,17 @@ function parseArgs(argv: string[]): Partial<BenchOptions> & { json?: boolean } {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
-    const { files, params, repeat } = JSON.parse(argv[1]) as { files: SplitFiles; params: Record<string, unknown>; repeat: number };
+    const { files, params, repeat } = JSON.parse(argv[1]) as {
+      files: SplitFiles;
+      params: Record<string, unknown>;
+      repeat: number;
+    };
     console.log(JSON.stringify(await measure(files, params, repeat)));
   } else {
     const o = parseArgs(argv);
-    console.log('Neutrino / XGBoost (hist) / scikit-learn HistGradientBoosting; ratios are Neutrino / XGBoost');
+    console.log(
+      'Neutrino / XGBoost (hist) / scikit-learn HistGradientBoosting; ratios are Neutrino / XGBoost',
+    );
     const rows = await runGbdtBench(o);
     if (o.json) console.log(JSON.stringify(rows));
   }

@@ -30,14 +30,25 @@ describe('gradient_boosting accuracy beside XGBoost (same split, same hyperparam
     it(`${name}: roc_auc at least XGBoost's - ${TOLERANCE}`, async () => {
       const missing = peersMissing();
       assert.equal(missing, null, `cannot compare with XGBoost: ${missing}`);
-      const split = splitDataset(join(sharedDir(), 'datasets', 'clean', `${name}.csv`), target, 'classification', join(dir, name));
+      const split = splitDataset(
+        join(sharedDir(), 'datasets', 'clean', `${name}.csv`),
+        target,
+        'classification',
+        join(dir, name),
+      );
       const { Xtr, ytr, Xte, yte } = await loadSplit(split);
-      const m = new GradientBoosting('classification', resolveParams('gradient_boosting', gradientBoostingParams, PARAMS));
+      const m = new GradientBoosting(
+        'classification',
+        resolveParams('gradient_boosting', gradientBoostingParams, PARAMS),
+      );
       await m.fit(Xtr, ytr, { seed: 0 });
       const ours = evaluate(yte, m.predict(Xte), m.predictProba!(Xte)).roc_auc as number;
       const xgb = runPeer('xgboost', split, PARAMS, 2, 1).metrics.roc_auc;
       console.log(`${name}: roc_auc neutrino ${ours.toFixed(4)}, xgboost ${xgb.toFixed(4)}`);
-      assert.ok(ours >= xgb - TOLERANCE, `${name}: roc_auc ${ours.toFixed(4)} is below XGBoost's ${xgb.toFixed(4)} - ${TOLERANCE}`);
+      assert.ok(
+        ours >= xgb - TOLERANCE,
+        `${name}: roc_auc ${ours.toFixed(4)} is below XGBoost's ${xgb.toFixed(4)} - ${TOLERANCE}`,
+      );
     });
   }
 });

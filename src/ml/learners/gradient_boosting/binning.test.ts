@@ -1,18 +1,39 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
-import { Locator, SKETCH_SAMPLE, binNumeric, binOf, fitBins, fitNumeric, sampleRows, valueBins } from './binning.js';
+import {
+  Locator,
+  SKETCH_SAMPLE,
+  binNumeric,
+  binOf,
+  fitBins,
+  fitNumeric,
+  sampleRows,
+  valueBins,
+} from './binning.js';
 
 describe('gradient_boosting binning', () => {
   it('locates values among boundaries exactly as a binary search does', () => {
     const rng = new Rng(1);
     for (const spread of [1, 1e-9, 1e9]) {
       const t = Float64Array.from(
-        new Set(Array.from({ length: 300 }, () => Math.round(rng.normal() * 50) * spread + (rng.next() < 0.1 ? 1e6 * spread : 0))),
+        new Set(
+          Array.from(
+            { length: 300 },
+            () => Math.round(rng.normal() * 50) * spread + (rng.next() < 0.1 ? 1e6 * spread : 0),
+          ),
+        ),
       ).sort();
       const cuts = Float64Array.from([...t, Infinity]);
       const loc = new Locator(cuts);
-      const probes = [...t, ...Array.from({ length: 2000 }, () => rng.normal() * 80 * spread), -Infinity, Infinity, 1e300, -1e300];
+      const probes = [
+        ...t,
+        ...Array.from({ length: 2000 }, () => rng.normal() * 80 * spread),
+        -Infinity,
+        Infinity,
+        1e300,
+        -1e300,
+      ];
       for (const x of probes) assert.equal(loc.find(x) + 1, binOf(cuts, x), `x=${x}`);
     }
   });
@@ -39,7 +60,10 @@ describe('gradient_boosting binning', () => {
     const counts = new Array(256).fill(0);
     for (const b of out) counts[b]++;
     const sizes = counts.slice(1).sort((a, b) => a - b);
-    assert.ok(sizes[0] > 0.4 * (n / 255) && sizes[254] < 2.5 * (n / 255), `bin sizes ${sizes[0]}..${sizes[254]}`);
+    assert.ok(
+      sizes[0] > 0.4 * (n / 255) && sizes[254] < 2.5 * (n / 255),
+      `bin sizes ${sizes[0]}..${sizes[254]}`,
+    );
   });
 
   it('gives a heavy value a bin of its own', () => {
@@ -55,7 +79,12 @@ describe('gradient_boosting binning', () => {
   it('orders categories by frequency and sends missing ones to bin 0', () => {
     const values = ['b', 'a', 'b', null, 'c', 'b', 'a'];
     const out = new Uint8Array(values.length);
-    const bins = fitBins({ nRows: values.length, columns: [{ name: 'c', kind: 'categorical', values }] }, 256, new Rng(0), out);
+    const bins = fitBins(
+      { nRows: values.length, columns: [{ name: 'c', kind: 'categorical', values }] },
+      256,
+      new Rng(0),
+      out,
+    );
     assert.equal(valueBins(bins[0]), 3);
     assert.deepEqual(Array.from(out), [1, 2, 1, 0, 3, 1, 2]);
   });

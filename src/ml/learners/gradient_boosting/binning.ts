@@ -175,7 +175,11 @@ export function candidateCuts(s: Float64Array, maxCandidates: number): Float64Ar
  * interval alone fills a share (so heavy values get a bin of their own). Returns the cuts
  * and, per candidate interval, its bin (1-based).
  */
-export function mergeCandidates(cand: Float64Array, counts: Float64Array, maxBins: number): { cuts: Float64Array; lut: Uint8Array } {
+export function mergeCandidates(
+  cand: Float64Array,
+  counts: Float64Array,
+  maxBins: number,
+): { cuts: Float64Array; lut: Uint8Array } {
   const m = cand.length;
   const lut = new Uint8Array(m);
   const cuts: number[] = [];
@@ -208,7 +212,13 @@ export function mergeCandidates(cand: Float64Array, counts: Float64Array, maxBin
  * Cuts for one numeric column, and its bins written to out[0..n). `sample` lists the rows
  * that propose candidates (null: all); `fine` is n entries of scratch.
  */
-export function fitNumeric(values: Float64Array, maxBins: number, sample: Int32Array | null, out: Uint8Array, fine: Uint16Array): Float64Array {
+export function fitNumeric(
+  values: Float64Array,
+  maxBins: number,
+  sample: Int32Array | null,
+  out: Uint8Array,
+  fine: Uint16Array,
+): Float64Array {
   const n = values.length;
   const cand = candidateCuts(sketchSample(values, sample), FINE_BINS);
   const loc = new Locator(cand);
@@ -232,7 +242,11 @@ export function fitNumeric(values: Float64Array, maxBins: number, sample: Int32A
 }
 
 /** Categories by descending frequency (ties by name), at most maxBins of them. */
-export function categoryList(values: (string | null)[], sample: Int32Array | null, maxBins: number): string[] {
+export function categoryList(
+  values: (string | null)[],
+  sample: Int32Array | null,
+  maxBins: number,
+): string[] {
   const counts = new Map<string, number>();
   const m = sample ? sample.length : values.length;
   for (let i = 0; i < m; i++) {
@@ -263,7 +277,11 @@ export function fitBins(X: Frame, maxBin: number, rng: Rng, out: Uint8Array): Co
       return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBins, sketch, dst, fine) };
     }
     if (catSample === undefined) catSample = sampleRows(n, CATEGORY_SAMPLE, rng);
-    const b: CategoricalBins = { name: c.name, kind: 'categorical', categories: categoryList(c.values, catSample, maxBins) };
+    const b: CategoricalBins = {
+      name: c.name,
+      kind: 'categorical',
+      categories: categoryList(c.values, catSample, maxBins),
+    };
     binCategorical(c.values, categoryIndex(b), dst);
     return b;
   });

@@ -7,7 +7,18 @@ import type { FitContext, SerializedLearner } from '../contract.js';
 import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, marginsOf, type Forest } from './forest.js';
 import { Grower } from './grower.js';
-import { BIT_WORDS, GRAD_INTO_GRAD, GRAD_K, JOB_INTS, MAX_EVALS, OUT_STRIDE, histLayout, leafWeight, type Buffers, type Layout } from './kernels.js';
+import {
+  BIT_WORDS,
+  GRAD_INTO_GRAD,
+  GRAD_K,
+  JOB_INTS,
+  MAX_EVALS,
+  OUT_STRIDE,
+  histLayout,
+  leafWeight,
+  type Buffers,
+  type Layout,
+} from './kernels.js';
 import { CMD_GRADIENTS } from './protocol.js';
 import { makeObjective, softmax, type Objective, type ObjectiveSpec } from './objectives.js';
 import { Team } from './pool.js';
@@ -78,17 +89,25 @@ export function defaultThreads(): number {
 function labelsOf(y: Target): Float64Array {
   if (y.task === 'regression') {
     for (let i = 0; i < y.values.length; i++)
-      if (!Number.isFinite(y.values[i])) throw badRequest('invalid_target', `target value at row ${i} is not a finite number`);
+      if (!Number.isFinite(y.values[i]))
+        throw badRequest('invalid_target', `target value at row ${i} is not a finite number`);
     return y.values;
   }
   return Float64Array.from(y.labels);
 }
 
-function weightsOf(y: Target, p: BoostParams, objective: Objective, extra?: Float64Array): Float64Array | null {
+function weightsOf(
+  y: Target,
+  p: BoostParams,
+  objective: Objective,
+  extra?: Float64Array,
+): Float64Array | null {
   const n = y.task === 'regression' ? y.values.length : y.labels.length;
   let w: Float64Array | null = extra ? Float64Array.from(extra) : null;
   if (w && w.length !== n) throw badRequest('invalid_weights', `${w.length} sample weights for ${n} rows`);
-  if (w) for (let i = 0; i < n; i++) if (!(w[i] >= 0)) throw badRequest('invalid_weights', `sample weight at row ${i} is not >= 0`);
+  if (w)
+    for (let i = 0; i < n; i++)
+      if (!(w[i] >= 0)) throw badRequest('invalid_weights', `sample weight at row ${i} is not >= 0`);
   if (y.task === 'classification') {
     const K = y.classes.length;
     const cw = new Float64Array(K).fill(1);
@@ -135,7 +154,15 @@ function resetRows(rows: Int32Array, n: number): void {
 }
 
 /** F[rows[q]*K + k] += v for the rows of one leaf. */
-function addToRows(F: Float64Array, rows: Int32Array, start: number, count: number, K: number, k: number, v: number): void {
+function addToRows(
+  F: Float64Array,
+  rows: Int32Array,
+  start: number,
+  count: number,
+  K: number,
+  k: number,
+  v: number,
+): void {
   const end = start + count;
   if (K === 1) for (let q = start; q < end; q++) F[rows[q]] += v;
   else for (let q = start; q < end; q++) F[rows[q] * K + k] += v;
@@ -167,13 +194,19 @@ export async function train(
   const ny = y.task === 'regression' ? y.values.length : y.labels.length;
   if (ny !== n) throw badRequest('invalid_target', `${ny} target values for ${n} rows`);
   if (p.monotone.length !== 0 && p.monotone.length !== d)
-    throw badRequest('invalid_parameter', `monotone_constraints has ${p.monotone.length} entries for ${d} columns`);
+    throw badRequest(
+      'invalid_parameter',
+      `monotone_constraints has ${p.monotone.length} entries for ${d} columns`,
+    );
   const K = objective.K;
   const labels = labelsOf(y);
   objective.validate?.(labels);
   const weights = weightsOf(y, p, objective, ctx.sampleWeight);
   if (resume && resume.forest.K !== objective.K)
-    throw badRequest('invalid_init_model', `the model to continue has ${resume.forest.K} outputs, this fit ${objective.K}`);
+    throw badRequest(
+      'invalid_init_model',
+      `the model to continue has ${resume.forest.K} outputs, this fit ${objective.K}`,
+    );
   const startRound = resume ? resume.rounds : 0;
   // A resumed fit draws from its own stream, the same one on every resume from that round.
   const rng = new Rng(resume ? ctx.seed + 7919 * startRound : ctx.seed);
@@ -192,7 +225,8 @@ export async function train(
   const isCat = Uint8Array.from(bins.map((b) => (b.kind === 'categorical' ? 1 : 0)));
   const mono = new Int8Array(d);
   p.monotone.forEach((m, j) => {
-    if (m !== 0 && isCat[j]) throw badRequest('invalid_parameter', `monotone_constraints: column '${bins[j].name}' is categorical`);
+    if (m !== 0 && isCat[j])
+      throw badRequest('invalid_parameter', `monotone_constraints: column '${bins[j].name}' is categorical`);
     mono[j] = Math.sign(m);
   });
   const L: Layout = {
@@ -240,7 +274,8 @@ export async function train(
 
   const base = new Float64Array(K);
   if (resume) base.set(resume.base);
-  else if (p.baseScore === null || (p.baseScore === 0.5 && objective.estimateBase)) base.set(objective.baseMargin(labels, weights));
+  else if (p.baseScore === null || (p.baseScore === 0.5 && objective.estimateBase))
+    base.set(objective.baseMargin(labels, weights));
   else base.fill(objective.marginOf(p.baseScore));
   const F = B.F;
   if (resume) F.set(marginsOf(X, bins, resume.forest, base));
@@ -269,7 +304,12 @@ export async function train(
   let rounds = startRound;
   const every = Math.max(1, ctx.checkpointEvery ?? 10);
   try {
-    const grower = new Grower(L, B, team, { maxDepth: p.maxDepth, maxLeaves: p.maxLeaves, lossguide: p.lossguide, gamma: p.gamma }, limit);
+    const grower = new Grower(L, B, team, {
+      maxDepth: p.maxDepth,
+      maxLeaves: p.maxLeaves,
+      lossguide: p.lossguide,
+      gamma: p.gamma,
+    });
     const rows = B.rows;
     const allFeatures = Int32Array.from({ length: d }, (_, j) => j);
     const nActive = Math.max(1, Math.floor(p.colsampleByTree * d));
@@ -317,7 +357,8 @@ export async function train(
             builder.flags[g] = flags;
           } else {
             let v = leafWeight(L, nd.G, nd.H, nd.lower, nd.upper);
-            if (objective.refitLeaf && nd.count > 0) v = objective.refitLeaf(F, labels, rows, nd.start, nd.count, refitScratch!);
+            if (objective.refitLeaf && nd.count > 0)
+              v = objective.refitLeaf(F, labels, rows, nd.start, nd.count, refitScratch!);
             builder.value[g] = p.learningRate * v;
           }
         }
@@ -345,7 +386,12 @@ export async function train(
       if (ctx.onProgress && (last || Date.now() - lastReport >= 200)) {
         lastReport = Date.now();
         if (vF && vLoss === undefined) vLoss = objective.metricOf(vF, vLabels!);
-        ctx.onProgress({ fraction: (round + 1) / p.nEstimators, epoch: round + 1, loss: objective.metricOf(F, labels), validationLoss: vLoss });
+        ctx.onProgress({
+          fraction: (round + 1) / p.nEstimators,
+          epoch: round + 1,
+          loss: objective.metricOf(F, labels),
+          validationLoss: vLoss,
+        });
       }
       if (stop) break;
       if (checkpoint && !last && (round + 1) % every === 0)

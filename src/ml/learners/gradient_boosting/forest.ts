@@ -62,7 +62,8 @@ export class Forest {
     if (trees >= this.nTrees) return this;
     const end = trees < this.nTrees ? this.roots[trees] : this.feature.length;
     let catEnd = 0;
-    for (let i = 0; i < end; i++) if (this.catAt[i] >= 0) catEnd = Math.max(catEnd, this.catAt[i] + CAT_WORDS);
+    for (let i = 0; i < end; i++)
+      if (this.catAt[i] >= 0) catEnd = Math.max(catEnd, this.catAt[i] + CAT_WORDS);
     return new Forest(
       this.K,
       this.roots.slice(0, trees),
@@ -86,7 +87,11 @@ export class Forest {
   sharedCopy(): SharedForest {
     if (this.shared) return this.shared;
     const share = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as any)(new SharedArrayBuffer(Math.max(8, a.byteLength)), 0, a.length) as T;
+      const b = new (a.constructor as any)(
+        new SharedArrayBuffer(Math.max(8, a.byteLength)),
+        0,
+        a.length,
+      ) as T;
       b.set(a as any);
       return b;
     };
@@ -111,7 +116,19 @@ export class Forest {
   /** A forest over shared arrays (in a worker thread). */
   static fromShared(s: SharedForest): Forest {
     const e = new Float64Array(0);
-    const f = new Forest(s.K, s.roots, s.feature, s.threshold, s.left, s.flags, s.value, s.catAt, s.catBits, e, e);
+    const f = new Forest(
+      s.K,
+      s.roots,
+      s.feature,
+      s.threshold,
+      s.left,
+      s.flags,
+      s.value,
+      s.catAt,
+      s.catBits,
+      e,
+      e,
+    );
     f.fast = { I: s.I, P: s.P, DR: s.DR, treeHasCat: s.treeHasCat };
     return f;
   }
@@ -232,7 +249,14 @@ export class Forest {
   }
 
   /** The plain walk, for trees with categorical splits. */
-  private walkGeneral(root: number, k: number, X: Float64Array, n: number, d: number, out: Float64Array): void {
+  private walkGeneral(
+    root: number,
+    k: number,
+    X: Float64Array,
+    n: number,
+    d: number,
+    out: Float64Array,
+  ): void {
     const { feature, threshold, left, flags, value, catAt, catBits, K } = this;
     for (let i = 0; i < n; i++) {
       const o = i * d;
@@ -446,7 +470,15 @@ export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Fl
   return out;
 }
 
-function walkRows(enc: RowEncoder, forest: Forest, from: number, to: number, d: number, K: number, out: Float64Array): void {
+function walkRows(
+  enc: RowEncoder,
+  forest: Forest,
+  from: number,
+  to: number,
+  d: number,
+  K: number,
+  out: Float64Array,
+): void {
   const block = new Float64Array(PREDICT_BLOCK * d);
   for (let a = from; a < to; a += PREDICT_BLOCK) {
     const b = Math.min(to, a + PREDICT_BLOCK);
@@ -456,7 +488,14 @@ function walkRows(enc: RowEncoder, forest: Forest, from: number, to: number, d: 
 }
 
 /** Walks rows (row-major, already holding base margins in out) in blocks: what a worker runs. */
-export function walkShared(s: SharedForest, X: Float64Array, n: number, d: number, out: Float64Array, nan: boolean): void {
+export function walkShared(
+  s: SharedForest,
+  X: Float64Array,
+  n: number,
+  d: number,
+  out: Float64Array,
+  nan: boolean,
+): void {
   const forest = Forest.fromShared(s);
   const K = s.K;
   for (let a = 0; a < n; a += PREDICT_BLOCK) {

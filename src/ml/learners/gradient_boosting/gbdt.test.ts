@@ -12,7 +12,10 @@ const make = (task: 'regression' | 'classification', params: Record<string, unkn
   new GradientBoosting(task, resolveParams('gradient_boosting', gradientBoostingParams, params));
 
 function numeric(cols: Float64Array[]): Frame {
-  return { nRows: cols[0].length, columns: cols.map((values, j) => ({ name: `x${j}`, kind: 'numeric', values })) };
+  return {
+    nRows: cols[0].length,
+    columns: cols.map((values, j) => ({ name: `x${j}`, kind: 'numeric', values })),
+  };
 }
 
 function regressionData(n: number, d: number, seed: number, noise = 0.1) {
@@ -42,7 +45,11 @@ function binaryData(n: number, d: number, seed: number) {
     }
     labels[i] = s + rng.normal() > 0 ? 1 : 0;
   }
-  return { X: numeric(cols), y: { task: 'classification', labels, classes: ['no', 'yes'] } as Target, labels };
+  return {
+    X: numeric(cols),
+    y: { task: 'classification', labels, classes: ['no', 'yes'] } as Target,
+    labels,
+  };
 }
 
 function rmse(a: Float64Array, b: Float64Array): number {
@@ -61,7 +68,8 @@ function referenceMargins(f: Forest, rows: number[][], base: number): Float64Arr
         const v = x[f.feature[node]];
         let left: boolean;
         if (Number.isNaN(v)) left = (f.flags[node] & FLAG_DEFAULT_LEFT) !== 0;
-        else if (f.flags[node] & FLAG_CATEGORICAL) left = ((f.catBits[f.catAt[node] + (v >> 5)] >>> (v & 31)) & 1) === 1;
+        else if (f.flags[node] & FLAG_CATEGORICAL)
+          left = ((f.catBits[f.catAt[node] + (v >> 5)] >>> (v & 31)) & 1) === 1;
         else left = v <= f.threshold[node];
         node = f.left[node] + (left ? 0 : 1);
       }
@@ -95,7 +103,9 @@ describe('gradient_boosting', () => {
     await m.fit(X, y, { seed: 0 });
     const rng = new Rng(3);
     for (const nanShare of [0, 0.2]) {
-      const rows = Array.from({ length: 1001 }, () => Array.from({ length: 5 }, () => (rng.next() < nanShare ? NaN : rng.normal() * 2)));
+      const rows = Array.from({ length: 1001 }, () =>
+        Array.from({ length: 5 }, () => (rng.next() < nanShare ? NaN : rng.normal() * 2)),
+      );
       const frame = numeric(Array.from({ length: 5 }, (_, j) => Float64Array.from(rows, (r) => r[j])));
       const model = (m as unknown as { model: { forest: Forest; base: Float64Array } }).model;
       assert.deepEqual(m.predict(frame), referenceMargins(model.forest, rows, model.base[0]));
@@ -107,7 +117,9 @@ describe('gradient_boosting', () => {
     const m = make('classification', { n_estimators: 120, n_jobs: 2 });
     await m.fit(X, y, { seed: 0 });
     const rng = new Rng(21);
-    const rows = Array.from({ length: 40_001 }, () => Array.from({ length: 8 }, () => (rng.next() < 0.05 ? NaN : rng.normal())));
+    const rows = Array.from({ length: 40_001 }, () =>
+      Array.from({ length: 8 }, () => (rng.next() < 0.05 ? NaN : rng.normal())),
+    );
     const frame = numeric(Array.from({ length: 8 }, (_, j) => Float64Array.from(rows, (r) => r[j])));
     const model = (m as unknown as { model: { forest: Forest; base: Float64Array } }).model;
     const want = referenceMargins(model.forest, rows, model.base[0]);
@@ -158,14 +170,22 @@ describe('gradient_boosting', () => {
     const n = 3000;
     const x0 = Float64Array.from({ length: n }, () => rng.normal());
     const x1 = Float64Array.from({ length: n }, () => rng.normal());
-    const values = Float64Array.from({ length: n }, (_, i) => x0[i] + Math.sin(4 * x0[i]) + x1[i] + rng.normal());
+    const values = Float64Array.from(
+      { length: n },
+      (_, i) => x0[i] + Math.sin(4 * x0[i]) + x1[i] + rng.normal(),
+    );
     for (const sign of [1, -1]) {
       const m = make('regression', { n_estimators: 50, monotone_constraints: sign === 1 ? [1, 0] : [-1, 0] });
-      await m.fit(numeric([x0, sign === 1 ? x1 : x1.map((v) => v)]), { task: 'regression', values: sign === 1 ? values : values.map((v) => -v) }, { seed: 0 });
+      await m.fit(
+        numeric([x0, sign === 1 ? x1 : x1.map((v) => v)]),
+        { task: 'regression', values: sign === 1 ? values : values.map((v) => -v) },
+        { seed: 0 },
+      );
       for (const other of [-1, 0, 1.5]) {
         const grid = Float64Array.from({ length: 200 }, (_, i) => -3 + (6 * i) / 199);
         const p = m.predict(numeric([grid, new Float64Array(200).fill(other)]));
-        for (let i = 1; i < p.length; i++) assert.ok(sign * (p[i] - p[i - 1]) >= -1e-12, `not monotone at ${grid[i]}: ${p[i - 1]} -> ${p[i]}`);
+        for (let i = 1; i < p.length; i++)
+          assert.ok(sign * (p[i] - p[i - 1]) >= -1e-12, `not monotone at ${grid[i]}: ${p[i - 1]} -> ${p[i]}`);
       }
     }
   });
@@ -177,10 +197,16 @@ describe('gradient_boosting', () => {
     const m = make('regression', { n_estimators: 500, learning_rate: 0.3, early_stopping_rounds: 10 });
     await m.fit(tr.X, tr.y, { seed: 0, validation: { X: va.X, y: va.y }, onProgress: (p) => seen.push(p) });
     const info = m.info;
-    assert.ok(info.bestIteration !== null && info.trees === info.bestIteration + 1 && info.trees < 200, JSON.stringify(info));
+    assert.ok(
+      info.bestIteration !== null && info.trees === info.bestIteration + 1 && info.trees < 200,
+      JSON.stringify(info),
+    );
     const last = seen[seen.length - 1];
     assert.ok(last.loss !== undefined && last.validationLoss !== undefined);
-    assert.ok(Math.abs(rmse(m.predict(va.X), va.values) - info.bestScore!) < 1e-9, 'the kept model scores the best validation loss');
+    assert.ok(
+      Math.abs(rmse(m.predict(va.X), va.values) - info.bestScore!) < 1e-9,
+      'the kept model scores the best validation loss',
+    );
   });
 
   it('fits every objective', async () => {
@@ -204,7 +230,10 @@ describe('gradient_boosting', () => {
     const pp = pm.predict(X);
     assert.ok(pp.every((v) => v > 0));
     assert.ok(rmse(pp, counts) < 1.2, `poisson rmse ${rmse(pp, counts)}`);
-    await assert.rejects(pm.fit(X, { task: 'regression', values: values.map((v) => v - 10) }, { seed: 0 }), NeutrinoError);
+    await assert.rejects(
+      pm.fit(X, { task: 'regression', values: values.map((v) => v - 10) }, { seed: 0 }),
+      NeutrinoError,
+    );
 
     const rng = new Rng(9);
     const labels = Int32Array.from(values, (v) => (v < -0.3 ? 0 : v < 0.3 ? 1 : 2) as number);
@@ -214,7 +243,14 @@ describe('gradient_boosting', () => {
     assert.ok(acc > 0.9, `softmax train accuracy ${acc}`);
     assert.equal(mc.info.trees, 40 * 3);
     assert.throws(() => make('regression', { objective: 'binary:logistic' }), NeutrinoError);
-    await assert.rejects(make('classification', { objective: 'binary:logistic' }).fit(X, { task: 'classification', labels, classes: ['a', 'b', 'c'] }, { seed: 0 }), NeutrinoError);
+    await assert.rejects(
+      make('classification', { objective: 'binary:logistic' }).fit(
+        X,
+        { task: 'classification', labels, classes: ['a', 'b', 'c'] },
+        { seed: 0 },
+      ),
+      NeutrinoError,
+    );
   });
 
   it('ranks importance by gain and counts splits', async () => {
@@ -235,7 +271,12 @@ describe('gradient_boosting', () => {
 
   it('grows leaf-wise within max_leaves, and depth-wise within max_depth', async () => {
     const { X, y } = regressionData(3000, 4, 11);
-    const lg = make('regression', { grow_policy: 'lossguide', max_leaves: 5, max_depth: 0, n_estimators: 10 });
+    const lg = make('regression', {
+      grow_policy: 'lossguide',
+      max_leaves: 5,
+      max_depth: 0,
+      n_estimators: 10,
+    });
     await lg.fit(X, y, { seed: 0 });
     const f = (lg as unknown as { model: { forest: Forest } }).model.forest;
     for (let t = 0; t < f.nTrees; t++) {
@@ -270,8 +311,14 @@ describe('gradient_boosting', () => {
     await heavy.fit(X, y, { seed: 0 });
     assert.ok(mean(heavy) > mean(plain) + 0.1, `${mean(heavy)} vs ${mean(plain)}`);
     const weighted = make('classification', { n_estimators: 20 });
-    await weighted.fit(X, y, { seed: 0, sampleWeight: Float64Array.from((y as { labels: Int32Array }).labels, (l) => (l ? 5 : 1)) });
-    assert.ok(Math.abs(mean(weighted) - mean(heavy)) < 1e-9, 'sample weights of 5 on positives equal scale_pos_weight 5');
+    await weighted.fit(X, y, {
+      seed: 0,
+      sampleWeight: Float64Array.from((y as { labels: Int32Array }).labels, (l) => (l ? 5 : 1)),
+    });
+    assert.ok(
+      Math.abs(mean(weighted) - mean(heavy)) < 1e-9,
+      'sample weights of 5 on positives equal scale_pos_weight 5',
+    );
   });
 
   it('can fit again after a cancelled fit on worker threads', async () => {
@@ -289,24 +336,51 @@ describe('gradient_boosting', () => {
     const { X, y } = binaryData(3000, 5, 16);
     const saved: { rounds: number; model: ReturnType<GradientBoosting['toJSON']> }[] = [];
     const full = make('classification', { n_estimators: 30 });
-    await full.fit(X, y, { seed: 4, checkpointEvery: 10, onCheckpoint: (model, rounds) => saved.push({ rounds, model: JSON.parse(JSON.stringify(model)) }) });
-    assert.deepEqual(saved.map((c) => c.rounds), [10, 20]);
+    await full.fit(X, y, {
+      seed: 4,
+      checkpointEvery: 10,
+      onCheckpoint: (model, rounds) => saved.push({ rounds, model: JSON.parse(JSON.stringify(model)) }),
+    });
+    assert.deepEqual(
+      saved.map((c) => c.rounds),
+      [10, 20],
+    );
     const resumed = make('classification', { n_estimators: 30 });
     await resumed.fit(X, y, { seed: 4, initModel: saved[1].model });
     assert.equal(resumed.info.trees, 30);
     assert.deepEqual(resumed.toJSON().state, full.toJSON().state);
-    await assert.rejects(make('regression', { n_estimators: 30 }).fit(X, { task: 'regression', values: new Float64Array(3000) }, { seed: 0, initModel: saved[1].model }), NeutrinoError);
+    await assert.rejects(
+      make('regression', { n_estimators: 30 }).fit(
+        X,
+        { task: 'regression', values: new Float64Array(3000) },
+        { seed: 0, initModel: saved[1].model },
+      ),
+      NeutrinoError,
+    );
   });
 
   it('rejects a frame whose columns do not match the training ones', async () => {
     const { X, y } = regressionData(300, 2, 15);
     const m = make('regression', { n_estimators: 5 });
     await m.fit(X, y, { seed: 0 });
-    assert.throws(() => m.predict({ nRows: 1, columns: [{ name: 'x0', kind: 'numeric', values: Float64Array.of(1) }] }), /x1/);
     assert.throws(
-      () => m.predict({ nRows: 1, columns: [{ name: 'x0', kind: 'categorical', values: ['a'] }, { name: 'x1', kind: 'numeric', values: Float64Array.of(1) }] }),
+      () => m.predict({ nRows: 1, columns: [{ name: 'x0', kind: 'numeric', values: Float64Array.of(1) }] }),
+      /x1/,
+    );
+    assert.throws(
+      () =>
+        m.predict({
+          nRows: 1,
+          columns: [
+            { name: 'x0', kind: 'categorical', values: ['a'] },
+            { name: 'x1', kind: 'numeric', values: Float64Array.of(1) },
+          ],
+        }),
       NeutrinoError,
     );
-    await assert.rejects(make('regression', { monotone_constraints: [1, 0, 0] }).fit(X, y, { seed: 0 }), NeutrinoError);
+    await assert.rejects(
+      make('regression', { monotone_constraints: [1, 0, 0] }).fit(X, y, { seed: 0 }),
+      NeutrinoError,
+    );
   });
 });

@@ -84,8 +84,6 @@ export class Grower {
     private readonly B: Buffers,
     private readonly team: Team,
     private readonly p: GrowParams,
-    /** Slots needed at most, from depth and leaf limits. */
-    private readonly slotLimit: number,
   ) {
     this.slotCap = B.hist.length / L.histSize;
     for (let s = this.slotCap - 1; s >= 0; s--) this.freeSlots.push(s);
@@ -148,8 +146,7 @@ export class Grower {
    * Returns the nodes; leaves have left = -1 and a segment of rows.
    */
   async grow(count: number, identity: boolean, ticker: Ticker): Promise<GrowNode[]> {
-    const { L, B } = this;
-    const gh = B.gh;
+    const gh = this.B.gh;
     let G = 0;
     let H = 0;
     for (let k = 0; k < count; k++) {
@@ -227,7 +224,11 @@ export class Grower {
       job[p + PART_PIECES] = pieces;
       goLeftTable(n, B.jobLut, i * 256);
       for (let k = 0; k < pieces; k++)
-        tasks.push([i, n.start + Math.floor((k * n.count) / pieces), n.start + Math.floor(((k + 1) * n.count) / pieces)]);
+        tasks.push([
+          i,
+          n.start + Math.floor((k * n.count) / pieces),
+          n.start + Math.floor(((k + 1) * n.count) / pieces),
+        ]);
     });
     tasks.sort((a, b) => b[2] - b[1] - (a[2] - a[1]) || a[1] - b[1]);
     job[JOB_NSUB] = tasks.length;
@@ -377,7 +378,12 @@ export class Grower {
         const q = (t * MAX_EVALS + e) * OUT_STRIDE;
         if (out[q + OUT_FEATURE] < 0) continue;
         // Higher gain, then the lower feature: the same choice however the chunks fell.
-        if (best < 0 || out[q + OUT_GAIN] > out[best + OUT_GAIN] || (out[q + OUT_GAIN] === out[best + OUT_GAIN] && out[q + OUT_FEATURE] < out[best + OUT_FEATURE])) best = q;
+        if (
+          best < 0 ||
+          out[q + OUT_GAIN] > out[best + OUT_GAIN] ||
+          (out[q + OUT_GAIN] === out[best + OUT_GAIN] && out[q + OUT_FEATURE] < out[best + OUT_FEATURE])
+        )
+          best = q;
       }
       if (best < 0) return;
       n.gain = out[best + OUT_GAIN];
@@ -392,10 +398,6 @@ export class Grower {
       }
     });
   }
-
-  get slotsLimit(): number {
-    return this.slotLimit;
-  }
 }
 
 /** Which bins of the split feature go left, as 256 bytes (missing values are bin 0). */
@@ -408,7 +410,15 @@ export function goLeftTable(n: GrowNode, lut: Uint8Array, at: number): void {
   }
 }
 
-function newNode(depth: number, start: number, count: number, G: number, H: number, lower: number, upper: number): GrowNode {
+function newNode(
+  depth: number,
+  start: number,
+  count: number,
+  G: number,
+  H: number,
+  lower: number,
+  upper: number,
+): GrowNode {
   return {
     depth,
     start,

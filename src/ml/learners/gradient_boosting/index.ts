@@ -9,35 +9,146 @@ import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../con
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import type { ParamSchema, Params } from '../params.js';
 import type { ColumnBins } from './binning.js';
-import { defaultThreads, train, type BoostParams, type FitExtras, type Resume, type Trained } from './booster.js';
+import {
+  defaultThreads,
+  train,
+  type BoostParams,
+  type FitExtras,
+  type Resume,
+  type Trained,
+} from './booster.js';
 import { Forest, marginsOf } from './forest.js';
-import { CLASSIFICATION_OBJECTIVES, REGRESSION_OBJECTIVES, resolveObjective, type ObjectiveName, type ObjectiveSpec } from './objectives.js';
+import {
+  CLASSIFICATION_OBJECTIVES,
+  REGRESSION_OBJECTIVES,
+  resolveObjective,
+  type ObjectiveName,
+  type ObjectiveSpec,
+} from './objectives.js';
 
 export const gradientBoostingParams: ParamSchema = {
-  n_estimators: { type: 'integer', default: 100, min: 1, max: 100000, scale: 'log', description: 'Boosting rounds (trees per output).' },
-  max_depth: { type: 'integer', default: 6, min: 0, max: 30, description: 'Deepest a tree grows; 0 means no limit (lossguide with max_leaves only).' },
-  max_leaves: { type: 'integer', default: 0, min: 0, max: 1 << 16, description: 'Most leaves per tree; 0 means no limit.' },
-  learning_rate: { type: 'number', default: 0.3, min: 0, exclusiveMin: true, max: 1, scale: 'log', description: 'Shrinkage applied to every tree (eta).' },
-  max_bin: { type: 'integer', default: 256, min: 2, max: 256, description: 'Histogram bins per feature (bin 0 holds missing values, so at most 255 hold values).' },
-  min_child_weight: { type: 'number', default: 1, min: 0, scale: 'linear', description: 'Least hessian sum a child may have.' },
+  n_estimators: {
+    type: 'integer',
+    default: 100,
+    min: 1,
+    max: 100000,
+    scale: 'log',
+    description: 'Boosting rounds (trees per output).',
+  },
+  max_depth: {
+    type: 'integer',
+    default: 6,
+    min: 0,
+    max: 30,
+    description: 'Deepest a tree grows; 0 means no limit (lossguide with max_leaves only).',
+  },
+  max_leaves: {
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 1 << 16,
+    description: 'Most leaves per tree; 0 means no limit.',
+  },
+  learning_rate: {
+    type: 'number',
+    default: 0.3,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    scale: 'log',
+    description: 'Shrinkage applied to every tree (eta).',
+  },
+  max_bin: {
+    type: 'integer',
+    default: 256,
+    min: 2,
+    max: 256,
+    description: 'Histogram bins per feature (bin 0 holds missing values, so at most 255 hold values).',
+  },
+  min_child_weight: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    scale: 'linear',
+    description: 'Least hessian sum a child may have.',
+  },
   reg_lambda: { type: 'number', default: 1, min: 0, description: 'L2 regularization of leaf weights.' },
   reg_alpha: { type: 'number', default: 0, min: 0, description: 'L1 regularization of leaf weights.' },
-  gamma: { type: 'number', default: 0, min: 0, description: 'Least loss reduction a split must bring (min_split_loss).' },
-  subsample: { type: 'number', default: 1, min: 0, exclusiveMin: true, max: 1, description: 'Share of rows sampled for each tree.' },
-  colsample_bytree: { type: 'number', default: 1, min: 0, exclusiveMin: true, max: 1, description: 'Share of columns sampled for each tree.' },
-  scale_pos_weight: { type: 'number', default: 1, min: 0, exclusiveMin: true, description: 'Weight of the positive class (binary), e.g. negatives / positives.' },
-  class_weight: { type: 'string', default: 'none', choices: ['none', 'balanced'], description: "Class weights: 'balanced' weighs each class inversely to its frequency." },
-  early_stopping_rounds: { type: 'integer', default: null, min: 1, nullable: true, description: 'Stop when the validation metric has not improved for this many rounds; the best round is kept.' },
-  monotone_constraints: { type: 'numbers', default: [], description: 'Per column (in frame order): 1 increasing, -1 decreasing, 0 free.' },
+  gamma: {
+    type: 'number',
+    default: 0,
+    min: 0,
+    description: 'Least loss reduction a split must bring (min_split_loss).',
+  },
+  subsample: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    description: 'Share of rows sampled for each tree.',
+  },
+  colsample_bytree: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    description: 'Share of columns sampled for each tree.',
+  },
+  scale_pos_weight: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    exclusiveMin: true,
+    description: 'Weight of the positive class (binary), e.g. negatives / positives.',
+  },
+  class_weight: {
+    type: 'string',
+    default: 'none',
+    choices: ['none', 'balanced'],
+    description: "Class weights: 'balanced' weighs each class inversely to its frequency.",
+  },
+  early_stopping_rounds: {
+    type: 'integer',
+    default: null,
+    min: 1,
+    nullable: true,
+    description:
+      'Stop when the validation metric has not improved for this many rounds; the best round is kept.',
+  },
+  monotone_constraints: {
+    type: 'numbers',
+    default: [],
+    description: 'Per column (in frame order): 1 increasing, -1 decreasing, 0 free.',
+  },
   objective: {
     type: 'string',
     default: 'auto',
     choices: ['auto', ...REGRESSION_OBJECTIVES, ...CLASSIFICATION_OBJECTIVES],
     description: 'Loss; auto is reg:squarederror, binary:logistic or multi:softprob by task.',
   },
-  max_cat_to_onehot: { type: 'integer', default: 4, min: 1, max: 256, description: 'Categorical columns with at most this many categories in a node split one category against the rest; more, and the split is a partition of categories ordered by gradient statistics.' },
-  cat_smooth: { type: 'number', default: 10, min: 0, description: 'Added to each category\'s hessian when ordering categories for a partition split (LightGBM\'s cat_smooth).' },
-  cat_l2: { type: 'number', default: 10, min: 0, description: 'Extra L2 regularization in the gain of categorical partition splits (LightGBM\'s cat_l2).' },
+  max_cat_to_onehot: {
+    type: 'integer',
+    default: 4,
+    min: 1,
+    max: 256,
+    description:
+      'Categorical columns with at most this many categories in a node split one category against the rest; more, and the split is a partition of categories ordered by gradient statistics.',
+  },
+  cat_smooth: {
+    type: 'number',
+    default: 10,
+    min: 0,
+    description:
+      "Added to each category's hessian when ordering categories for a partition split (LightGBM's cat_smooth).",
+  },
+  cat_l2: {
+    type: 'number',
+    default: 10,
+    min: 0,
+    description: "Extra L2 regularization in the gain of categorical partition splits (LightGBM's cat_l2).",
+  },
   base_score: {
     type: 'number',
     default: 0.5,
@@ -45,10 +156,34 @@ export const gradientBoostingParams: ParamSchema = {
     description:
       "Starting prediction, XGBoost 1.7's 0.5 (a probability for binary:logistic); null estimates it from the targets (mean, median or class prior). reg:absoluteerror and reg:pseudohubererror, whose gradients are bounded, estimate it (the median) when it is left at 0.5.",
   },
-  grow_policy: { type: 'string', default: 'depthwise', choices: ['depthwise', 'lossguide'], description: 'Grow level by level, or best leaf first.' },
-  max_delta_step: { type: 'number', default: 0, min: 0, description: 'Cap on each leaf weight, 0 for none (count:poisson then uses 0.7 for its hessian, as XGBoost does).' },
-  huber_slope: { type: 'number', default: 1, min: 0, exclusiveMin: true, description: 'Delta of reg:pseudohubererror.' },
-  n_jobs: { type: 'integer', default: null, min: 1, max: 64, nullable: true, description: 'Threads for histogram building (default: the cores available, at most 8).' },
+  grow_policy: {
+    type: 'string',
+    default: 'depthwise',
+    choices: ['depthwise', 'lossguide'],
+    description: 'Grow level by level, or best leaf first.',
+  },
+  max_delta_step: {
+    type: 'number',
+    default: 0,
+    min: 0,
+    description:
+      'Cap on each leaf weight, 0 for none (count:poisson then uses 0.7 for its hessian, as XGBoost does).',
+  },
+  huber_slope: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    exclusiveMin: true,
+    description: 'Delta of reg:pseudohubererror.',
+  },
+  n_jobs: {
+    type: 'integer',
+    default: null,
+    min: 1,
+    max: 64,
+    nullable: true,
+    description: 'Threads for histogram building (default: the cores available, at most 8).',
+  },
 };
 
 function boostParams(p: Params): BoostParams {
@@ -82,16 +217,25 @@ function checkParams(task: Task, p: Params): void {
   resolveObjective(p.objective as string, task, 2);
   const mc = p.monotone_constraints as number[];
   if (mc.some((m) => m !== -1 && m !== 0 && m !== 1))
-    throw badRequest('invalid_parameter', 'gradient_boosting: monotone_constraints takes -1, 0 or 1 per column');
+    throw badRequest(
+      'invalid_parameter',
+      'gradient_boosting: monotone_constraints takes -1, 0 or 1 per column',
+    );
   if ((p.max_depth as number) === 0 && !((p.max_leaves as number) > 0 && p.grow_policy === 'lossguide'))
-    throw badRequest('invalid_parameter', 'gradient_boosting: max_depth=0 (no limit) needs grow_policy=lossguide and max_leaves > 0');
+    throw badRequest(
+      'invalid_parameter',
+      'gradient_boosting: max_depth=0 (no limit) needs grow_policy=lossguide and max_leaves > 0',
+    );
 }
 
 interface State {
   objective: ObjectiveName;
   classes: string[] | null;
   base: number[];
-  columns: ({ name: string; kind: 'numeric'; cuts: EncodedArray } | { name: string; kind: 'categorical'; categories: string[] })[];
+  columns: (
+    | { name: string; kind: 'numeric'; cuts: EncodedArray }
+    | { name: string; kind: 'categorical'; categories: string[] }
+  )[];
   forest: ReturnType<Forest['toJSON']>;
   rounds: number;
   bestIteration: number | null;
@@ -123,28 +267,40 @@ export class GradientBoosting implements Learner {
   }
 
   async fit(X: Frame, y: Target, ctx: FitContext & FitExtras): Promise<void> {
-    if (y.task !== this.task) throw badRequest('invalid_target', `a ${this.task} learner got a ${y.task} target`);
+    if (y.task !== this.task)
+      throw badRequest('invalid_target', `a ${this.task} learner got a ${y.task} target`);
     const nClasses = y.task === 'classification' ? y.classes.length : 0;
     if (y.task === 'classification' && nClasses < 2)
       throw badRequest('invalid_target', 'classification needs at least two classes');
     const name = resolveObjective(this.params.objective as string, this.task, nClasses);
     if (name === 'binary:logistic' && nClasses > 2)
-      throw badRequest('invalid_parameter', `binary:logistic needs two classes, the target has ${nClasses}; use multi:softprob`);
+      throw badRequest(
+        'invalid_parameter',
+        `binary:logistic needs two classes, the target has ${nClasses}; use multi:softprob`,
+      );
     const p = boostParams(this.params);
     const spec: ObjectiveSpec = {
       name,
       nClasses,
       options: {
         huberSlope: this.params.huber_slope as number,
-        poissonMaxDelta: (this.params.max_delta_step as number) > 0 ? (this.params.max_delta_step as number) : 0.7,
+        poissonMaxDelta:
+          (this.params.max_delta_step as number) > 0 ? (this.params.max_delta_step as number) : 0.7,
       },
     };
     let resume: Resume | null = null;
     if (ctx.initModel) {
       if (ctx.initModel.algorithm !== this.algorithm || ctx.initModel.task !== this.task)
-        throw badRequest('invalid_init_model', `the model to continue is ${ctx.initModel.algorithm} (${ctx.initModel.task}), not ${this.algorithm} (${this.task})`);
+        throw badRequest(
+          'invalid_init_model',
+          `the model to continue is ${ctx.initModel.algorithm} (${ctx.initModel.task}), not ${this.algorithm} (${this.task})`,
+        );
       const init = GradientBoosting.fromJSON(ctx.initModel).fitted();
-      if (init.objective !== name) throw badRequest('invalid_init_model', `the model to continue minimizes ${init.objective}, not ${name}`);
+      if (init.objective !== name)
+        throw badRequest(
+          'invalid_init_model',
+          `the model to continue minimizes ${init.objective}, not ${name}`,
+        );
       resume = { bins: init.bins, forest: init.forest, base: init.base, rounds: init.rounds };
     }
     const onCheckpoint = ctx.onCheckpoint;
@@ -202,7 +358,8 @@ export class GradientBoosting implements Learner {
   /** Class probabilities, n x classes row-major. */
   probabilities(X: Frame, margins?: Float64Array): Float64Array {
     const m = this.fitted();
-    if (this.task !== 'classification') throw badRequest('not_classifier', 'predictProba is for classification');
+    if (this.task !== 'classification')
+      throw badRequest('not_classifier', 'predictProba is for classification');
     const F = margins ?? this.margins(X);
     const n = X.nRows;
     if (m.forest.K === 1) {
@@ -231,7 +388,10 @@ export class GradientBoosting implements Learner {
    * Importance per input column: 'gain' (mean loss reduction of its splits, XGBoost's
    * default), 'total_gain', 'weight' (number of splits) or 'cover' (mean hessian covered).
    */
-  importance(kind: 'gain' | 'total_gain' | 'weight' | 'cover' = 'total_gain'): { names: string[]; values: number[] } {
+  importance(kind: 'gain' | 'total_gain' | 'weight' | 'cover' = 'total_gain'): {
+    names: string[];
+    values: number[];
+  } {
     const m = this.fitted();
     const d = m.bins.length;
     const gain = new Float64Array(d);
@@ -263,9 +423,21 @@ export class GradientBoosting implements Learner {
   }
 
   /** Rounds kept, and the best round under early stopping. */
-  get info(): { rounds: number; trees: number; bestIteration: number | null; bestScore: number | null; objective: ObjectiveName } {
+  get info(): {
+    rounds: number;
+    trees: number;
+    bestIteration: number | null;
+    bestScore: number | null;
+    objective: ObjectiveName;
+  } {
     const m = this.fitted();
-    return { rounds: m.rounds, trees: m.forest.nTrees, bestIteration: m.bestIteration, bestScore: m.bestScore, objective: m.objective };
+    return {
+      rounds: m.rounds,
+      trees: m.forest.nTrees,
+      bestIteration: m.bestIteration,
+      bestScore: m.bestScore,
+      objective: m.objective,
+    };
   }
 
   toJSON(): SerializedLearner {
@@ -275,7 +447,9 @@ export class GradientBoosting implements Learner {
       classes: m.classes,
       base: Array.from(m.base),
       columns: m.bins.map((b) =>
-        b.kind === 'numeric' ? { name: b.name, kind: 'numeric', cuts: encodeArray(b.cuts) } : { name: b.name, kind: 'categorical', categories: b.categories },
+        b.kind === 'numeric'
+          ? { name: b.name, kind: 'numeric', cuts: encodeArray(b.cuts) }
+          : { name: b.name, kind: 'categorical', categories: b.categories },
       ),
       forest: m.forest.toJSON(),
       rounds: m.rounds,
@@ -292,7 +466,9 @@ export class GradientBoosting implements Learner {
       objective: st.objective,
       classes: st.classes,
       bins: st.columns.map((c) =>
-        c.kind === 'numeric' ? { name: c.name, kind: 'numeric', cuts: decodeArray(c.cuts) } : { name: c.name, kind: 'categorical', categories: c.categories },
+        c.kind === 'numeric'
+          ? { name: c.name, kind: 'numeric', cuts: decodeArray(c.cuts) }
+          : { name: c.name, kind: 'categorical', categories: c.categories },
       ),
       forest: Forest.fromJSON(st.forest as unknown as Record<string, unknown>),
       base: Float64Array.from(st.base),

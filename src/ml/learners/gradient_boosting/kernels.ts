@@ -104,7 +104,12 @@ export interface Scratch {
 }
 
 export function newScratch(): Scratch {
-  return { catIdx: new Int32Array(256), catKey: new Float64Array(256), bits: new Int32Array(BIT_WORDS), objective: null };
+  return {
+    catIdx: new Int32Array(256),
+    catKey: new Float64Array(256),
+    bits: new Int32Array(BIT_WORDS),
+    objective: null,
+  };
 }
 
 /** Gradient job: output k, into gh (in row order, when the tree takes every row) or grad. */
@@ -158,7 +163,17 @@ export function nodeScore(L: Layout, G: number, H: number, lower: number, upper:
 }
 
 /** Zeroes and fills the histogram of features list[fb..fe) over rows[start..start+count). */
-function build(L: Layout, B: Buffers, list: Int32Array, fb: number, fe: number, slot: number, start: number, count: number, identity: boolean): void {
+function build(
+  L: Layout,
+  B: Buffers,
+  list: Int32Array,
+  fb: number,
+  fe: number,
+  slot: number,
+  start: number,
+  count: number,
+  identity: boolean,
+): void {
   const { n, off, nb } = L;
   const hist = B.hist;
   const gh = B.gh;
@@ -244,7 +259,15 @@ function build(L: Layout, B: Buffers, list: Int32Array, fb: number, fe: number, 
 }
 
 /** hist[dst] -= hist[src] over features list[fb..fe). */
-function subtract(L: Layout, B: Buffers, list: Int32Array, fb: number, fe: number, dst: number, src: number): void {
+function subtract(
+  L: Layout,
+  B: Buffers,
+  list: Int32Array,
+  fb: number,
+  fe: number,
+  dst: number,
+  src: number,
+): void {
   const hist = B.hist;
   const d0 = dst * L.histSize;
   const s0 = src * L.histSize;
@@ -433,8 +456,7 @@ function evaluate(
             }
           }
         }
-      }
-      else {
+      } else {
         sortByKey(idx, key, m);
         const lam = lambda + L.catL2;
         const pen = L.catL2 > 0 ? (G * G) / (H + lam) : parent;
@@ -549,10 +571,24 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
     const fb = feats[bounds + c];
     const fe = feats[bounds + c + 1];
     let p = JOB_HEADER;
-    for (let i = 0; i < nBuild; i++, p += 4) build(L, B, list, fb, fe, job[p], job[p + 1], job[p + 2], job[p + 3] === 1);
+    for (let i = 0; i < nBuild; i++, p += 4)
+      build(L, B, list, fb, fe, job[p], job[p + 1], job[p + 2], job[p + 3] === 1);
     for (let i = 0; i < nSub; i++, p += 2) subtract(L, B, list, fb, fe, job[p], job[p + 1]);
     for (let e = 0; e < nEval; e++, p++)
-      evaluate(L, B, S, list, fb, fe, job[p], jf[4 * e], jf[4 * e + 1], jf[4 * e + 2], jf[4 * e + 3], t * MAX_EVALS + e);
+      evaluate(
+        L,
+        B,
+        S,
+        list,
+        fb,
+        fe,
+        job[p],
+        jf[4 * e],
+        jf[4 * e + 1],
+        jf[4 * e + 2],
+        jf[4 * e + 3],
+        t * MAX_EVALS + e,
+      );
   }
 }
 

@@ -54,20 +54,47 @@ export interface Objective {
    * Gradient and hessian of output k for rows [from, to) into gh (2 per row), weighted.
    * `P` holds softmax probabilities.
    */
-  gradients(F: Float64Array, y: Float64Array, w: Float64Array | null, k: number, gh: Float64Array, P: Float64Array | null, from: number, to: number): void;
+  gradients(
+    F: Float64Array,
+    y: Float64Array,
+    w: Float64Array | null,
+    k: number,
+    gh: Float64Array,
+    P: Float64Array | null,
+    from: number,
+    to: number,
+  ): void;
   /** Mean loss (the metric) of margins F against labels y. */
   metricOf(F: Float64Array, y: Float64Array): number;
   /** Replaces a leaf's weight with a statistic of residuals (absolute error's median), if the loss wants it. */
-  refitLeaf?: (F: Float64Array, y: Float64Array, rows: Int32Array, start: number, count: number, scratch: Float64Array) => number;
+  refitLeaf?: (
+    F: Float64Array,
+    y: Float64Array,
+    rows: Int32Array,
+    start: number,
+    count: number,
+    scratch: Float64Array,
+  ) => number;
 }
 
-export function resolveObjective(name: string, task: 'regression' | 'classification', nClasses: number): ObjectiveName {
-  if (name === 'auto') return task === 'regression' ? 'reg:squarederror' : nClasses > 2 ? 'multi:softprob' : 'binary:logistic';
+export function resolveObjective(
+  name: string,
+  task: 'regression' | 'classification',
+  nClasses: number,
+): ObjectiveName {
+  if (name === 'auto')
+    return task === 'regression' ? 'reg:squarederror' : nClasses > 2 ? 'multi:softprob' : 'binary:logistic';
   const o = name as ObjectiveName;
   if (task === 'regression' && !REGRESSION_OBJECTIVES.includes(o))
-    throw badRequest('invalid_parameter', `gradient_boosting: objective '${name}' is for classification, not regression`);
+    throw badRequest(
+      'invalid_parameter',
+      `gradient_boosting: objective '${name}' is for classification, not regression`,
+    );
   if (task === 'classification' && !CLASSIFICATION_OBJECTIVES.includes(o))
-    throw badRequest('invalid_parameter', `gradient_boosting: objective '${name}' is for regression, not classification`);
+    throw badRequest(
+      'invalid_parameter',
+      `gradient_boosting: objective '${name}' is for regression, not classification`,
+    );
   return o;
 }
 
@@ -233,7 +260,11 @@ export function makeObjective(name: ObjectiveName, nClasses: number, opts: Objec
         metric: 'poisson-nloglik',
         validate(y) {
           for (let i = 0; i < y.length; i++)
-            if (!(y[i] >= 0)) throw badRequest('invalid_target', `count:poisson needs non-negative targets (row ${i} has ${y[i]})`);
+            if (!(y[i] >= 0))
+              throw badRequest(
+                'invalid_target',
+                `count:poisson needs non-negative targets (row ${i} has ${y[i]})`,
+              );
         },
         baseMargin: (y, w) => Float64Array.of(Math.log(Math.max(weightedMean(y, w), 1e-6))),
         marginOf: (b) => Math.log(Math.max(b, 1e-16)),

@@ -12,7 +12,8 @@ import { duck, sqlString } from '../../../data/duckdb.js';
 import type { Frame, Target, Task } from '../../frame.js';
 
 export const PYTHON = '/usr/bin/python3';
-export const SETUP_HINT = 'run `bash ../shared/bench/peers/setup.sh tabular` (from the repository root) to install scikit-learn, XGBoost and pandas';
+export const SETUP_HINT =
+  'run `bash ../shared/bench/peers/setup.sh tabular` (from the repository root) to install scikit-learn, XGBoost and pandas';
 
 /** The repository root: the first directory above this file holding package.json (works from src/ and dist/). */
 export function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -37,7 +38,8 @@ export function peersDir(): string {
 export function peersMissing(): string | null {
   if (!existsSync(join(peersDir(), 'tabular.py'))) return `the peers are not at ${peersDir()}`;
   const r = spawnSync(PYTHON, ['-c', 'import sklearn, xgboost, pandas'], { encoding: 'utf8' });
-  if (r.status !== 0) return `the Python peers cannot import scikit-learn/XGBoost/pandas (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): ${SETUP_HINT}`;
+  if (r.status !== 0)
+    return `the Python peers cannot import scikit-learn/XGBoost/pandas (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): ${SETUP_HINT}`;
   return null;
 }
 
@@ -60,17 +62,48 @@ export function splitDataset(csv: string, target: string, task: Task, outDir: st
   const train = join(outDir, 'train.csv');
   const test = join(outDir, 'test.csv');
   if (!existsSync(train) || !existsSync(test))
-    run([join(peersDir(), 'split.py'), '--data', csv, '--target', target, '--task', task, '--seed', String(seed), '--out', outDir]);
+    run([
+      join(peersDir(), 'split.py'),
+      '--data',
+      csv,
+      '--target',
+      target,
+      '--task',
+      task,
+      '--seed',
+      String(seed),
+      '--out',
+      outDir,
+    ]);
   return { train, test, target, task };
 }
 
 /** make_table.py: a generated table, already split 80/20, target "y". */
-export function makeTable(task: Task, rows: number, features: number, outDir: string, extra: string[] = []): SplitFiles {
+export function makeTable(
+  task: Task,
+  rows: number,
+  features: number,
+  outDir: string,
+  extra: string[] = [],
+): SplitFiles {
   mkdirSync(outDir, { recursive: true });
   const train = join(outDir, 'train.csv');
   const test = join(outDir, 'test.csv');
   if (!existsSync(train) || !existsSync(test))
-    run([join(peersDir(), 'make_table.py'), '--task', task, '--rows', String(rows), '--features', String(features), '--seed', '0', '--out', outDir, ...extra]);
+    run([
+      join(peersDir(), 'make_table.py'),
+      '--task',
+      task,
+      '--rows',
+      String(rows),
+      '--features',
+      String(features),
+      '--seed',
+      '0',
+      '--out',
+      outDir,
+      ...extra,
+    ]);
   return { train, test, target: 'y', task };
 }
 
@@ -94,7 +127,12 @@ export async function withTimeFeatures(src: string, dst: string, column: string)
 }
 
 /** Splits a frame into features and target; class labels are sorted as strings, as the peers sort them. */
-export function featuresAndTarget(frame: Frame, target: string, task: Task, classes?: string[]): { X: Frame; y: Target } {
+export function featuresAndTarget(
+  frame: Frame,
+  target: string,
+  task: Task,
+  classes?: string[],
+): { X: Frame; y: Target } {
   const col = frame.columns.find((c) => c.name === target);
   if (!col) throw new Error(`no column ${target}`);
   const X: Frame = { nRows: frame.nRows, columns: frame.columns.filter((c) => c !== col) };
@@ -108,12 +146,15 @@ export function featuresAndTarget(frame: Frame, target: string, task: Task, clas
   return { X, y: { task, labels: Int32Array.from(raw, (v) => index.get(v) ?? -1), classes: cls } };
 }
 
-export async function loadSplit(s: SplitFiles): Promise<{ Xtr: Frame; ytr: Target; Xte: Frame; yte: Target }> {
+export async function loadSplit(
+  s: SplitFiles,
+): Promise<{ Xtr: Frame; ytr: Target; Xte: Frame; yte: Target }> {
   const tr = await loadFrame(s.train);
   const te = await loadFrame(s.test);
   let classes: string[] | undefined;
   if (s.task === 'classification') {
-    const vals = (f: Frame) => Array.from(f.columns.find((c) => c.name === s.target)!.values as ArrayLike<unknown>, String);
+    const vals = (f: Frame) =>
+      Array.from(f.columns.find((c) => c.name === s.target)!.values as ArrayLike<unknown>, String);
     classes = [...new Set([...vals(tr), ...vals(te)])].sort();
   }
   const a = featuresAndTarget(tr, s.target, s.task, classes);
@@ -136,7 +177,13 @@ export interface PeerResult {
 }
 
 /** tabular.py for one algorithm on a split; peak memory measured around the whole process. */
-export function runPeer(algo: string, s: SplitFiles, params: Record<string, unknown>, threads = 2, repeat = 1): PeerResult {
+export function runPeer(
+  algo: string,
+  s: SplitFiles,
+  params: Record<string, unknown>,
+  threads = 2,
+  repeat = 1,
+): PeerResult {
   const args = [
     join(peersDir(), 'tabular.py'),
     '--train',

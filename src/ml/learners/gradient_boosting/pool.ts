@@ -115,7 +115,11 @@ export class Team {
   private closed = false;
   readonly scratch: Scratch = newScratch();
 
-  private constructor(private readonly workers: Worker[], private readonly L: Layout, private readonly B: Buffers) {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly L: Layout,
+    private readonly B: Buffers,
+  ) {
     this.threads = workers.length + 1;
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL_INTS * 4));
     workers.forEach((w, index) => {
@@ -123,7 +127,16 @@ export class Team {
       const err = new SharedArrayBuffer(4096);
       this.ports.push(ch);
       this.errs.push(err);
-      const msg: SetupMessage = { type: 'setup', index, seq: 0, layout: L, buffers: B, ctl: this.ctl.buffer as SharedArrayBuffer, err, port: ch.port2 };
+      const msg: SetupMessage = {
+        type: 'setup',
+        index,
+        seq: 0,
+        layout: L,
+        buffers: B,
+        ctl: this.ctl.buffer as SharedArrayBuffer,
+        err,
+        port: ch.port2,
+      };
       w.postMessage(msg, [ch.port2]);
     });
   }
@@ -179,7 +192,9 @@ export class Team {
       if (Atomics.load(ctl, CTL_ERR + w)) {
         const err = this.errs[w];
         const len = new DataView(err).getInt32(0, true);
-        failure ??= new Error(`gradient boosting worker failed: ${new TextDecoder().decode(new Uint8Array(err, 4, len))}`);
+        failure ??= new Error(
+          `gradient boosting worker failed: ${new TextDecoder().decode(new Uint8Array(err, 4, len))}`,
+        );
         Atomics.store(ctl, CTL_ERR + w, 0);
       }
     }

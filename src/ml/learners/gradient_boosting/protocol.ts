@@ -1,5 +1,15 @@
 import type { MessagePort } from 'node:worker_threads';
-import { OP_BUILD_EVAL, OP_GRADIENTS, OP_PARTITION, runBuildEval, runGradients, runPartition, type Buffers, type Layout, type Scratch } from './kernels.js';
+import {
+  OP_BUILD_EVAL,
+  OP_GRADIENTS,
+  OP_PARTITION,
+  runBuildEval,
+  runGradients,
+  runPartition,
+  type Buffers,
+  type Layout,
+  type Scratch,
+} from './kernels.js';
 
 /** Control words (Int32, shared): the job sequence the main thread posted, its command, and per worker done/error. */
 export const CTL_SEQ = 0;

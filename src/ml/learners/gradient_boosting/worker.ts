@@ -7,7 +7,17 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { walkShared, type SharedForest } from './forest.js';
 import { newScratch, type Buffers, type Layout } from './kernels.js';
-import { CTL_CMD, CTL_DONE, CTL_ERR, CTL_SEQ, CMD_EXIT, CMD_RESETUP, SPIN, runOp, type SetupMessage } from './protocol.js';
+import {
+  CTL_CMD,
+  CTL_DONE,
+  CTL_ERR,
+  CTL_SEQ,
+  CMD_EXIT,
+  CMD_RESETUP,
+  SPIN,
+  runOp,
+  type SetupMessage,
+} from './protocol.js';
 
 function serve(msg: SetupMessage): void {
   const { layout: L, index: w } = msg;
@@ -17,7 +27,8 @@ function serve(msg: SetupMessage): void {
   let seen = msg.seq;
   for (;;) {
     // The next job usually follows within microseconds: poll a little before sleeping.
-    for (let spin = 0; Atomics.load(ctl, CTL_SEQ) === seen; spin++) if (spin > SPIN) Atomics.wait(ctl, CTL_SEQ, seen, 1000);
+    for (let spin = 0; Atomics.load(ctl, CTL_SEQ) === seen; spin++)
+      if (spin > SPIN) Atomics.wait(ctl, CTL_SEQ, seen, 1000);
     seen = Atomics.load(ctl, CTL_SEQ);
     const cmd = Atomics.load(ctl, CTL_CMD);
     try {
