@@ -22,7 +22,13 @@ function problem(task: Task, n: number, d: number, seed: number, classes = 2): {
       for (let j = 0; j < d; j++) cols[j][i] = rng.normal() * 0.5 + (j % classes === k ? 2 : -1);
     }
     const names = Array.from({ length: classes }, (_, k) => `c${k}`);
-    return { X: numericFrame(cols.map((_, j) => `x${j}`), cols), y: { task, labels, classes: names } };
+    return {
+      X: numericFrame(
+        cols.map((_, j) => `x${j}`),
+        cols,
+      ),
+      y: { task, labels, classes: names },
+    };
   }
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -33,11 +39,18 @@ function problem(task: Task, n: number, d: number, seed: number, classes = 2): {
     }
     values[i] = s + rng.normal() * 0.1;
   }
-  return { X: numericFrame(cols.map((_, j) => `x${j}`), cols), y: { task, values } };
+  return {
+    X: numericFrame(
+      cols.map((_, j) => `x${j}`),
+      cols,
+    ),
+    y: { task, values },
+  };
 }
 
 function score(task: Task, pred: Float64Array, y: Target): number {
-  if (y.task === 'classification') return pred.reduce((a, p, i) => a + (p === y.labels[i] ? 1 : 0), 0) / pred.length;
+  if (y.task === 'classification')
+    return pred.reduce((a, p, i) => a + (p === y.labels[i] ? 1 : 0), 0) / pred.length;
   const v = y.values;
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   let ss = 0,
@@ -113,21 +126,43 @@ function checks(spec: LearnerSpec, task: Task) {
       await m.fit(X, y, { seed: 0 });
       const extreme = numericFrame(
         ['x0', 'x1', 'x2'],
-        [new Float64Array([1e300, -1e300, 0]), new Float64Array([1e300, 1e-300, 0]), new Float64Array([-1e300, 5, 0])],
+        [
+          new Float64Array([1e300, -1e300, 0]),
+          new Float64Array([1e300, 1e-300, 0]),
+          new Float64Array([-1e300, 5, 0]),
+        ],
       );
       for (const v of m.predict(extreme)) assert.ok(!Number.isNaN(v));
       if (m.predictProba) for (const v of m.predictProba(extreme)) assert.ok(Number.isFinite(v));
     });
 
     it('rejects bad hyperparameters with a clear error', () => {
-      assert.throws(() => createLearner(spec.name, task, { no_such_param: 1 }), (e: unknown) => {
-        return e instanceof NeutrinoError && e.code === 'unknown_parameter' && e.message.includes('no_such_param');
-      });
+      assert.throws(
+        () => createLearner(spec.name, task, { no_such_param: 1 }),
+        (e: unknown) => {
+          return (
+            e instanceof NeutrinoError &&
+            e.code === 'unknown_parameter' &&
+            e.message.includes('no_such_param')
+          );
+        },
+      );
       for (const [key, p] of Object.entries(spec.params)) {
-        const bad = p.type === 'number' || p.type === 'integer' ? 'abc' : p.type === 'string' ? '__nope__' : p.type === 'boolean' ? 'maybe' : 'x,y';
+        const bad =
+          p.type === 'number' || p.type === 'integer'
+            ? 'abc'
+            : p.type === 'string'
+              ? '__nope__'
+              : p.type === 'boolean'
+                ? 'maybe'
+                : 'x,y';
         assert.throws(() => createLearner(spec.name, task, { [key]: bad }), NeutrinoError, `${key}=${bad}`);
         if ((p.type === 'number' || p.type === 'integer') && p.min !== undefined)
-          assert.throws(() => createLearner(spec.name, task, { [key]: p.min! - 1 }), NeutrinoError, `${key} below min`);
+          assert.throws(
+            () => createLearner(spec.name, task, { [key]: p.min! - 1 }),
+            NeutrinoError,
+            `${key} below min`,
+          );
       }
     });
 

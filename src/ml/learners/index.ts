@@ -14,12 +14,29 @@ import { linearSvm } from './svm/linear-svm.js';
 import { gradientBoosting } from './gradient_boosting/index.js';
 
 /** Every learner Neutrino offers, by the name `--algorithm` takes (scikit-learn's names where they exist). */
-export const LEARNERS: LearnerSpec[] = [linearRegression, logisticRegression, decisionTree, randomForest, extraTrees, knn, naiveBayes, ridge, lasso, elasticNet, linearSvm, svm, gradientBoosting];
+export const LEARNERS: LearnerSpec[] = [
+  linearRegression,
+  logisticRegression,
+  decisionTree,
+  randomForest,
+  extraTrees,
+  knn,
+  naiveBayes,
+  ridge,
+  lasso,
+  elasticNet,
+  linearSvm,
+  svm,
+  gradientBoosting,
+];
 
 export function learnerSpec(name: string): LearnerSpec {
   const spec = LEARNERS.find((l) => l.name === name);
   if (!spec)
-    throw badRequest('unknown_algorithm', `unknown algorithm '${name}' (available: ${LEARNERS.map((l) => l.name).join(', ')})`);
+    throw badRequest(
+      'unknown_algorithm',
+      `unknown algorithm '${name}' (available: ${LEARNERS.map((l) => l.name).join(', ')})`,
+    );
   return spec;
 }
 
