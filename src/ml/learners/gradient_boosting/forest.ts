@@ -438,10 +438,11 @@ const PREDICT_BLOCK = 256;
 export const PARALLEL_PREDICT_WORK = 1 << 20;
 
 /**
- * Margins (n x K, row-major) of a forest on a frame: base plus every tree. On large inputs
- * an idle worker thread, when there is one, walks the second half of the rows meanwhile.
+ * Margins (n x K, row-major) of a forest on a frame: base plus every tree. On large inputs,
+ * with threads > 1, an idle worker thread (when there is one) walks the second half of the
+ * rows meanwhile.
  */
-export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Float64Array): Float64Array {
+export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Float64Array, threads = 1): Float64Array {
   const enc = new RowEncoder(X, bins);
   const K = forest.K;
   const n = X.nRows;
@@ -450,7 +451,7 @@ export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Fl
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = base[k];
   let split = n;
   let helper: PredictHelper | null = null;
-  if (n * forest.nTrees >= PARALLEL_PREDICT_WORK) {
+  if (threads > 1 && n * forest.nTrees >= PARALLEL_PREDICT_WORK) {
     helper = borrowPredictHelper();
     if (helper) {
       split = n >> 1;

@@ -182,7 +182,7 @@ export const gradientBoostingParams: ParamSchema = {
     min: 1,
     max: 64,
     nullable: true,
-    description: 'Threads for histogram building (default: the cores available, at most 8).',
+    description: 'Threads for training and for large predictions (default: the cores available, at most 8).',
   },
 };
 
@@ -333,7 +333,7 @@ export class GradientBoosting implements Learner {
   /** Raw margins, n x K row-major (K = classes for softmax, else 1). */
   margins(X: Frame): Float64Array {
     const m = this.fitted();
-    return marginsOf(X, m.bins, m.forest, m.base);
+    return marginsOf(X, m.bins, m.forest, m.base, (this.params.n_jobs as number | null) ?? defaultThreads());
   }
 
   predict(X: Frame): Float64Array {
