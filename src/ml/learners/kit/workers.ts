@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { CancelledError } from '../../../core/errors.js';
 
 /**
  * Starts a worker thread on a module beside the caller. Under tsx (tests and scripts run from
@@ -32,4 +33,59 @@ export function shared<T extends Float64Array | Int32Array | Uint8Array | Uint16
   const out = new C(new SharedArrayBuffer(a.byteLength));
   out.set(a as never);
   return out;
+}
+
+/**
+ * Runs tasks on `threads` fresh worker threads (module `baseName` beside the caller, which
+ * answers each {task} message with {id, ...result}), one task per worker at a time, results
+ * in task order. On abort every worker is terminated and CancelledError thrown.
+ */
+export function runOnThreads<T extends { id: number }, R extends { id: number }>(
+  callerUrl: string,
+  baseName: string,
+  workerData: unknown,
+  tasks: T[],
+  threads: number,
+  signal: AbortSignal | undefined,
+  onResult?: (r: R, done: number) => void,
+): Promise<R[]> {
+  return new Promise((resolve, reject) => {
+    const out = new Array<R>(tasks.length);
+    const workers: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let settled = false;
+    const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      if (err) reject(err);
+      else resolve(out);
+    };
+    const onAbort = () => finish(new CancelledError('cancelled by request'));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (tasks.length === 0) return finish();
+    const byId = new Map(tasks.map((t, i) => [t.id, i]));
+    for (let k = 0; k < Math.min(threads, tasks.length); k++) {
+      const w = startWorker(callerUrl, baseName, workerData);
+      workers.push(w);
+      const feed = () => {
+        if (next < tasks.length) w.postMessage(tasks[next++]);
+      };
+      w.on('message', (r: R) => {
+        out[byId.get(r.id)!] = r;
+        done++;
+        onResult?.(r, done);
+        if (done === tasks.length) finish();
+        else feed();
+      });
+      w.on('error', (e) => finish(e));
+      w.on('exit', (code) => {
+        if (!settled && code !== 0) finish(new Error(`a worker thread exited with code ${code}`));
+      });
+      feed();
+    }
+  });
 }

@@ -26,6 +26,9 @@ interface KnnState {
   nClasses: number;
 }
 
+/** Distinguishes search structures, so pool threads know when their copy of the points is current. */
+let searchKeys = 0;
+
 /** Query-rows x training-rows below which one thread is quicker than waking the pool. */
 const PARALLEL_WORK = 2_000_000;
 
@@ -41,7 +44,7 @@ export class Knn implements Learner {
   private values: Float64Array | null = null;
   /** Training points as given (row-major, `cols` order); the search copy may be reordered. */
   private points: Float64Array = new Float64Array(0);
-  private search: { points: Float64Array; rowOf: Int32Array; tree: KdTree | null } | null = null;
+  private search: { points: Float64Array; rowOf: Int32Array; tree: KdTree | null; key: number } | null = null;
   readonly predictProba?: (X: Frame) => Float64Array;
 
   constructor(
@@ -109,7 +112,7 @@ export class Knn implements Learner {
     const rowOf = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
     for (let i = 0; i < n; i++) rowOf[i] = i;
     const tree = this.useTree() ? buildKdTree(points, rowOf, n, d, this.params.leaf_size as number) : null;
-    return (this.search = { points, rowOf, tree });
+    return (this.search = { points, rowOf, tree, key: ++searchKeys });
   }
 
   /** Neighbour rows and distances of every query row (k per row, nearest first). */
@@ -138,6 +141,7 @@ export class Knn implements Learner {
       p: this.params.p as number,
       outIdx,
       outDist,
+      key: s.key,
     };
     const work = m * this.n * (s.tree ? 0.05 : 1);
     const threads = work < PARALLEL_WORK ? 1 : poolThreads(this.params.n_jobs as number | null);

@@ -5,6 +5,8 @@
  * widest first so that happens early). Distances are Minkowski with power p, compared as
  * sum |dx|^p and rooted only at the end. `searchRange` is a pool kernel (see ../kit/pool.ts).
  */
+import { Dots } from '../kit/simd.js';
+
 export interface KdTree {
   /** Node i covers points [start[i], end[i]) of the reordered data; children -1 for leaves. */
   start: Int32Array;
@@ -30,6 +32,8 @@ export interface SearchArgs {
   to: number;
   k: number;
   p: number;
+  /** Identifies the training points, so a thread reuses its copy of them across calls (0: never). */
+  key: number;
   /** Per query, k neighbours nearest first: original row and distance. */
   outIdx: Int32Array;
   outDist: Float64Array;
@@ -291,6 +295,11 @@ export function searchRange(a: SearchArgs): void {
  */
 function bruteRange(a: SearchArgs): void {
   if (a.p === 2) return bruteEuclidean(a);
+  bruteRangeJs(a);
+}
+
+/** Brute force in JavaScript with early exit (any p; Euclidean too where SIMD is missing). */
+function bruteRangeJs(a: SearchArgs): void {
   const { points, rowOf, n, d, queries, k, p, outIdx, outDist } = a;
   const QB = 32;
   const PB = Math.max(64, Math.floor(16384 / Math.max(1, d)));
@@ -343,105 +352,86 @@ function bruteRange(a: SearchArgs): void {
   }
 }
 
-/**
- * Euclidean brute force as |q|² + |x|² - 2 q·x (as scikit-learn computes it), four queries
- * against two points per step: each loaded value feeds several products, which is what bounds
- * this loop without SIMD.
- */
-function bruteEuclidean(a: SearchArgs): void {
-  const { points, rowOf, n, d, queries, k, outIdx, outDist } = a;
-  const xn = new Float64Array(n);
+/** The training points in WebAssembly memory and their squared norms, kept per thread for the last search. */
+let cached: { key: number; dots: Dots | null; norms: Float64Array } | null = null;
+
+function prepared(a: SearchArgs): { dots: Dots | null; norms: Float64Array } {
+  if (cached && cached.key === a.key && a.key !== 0) return cached;
+  const { points, n, d } = a;
+  const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0; j < d; j++) s += points[i * d + j] * points[i * d + j];
-    xn[i] = s;
+    norms[i] = s;
   }
-  const bd = new Float64Array(4 * k);
-  const bi = new Int32Array(4 * k);
-  const worst = new Float64Array(4);
-  const filled = new Int32Array(4);
-  const qb = new Float64Array(4 * d);
-  const qn = new Float64Array(4);
-  const cand = new Float64Array(8);
-  for (let r0 = a.from; r0 < a.to; r0 += 4) {
-    const nq = Math.min(4, a.to - r0);
-    qb.fill(0);
-    qn.fill(0);
-    for (let t = 0; t < nq; t++)
-      for (let j = 0; j < d; j++) {
-        const v = queries[(r0 + t) * d + j];
-        qb[t * d + j] = v;
-        qn[t] += v * v;
-      }
+  const dots = Dots.create(points, n, d);
+  dots?.setNorms(norms);
+  cached = { key: a.key, dots, norms };
+  return cached;
+}
+
+/**
+ * Euclidean brute force as |q|² + |x|² - 2 q·x (as scikit-learn computes it): distances on
+ * WebAssembly SIMD, which hands back only the points nearer than the current k-th; a block of
+ * queries against a block of points that stays in cache, so the training set streams from
+ * memory once per query block rather than once per query.
+ */
+function bruteEuclidean(a: SearchArgs): void {
+  const { rowOf, n, d, queries, k, outIdx, outDist } = a;
+  const { dots } = prepared(a);
+  if (!dots) return bruteRangeJs(a);
+  const QB = 16;
+  const PB = 1024;
+  const bd = new Float64Array(QB * k);
+  const bi = new Int32Array(QB * k);
+  const worst = new Float64Array(QB);
+  const filled = new Int32Array(QB);
+  const qn = new Float64Array(QB);
+  const q = new Float64Array(d);
+  for (let r0 = a.from; r0 < a.to; r0 += QB) {
+    const r1 = Math.min(a.to, r0 + QB);
     bd.fill(Infinity);
     bi.fill(-1);
     worst.fill(Infinity);
     filled.fill(0);
-    const d1 = d;
-    const d2 = 2 * d;
-    const d3 = 3 * d;
-    for (let i = 0; i < n; i += 2) {
-      const two = i + 1 < n;
-      const oa = i * d;
-      const ob = two ? oa + d : oa;
-      let a0 = 0,
-        a1 = 0,
-        a2 = 0,
-        a3 = 0,
-        b0 = 0,
-        b1 = 0,
-        b2 = 0,
-        b3 = 0;
-      for (let j = 0; j < d; j++) {
-        const xa = points[oa + j];
-        const xb = points[ob + j];
-        const v0 = qb[j];
-        const v1 = qb[d1 + j];
-        const v2 = qb[d2 + j];
-        const v3 = qb[d3 + j];
-        a0 += v0 * xa;
-        a1 += v1 * xa;
-        a2 += v2 * xa;
-        a3 += v3 * xa;
-        b0 += v0 * xb;
-        b1 += v1 * xb;
-        b2 += v2 * xb;
-        b3 += v3 * xb;
-      }
-      cand[0] = qn[0] + xn[i] - 2 * a0;
-      cand[1] = qn[1] + xn[i] - 2 * a1;
-      cand[2] = qn[2] + xn[i] - 2 * a2;
-      cand[3] = qn[3] + xn[i] - 2 * a3;
-      const xbn = two ? xn[i + 1] : Infinity;
-      cand[4] = qn[0] + xbn - 2 * b0;
-      cand[5] = qn[1] + xbn - 2 * b1;
-      cand[6] = qn[2] + xbn - 2 * b2;
-      cand[7] = qn[3] + xbn - 2 * b3;
-      for (let c = 0; c < 8; c++) {
-        const t = c & 3;
-        let s = cand[c];
-        if (!(s < worst[t])) continue;
-        if (s < 0) s = 0;
-        const idx = c < 4 ? i : i + 1;
+    for (let r = r0; r < r1; r++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += queries[r * d + j] * queries[r * d + j];
+      qn[r - r0] = s;
+    }
+    for (let p0 = 0; p0 < n; p0 += PB) {
+      const cnt = Math.min(PB, n - p0);
+      for (let r = r0; r < r1; r++) {
+        const t = r - r0;
+        q.set(queries.subarray(r * d, (r + 1) * d));
         const o = t * k;
+        let w = worst[t];
         let f = filled[t];
-        let z = f < k ? f++ : k - 1;
-        while (z > 0 && bd[o + z - 1] > s) {
-          bd[o + z] = bd[o + z - 1];
-          bi[o + z] = bi[o + z - 1];
-          z--;
+        const near = dots.near(q, qn[t], p0, cnt, w);
+        for (let u = 0; u < near.m; u++) {
+          let s = near.dist[u];
+          if (!(s < w)) continue;
+          if (s < 0) s = 0;
+          // Insert in order; ties keep the earlier point.
+          let z = f < k ? f++ : k - 1;
+          while (z > 0 && bd[o + z - 1] > s) {
+            bd[o + z] = bd[o + z - 1];
+            bi[o + z] = bi[o + z - 1];
+            z--;
+          }
+          bd[o + z] = s;
+          bi[o + z] = p0 + near.idx[u];
+          if (f === k) w = bd[o + k - 1];
         }
-        bd[o + z] = s;
-        bi[o + z] = idx;
+        worst[t] = w;
         filled[t] = f;
-        if (f === k) worst[t] = bd[o + k - 1];
       }
     }
-    for (let t = 0; t < nq; t++) {
-      const r = r0 + t;
+    for (let r = r0; r < r1; r++) {
+      const o = (r - r0) * k;
       for (let z = 0; z < k; z++) {
-        outIdx[r * k + z] = bi[t * k + z] >= 0 ? rowOf[bi[t * k + z]] : -1;
-        outDist[r * k + z] = Math.sqrt(bd[t * k + z]);
+        outIdx[r * k + z] = bi[o + z] >= 0 ? rowOf[bi[o + z]] : -1;
+        outDist[r * k + z] = Math.sqrt(bd[o + z]);
       }
     }
   }

@@ -4,6 +4,8 @@
  *   poly    (gamma x·z + coef0)^degree          sigmoid  tanh(gamma x·z + coef0)
  * Rows are row-major; |x|² is precomputed so an RBF entry costs one dot product.
  */
+import { Dots } from '../kit/simd.js';
+
 export type KernelName = 'linear' | 'poly' | 'rbf' | 'sigmoid';
 
 export interface KernelSpec {
@@ -15,6 +17,9 @@ export interface KernelSpec {
 
 export class Kernel {
   readonly norms: Float64Array;
+  /** The rows again in WebAssembly memory, for SIMD dot products (null where unavailable). */
+  private readonly dots: Dots | null;
+  private scratch = new Float64Array(0);
 
   constructor(
     readonly spec: KernelSpec,
@@ -29,6 +34,7 @@ export class Kernel {
       for (let j = 0; j < d; j++) s += X[i * d + j] * X[i * d + j];
       this.norms[i] = s;
     }
+    this.dots = d >= 4 ? Dots.create(X, n, d) : null;
   }
 
   /** K(row a, row b). */
@@ -57,55 +63,88 @@ export class Kernel {
     }
   }
 
-  /** K(row a, rows[t]) for every t, into out; one loop per kernel so the inner loop has no branch. */
-  column(a: number, rows: Int32Array, out: Float64Array | Float32Array): void {
-    const { X, d, norms } = this;
-    const oa = a * d;
-    const na = norms[a];
+  /** K(q, rows[t]) for an outside vector q (length d), into out. */
+  against(q: Float64Array, rows: Int32Array, out: Float64Array): void {
+    const { X, d } = this;
+    let nq = 0;
+    for (let j = 0; j < d; j++) nq += q[j] * q[j];
     const m = rows.length;
+    const seq = this.dots && m === this.n && (m === 0 || (rows[0] === 0 && rows[m - 1] === m - 1));
+    if (seq) out.set(this.dots!.against(q, 0, m));
+    else
+      for (let t = 0; t < m; t++) {
+        const ob = rows[t] * d;
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += q[j] * X[ob + j];
+        out[t] = dot;
+      }
+    this.transform(out, out, m, nq, rows);
+  }
+
+  /** Dot products (double) to kernel values, into out. */
+  private transform(
+    dv: Float64Array,
+    out: Float64Array | Float32Array,
+    m: number,
+    na: number,
+    rows: Int32Array,
+  ): void {
     const { kernel, gamma, coef0, degree } = this.spec;
-    for (let t = 0; t < m; t++) {
-      const b = rows[t];
-      const ob = b * d;
-      let dot = 0;
-      let j = 0;
-      for (; j + 4 <= d; j += 4)
-        dot +=
-          X[oa + j] * X[ob + j] +
-          X[oa + j + 1] * X[ob + j + 1] +
-          X[oa + j + 2] * X[ob + j + 2] +
-          X[oa + j + 3] * X[ob + j + 3];
-      for (; j < d; j++) dot += X[oa + j] * X[ob + j];
-      out[t] = dot;
-    }
+    const norms = this.norms;
     if (kernel === 'rbf') {
       for (let t = 0; t < m; t++) {
-        const d2 = na + norms[rows[t]] - 2 * out[t];
+        const d2 = na + norms[rows[t]] - 2 * dv[t];
         out[t] = Math.exp(-gamma * (d2 > 0 ? d2 : 0));
       }
     } else if (kernel === 'poly') {
-      for (let t = 0; t < m; t++) out[t] = Math.pow(gamma * out[t] + coef0, degree);
+      for (let t = 0; t < m; t++) out[t] = Math.pow(gamma * dv[t] + coef0, degree);
     } else if (kernel === 'sigmoid') {
-      for (let t = 0; t < m; t++) out[t] = Math.tanh(gamma * out[t] + coef0);
+      for (let t = 0; t < m; t++) out[t] = Math.tanh(gamma * dv[t] + coef0);
+    } else for (let t = 0; t < m; t++) out[t] = dv[t];
+  }
+
+  /**
+   * K(row a, rows[t]) for every t, into out (which may be single precision: the kernel is
+   * computed in double first, as libsvm does before caching it as float).
+   */
+  column(a: number, rows: Int32Array, out: Float64Array | Float32Array): void {
+    const { X, d, norms } = this;
+    const m = rows.length;
+    let dv: Float64Array;
+    if (this.dots) dv = this.dots.byIndex(a, rows);
+    else {
+      if (this.scratch.length < m) this.scratch = new Float64Array(m);
+      dv = this.scratch;
+      const oa = a * d;
+      for (let t = 0; t < m; t++) {
+        const ob = rows[t] * d;
+        let dot = 0;
+        let j = 0;
+        for (; j + 4 <= d; j += 4)
+          dot +=
+            X[oa + j] * X[ob + j] +
+            X[oa + j + 1] * X[ob + j + 1] +
+            X[oa + j + 2] * X[ob + j + 2] +
+            X[oa + j + 3] * X[ob + j + 3];
+        for (; j < d; j++) dot += X[oa + j] * X[ob + j];
+        dv[t] = dot;
+      }
     }
+    this.transform(dv, out, m, norms[a], rows);
   }
 }
 
 /** Kernel values between query rows Q (row-major m x d) and rows `rows` of the kernel's data: m x rows.length. */
 export function crossKernel(k: Kernel, Q: Float64Array, m: number, rows: Int32Array): Float64Array {
-  const { X, d } = k;
+  const { d } = k;
   const s = rows.length;
   const out = new Float64Array(m * s);
+  const col = new Float64Array(s);
+  const q = new Float64Array(d);
   for (let i = 0; i < m; i++) {
-    const oq = i * d;
-    let nq = 0;
-    for (let j = 0; j < d; j++) nq += Q[oq + j] * Q[oq + j];
-    for (let t = 0; t < s; t++) {
-      const ob = rows[t] * d;
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += Q[oq + j] * X[ob + j];
-      out[i * s + t] = k.fromDot(dot, nq, k.norms[rows[t]]);
-    }
+    q.set(Q.subarray(i * d, (i + 1) * d));
+    k.against(q, rows, col);
+    out.set(col, i * s);
   }
   return out;
 }

@@ -8,7 +8,8 @@ import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../
 import type { Params } from '../params.js';
 import { crossKernel, Kernel, scaleGamma, type KernelName, type KernelSpec } from './kernel.js';
 import { couple, sigmoidPredict, sigmoidTrain } from './platt.js';
-import { classifierQ, regressorQ, smo } from './smo.js';
+import { runSvmTask, type SvmTask, type SvmTaskResult } from './tasks.js';
+import { runOnThreads, shared, threadCount } from '../kit/workers.js';
 
 /**
  * Kernel SVMs as scikit-learn's SVC and SVR (libsvm): SMO on the dual, one-vs-one for several
@@ -46,6 +47,9 @@ interface SvmState {
     probB: number;
   }[];
 }
+
+/** Summed squared fit sizes from which the fits go to worker threads. */
+const PARALLEL_WORK = 10_000_000;
 
 /** Query rows per block of the query x support-vector kernel matrix. */
 const BLOCK = 1024;
@@ -99,38 +103,22 @@ export class Svm implements Learner {
       if (k === undefined) used.set(row, (k = used.size));
       return k;
     };
-    const pairs: Pair[] = [];
+    // Every SMO fit of the model as a task: the regression, or per pair the full fit and,
+    // with probabilities, the five cross-validation folds.
+    const base = { C, tol, maxIter, cacheBytes: budget };
+    const tasks: SvmTask[] = [];
+    const meta: {
+      a: number;
+      b: number;
+      rows: Int32Array;
+      s: Int8Array;
+      full: number;
+      folds: { task: number; held: Int32Array; pos: number[] }[];
+      dec: Float64Array;
+    }[] = [];
     if (y.task === 'regression') {
-      const l = D.n;
-      const rows = Int32Array.from({ length: l }, (_, i) => i);
-      const eps = this.params.epsilon as number;
-      const p = new Float64Array(2 * l);
-      const s = new Int8Array(2 * l);
-      for (let i = 0; i < l; i++) {
-        p[i] = eps - y.values[i];
-        p[i + l] = eps + y.values[i];
-        s[i] = 1;
-        s[i + l] = -1;
-      }
-      const r = await smo(regressorQ(kernel, rows, budget), p, s, C, tol, ticker, maxIter);
-      const sv: number[] = [];
-      const coef: number[] = [];
-      for (let i = 0; i < l; i++) {
-        const c = r.alpha[i] - r.alpha[i + l];
-        if (c !== 0) {
-          sv.push(svIndex(i));
-          coef.push(c);
-        }
-      }
-      pairs.push({
-        a: 0,
-        b: 0,
-        sv: Int32Array.from(sv),
-        coef: Float64Array.from(coef),
-        rho: r.rho,
-        probA: 0,
-        probB: 0,
-      });
+      const rows = Int32Array.from({ length: D.n }, (_, i) => i);
+      tasks.push({ id: 0, kind: 'svr', rows, y: y.values, epsilon: this.params.epsilon as number, ...base });
       this.nClasses = 0;
     } else {
       const K = y.classes.length;
@@ -138,49 +126,84 @@ export class Svm implements Learner {
       for (let i = 0; i < D.n; i++) byClass[y.labels[i]].push(i);
       const present = byClass.map((r, c) => (r.length ? c : -1)).filter((c) => c >= 0);
       this.only = present[0] ?? 0;
-      const probability = this.params.probability as boolean;
       const rng = new Rng(ctx.seed);
-      const total = (present.length * (present.length - 1)) / 2;
       for (let u = 0; u < present.length; u++)
         for (let v = u + 1; v < present.length; v++) {
           const a = present[u];
           const b = present[v];
           const rows = Int32Array.from([...byClass[a], ...byClass[b]].sort((x, z) => x - z));
           const s = Int8Array.from(rows, (i) => (y.labels[i] === a ? 1 : -1));
-          const fit = await this.binary(kernel, rows, s, C, tol, budget, maxIter, ticker);
-          const sv: number[] = [];
-          const coef: number[] = [];
-          for (let t = 0; t < rows.length; t++)
-            if (fit.alpha[t] !== 0) {
-              sv.push(svIndex(rows[t]));
-              coef.push(fit.alpha[t] * s[t]);
-            }
-          let probA = 0;
-          let probB = 0;
-          if (probability)
-            ({ A: probA, B: probB } = await this.plattCv(
-              kernel,
-              rows,
-              s,
-              C,
-              tol,
-              budget,
-              maxIter,
-              rng,
-              ticker,
-            ));
-          pairs.push({
+          const m = {
             a,
             b,
-            sv: Int32Array.from(sv),
-            coef: Float64Array.from(coef),
-            rho: fit.rho,
-            probA,
-            probB,
-          });
-          ctx.onProgress?.({ fraction: pairs.length / Math.max(1, total) });
+            rows,
+            s,
+            full: tasks.length,
+            folds: [] as { task: number; held: Int32Array; pos: number[] }[],
+            dec: new Float64Array(rows.length),
+          };
+          tasks.push({ id: tasks.length, kind: 'svc', rows, s, ...base });
+          if (this.params.probability) {
+            const l = rows.length;
+            const perm = rng.permutation(l);
+            for (let f = 0; f < 5; f++) {
+              const lo = Math.floor((f * l) / 5);
+              const hi = Math.floor(((f + 1) * l) / 5);
+              const train: number[] = [];
+              for (let q = 0; q < l; q++) if (q < lo || q >= hi) train.push(perm[q]);
+              const pos = Array.from(perm.subarray(lo, hi));
+              let plus = 0;
+              for (const t of train) if (s[t] > 0) plus++;
+              // A fold whose training part holds one class decides by that class alone.
+              if (plus === 0 || plus === train.length) {
+                for (const t of pos) m.dec[t] = plus === 0 ? -1 : 1;
+                continue;
+              }
+              m.folds.push({ task: tasks.length, held: Int32Array.from(pos, (t) => rows[t]), pos });
+              tasks.push({
+                id: tasks.length,
+                kind: 'svc',
+                rows: Int32Array.from(train, (t) => rows[t]),
+                s: Int8Array.from(train, (t) => s[t]),
+                held: Int32Array.from(pos, (t) => rows[t]),
+                ...base,
+              });
+            }
+          }
+          meta.push(m);
         }
       this.nClasses = K;
+    }
+    const results = await this.runTasks(tasks, R, D.n, D.d, kernel, ticker, ctx);
+    const pairs: Pair[] = [];
+    const collect = (rows: Int32Array, coef: Float64Array) => {
+      const sv: number[] = [];
+      const c: number[] = [];
+      for (let t = 0; t < rows.length; t++)
+        if (coef[t] !== 0) {
+          sv.push(svIndex(rows[t]));
+          c.push(coef[t]);
+        }
+      return { sv: Int32Array.from(sv), coef: Float64Array.from(c) };
+    };
+    if (y.task === 'regression')
+      pairs.push({
+        a: 0,
+        b: 0,
+        ...collect(tasks[0].rows, results[0].coef),
+        rho: results[0].rho,
+        probA: 0,
+        probB: 0,
+      });
+    for (const m of meta) {
+      const full = results[m.full];
+      let probA = 0;
+      let probB = 0;
+      if (this.params.probability) {
+        for (const f of m.folds) f.pos.forEach((t, q) => (m.dec[t] = results[f.task].dec![q]));
+        ({ A: probA, B: probB } = sigmoidTrain(m.dec, m.s));
+      }
+      pairs.push({ a: m.a, b: m.b, ...collect(m.rows, full.coef), rho: full.rho, probA, probB });
     }
     const svRows = new Float64Array(used.size * D.d);
     for (const [row, k] of used) svRows.set(R.subarray(row * D.d, (row + 1) * D.d), k * D.d);
@@ -192,59 +215,37 @@ export class Svm implements Learner {
     ctx.onProgress?.({ fraction: 1 });
   }
 
-  private binary(
+  /** Runs the fits here in turn, or on worker threads when there are several and they are big. */
+  private async runTasks(
+    tasks: SvmTask[],
+    R: Float64Array,
+    n: number,
+    d: number,
     kernel: Kernel,
-    rows: Int32Array,
-    s: Int8Array,
-    C: number,
-    tol: number,
-    budget: number,
-    maxIter: number,
     ticker: Ticker,
-  ) {
-    const p = new Float64Array(rows.length).fill(-1);
-    return smo(classifierQ(kernel, rows, s, budget), p, s, C, tol, ticker, maxIter);
-  }
-
-  /** Platt's A, B from decision values of 5-fold cross-validation within the pair's rows. */
-  private async plattCv(
-    kernel: Kernel,
-    rows: Int32Array,
-    s: Int8Array,
-    C: number,
-    tol: number,
-    budget: number,
-    maxIter: number,
-    rng: Rng,
-    ticker: Ticker,
-  ): Promise<{ A: number; B: number }> {
-    const l = rows.length;
-    const perm = rng.permutation(l);
-    const dec = new Float64Array(l);
-    const folds = 5;
-    for (let f = 0; f < folds; f++) {
-      const lo = Math.floor((f * l) / folds);
-      const hi = Math.floor(((f + 1) * l) / folds);
-      const trainPos: number[] = [];
-      for (let q = 0; q < l; q++) if (q < lo || q >= hi) trainPos.push(perm[q]);
-      const sub = Int32Array.from(trainPos, (t) => rows[t]);
-      const ss = Int8Array.from(trainPos, (t) => s[t]);
-      let pos = 0;
-      for (const v of ss) if (v > 0) pos++;
-      if (pos === 0 || pos === ss.length) {
-        for (let q = lo; q < hi; q++) dec[perm[q]] = pos === 0 ? -1 : 1;
-        continue;
-      }
-      const fit = await this.binary(kernel, sub, ss, C, tol, budget, maxIter, ticker);
-      for (let q = lo; q < hi; q++) {
-        const t = perm[q];
-        let v = -fit.rho;
-        for (let u = 0; u < sub.length; u++)
-          if (fit.alpha[u] !== 0) v += fit.alpha[u] * ss[u] * kernel.at(rows[t], sub[u]);
-        dec[t] = v;
-      }
+    ctx: FitContext,
+  ): Promise<SvmTaskResult[]> {
+    let work = 0;
+    for (const t of tasks) work += t.rows.length * t.rows.length;
+    const threads = Math.min(threadCount(this.params.n_jobs as number | null), tasks.length);
+    if (threads > 1 && work >= PARALLEL_WORK) {
+      const X = shared(R);
+      return runOnThreads<SvmTask, SvmTaskResult>(
+        import.meta.url,
+        'worker',
+        { X, n, d, spec: this.kernelSpec() },
+        tasks,
+        threads,
+        ctx.signal,
+        (_, done) => ctx.onProgress?.({ fraction: done / tasks.length }),
+      );
     }
-    return sigmoidTrain(dec, s);
+    const out: SvmTaskResult[] = [];
+    for (const t of tasks) {
+      out.push(await runSvmTask(kernel, t, ticker));
+      ctx.onProgress?.({ fraction: out.length / tasks.length });
+    }
+    return out;
   }
 
   /** Decision values per pair for rows [from, to) of Q: (to - from) x pairs. */
@@ -434,6 +435,13 @@ export const svm: LearnerSpec = {
         'classification: Platt-scaled probabilities from 5-fold cross-validation (else one-hot of the vote)',
     },
     cache_size: { type: 'number', default: 200, min: 1, description: 'kernel cache, in MB' },
+    n_jobs: {
+      type: 'integer',
+      default: null,
+      min: -1,
+      nullable: true,
+      description: 'threads for the fits (pairs and probability folds); null or -1: every core',
+    },
     max_iter: {
       type: 'integer',
       default: null,
