@@ -442,7 +442,13 @@ export const PARALLEL_PREDICT_WORK = 1 << 20;
  * with threads > 1, an idle worker thread (when there is one) walks the second half of the
  * rows meanwhile.
  */
-export function marginsOf(X: Frame, bins: ColumnBins[], forest: Forest, base: Float64Array, threads = 1): Float64Array {
+export function marginsOf(
+  X: Frame,
+  bins: ColumnBins[],
+  forest: Forest,
+  base: Float64Array,
+  threads = 1,
+): Float64Array {
   const enc = new RowEncoder(X, bins);
   const K = forest.K;
   const n = X.nRows;
