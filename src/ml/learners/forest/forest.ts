@@ -87,6 +87,7 @@ export class Forest implements Learner {
     const ticker = new Ticker(ctx.signal);
     ticker.throwIfAborted();
     const D = fitDesign(this.algorithm, X, y, this.task);
+    await ticker.tick();
     const nTrees = this.params.n_estimators as number;
     const threads = Math.min(threadCount(this.params.n_jobs as number | null), nTrees);
     const parallel = threads > 1 && D.n * nTrees >= THREAD_WORK;

@@ -3,7 +3,10 @@
  * histograms or sorts integers instead of sorting floats at every node. When a feature has at
  * most `maxBins` distinct values every value gets its own bin and splits are exactly CART's
  * (thresholds halfway between neighbouring values, as scikit-learn places them); beyond that,
- * bins hold about equal numbers of rows, their edges read off a sample of the rows.
+ * bins hold about equal numbers of rows (runs of equal values never split).
+ *
+ * Each column is ordered once by a radix sort of its float bits, carrying row numbers along:
+ * linear in rows, and the order hands every row its code directly.
  */
 export interface Bins {
   n: number;
@@ -17,42 +20,78 @@ export interface Bins {
   hi: Float64Array;
 }
 
-/** Rows read to place quantile edges (the sort is the cost; edges barely move beyond this). */
-const EDGE_SAMPLE = 50_000;
+const RADIX_BITS = 11;
+const BUCKETS = 1 << RADIX_BITS;
 
-/** Upper edges of feature j's bins: a value goes to the first bin whose edge is >= it. */
-function edgesOf(col: Float64Array, cap: number): Float64Array {
+/**
+ * Row numbers of `col` in ascending order of value (stable): LSD radix sort on the 64 bits of
+ * each double, mapped so that unsigned order is numeric order, 11 bits a pass; passes whose
+ * digit is the same for every row are skipped.
+ */
+export interface SortScratch {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  a: Int32Array;
+  b: Int32Array;
+  dig: Uint16Array;
+}
+
+export function sortScratch(n: number): SortScratch {
+  return {
+    hi: new Uint32Array(n),
+    lo: new Uint32Array(n),
+    a: new Int32Array(n),
+    b: new Int32Array(n),
+    dig: new Uint16Array(n),
+  };
+}
+
+export function argsort(col: Float64Array, scratch: SortScratch = sortScratch(col.length)): Int32Array {
   const n = col.length;
-  let sample: Float64Array;
-  if (cap === Infinity || n <= EDGE_SAMPLE) sample = col.slice().sort();
-  else {
-    sample = new Float64Array(EDGE_SAMPLE);
-    const step = n / EDGE_SAMPLE;
-    for (let k = 0; k < EDGE_SAMPLE; k++) sample[k] = col[Math.floor(k * step)];
-    sample.sort();
+  const s = scratch;
+  const bits = new Uint32Array(col.buffer, col.byteOffset, n * 2);
+  const { hi, lo } = s;
+  for (let i = 0; i < n; i++) {
+    let l = bits[2 * i];
+    let h = bits[2 * i + 1];
+    // Negative: flip every bit; positive: flip the sign bit.
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    hi[i] = h;
+    lo[i] = l;
   }
-  const m = sample.length;
-  let distinct = 1;
-  for (let i = 1; i < m; i++) if (sample[i] !== sample[i - 1]) distinct++;
-  const edges: number[] = [];
-  if (distinct <= cap) {
-    for (let i = 0; i < m; i++) if (i === m - 1 || sample[i + 1] !== sample[i]) edges.push(sample[i]);
-  } else {
-    // Greedy equal-frequency bins over runs of equal values: a run never straddles two bins.
-    let next = m / cap;
-    for (let i = 0; i < m;) {
-      let e = i + 1;
-      while (e < m && sample[e] === sample[i]) e++;
-      if (e >= next || e === m) {
-        edges.push(sample[e - 1]);
-        next = ((edges.length + 1) * m) / cap;
-      }
-      i = e;
+  let src = s.a;
+  let dst = s.b;
+  for (let i = 0; i < n; i++) src[i] = i;
+  const count = new Int32Array(BUCKETS);
+  const dig = s.dig;
+  for (let shift = 0; shift < 64; shift += RADIX_BITS) {
+    // This pass's digit of every row (a digit straddling the two words takes bits of both).
+    if (shift + RADIX_BITS <= 32) for (let i = 0; i < n; i++) dig[i] = (lo[i] >>> shift) & (BUCKETS - 1);
+    else if (shift >= 32) for (let i = 0; i < n; i++) dig[i] = (hi[i] >>> (shift - 32)) & (BUCKETS - 1);
+    else for (let i = 0; i < n; i++) dig[i] = ((lo[i] >>> shift) | (hi[i] << (32 - shift))) & (BUCKETS - 1);
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[dig[i]]++;
+    let nonEmpty = 0;
+    for (let b = 0; b < BUCKETS; b++) if (count[b]) nonEmpty++;
+    if (nonEmpty <= 1) continue;
+    let sum = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
     }
+    for (let i = 0; i < n; i++) {
+      const r = src[i];
+      dst[count[dig[r]]++] = r;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
   }
-  // Values beyond the sample's largest fall in the last bin.
-  if (m < n) edges[edges.length - 1] = Infinity;
-  return Float64Array.from(edges);
+  return src.slice();
 }
 
 /** `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for worker threads. */
@@ -64,21 +103,63 @@ export function makeBins(
   share = false,
 ): Bins {
   const cap = maxBins ?? Infinity;
-  const edges: Float64Array[] = [];
+  const scratch = sortScratch(n);
+  // Per feature: its rows' bins (in row order) and each bin's value range.
+  const rowBin: Int32Array[] = [];
+  const los: Float64Array[] = [];
+  const his: Float64Array[] = [];
+  const runStart = new Int32Array(n + 1);
   let widest = 0;
   for (let j = 0; j < d; j++) {
-    edges.push(edgesOf(data.subarray(j * n, (j + 1) * n), cap));
-    widest = Math.max(widest, edges[j].length);
+    const col = data.subarray(j * n, (j + 1) * n);
+    const order = argsort(col, scratch);
+    // Runs of equal values, in ascending order.
+    let runs = 0;
+    for (let k = 0; k < n; k++) if (k === 0 || col[order[k]] !== col[order[k - 1]]) runStart[runs++] = k;
+    runStart[runs] = n;
+    // Bins as groups of whole runs: one run each when they fit, else greedy equal frequency.
+    const binOfRun = new Int32Array(runs);
+    let nb = 0;
+    if (runs <= cap) {
+      for (let r = 0; r < runs; r++) binOfRun[r] = r;
+      nb = runs;
+    } else {
+      let next = n / cap;
+      for (let r = 0; r < runs; r++) {
+        binOfRun[r] = nb;
+        const end = runStart[r + 1];
+        if (end >= next || r === runs - 1) {
+          nb++;
+          next = ((nb + 1) * n) / cap;
+        }
+      }
+    }
+    const lo = new Float64Array(nb).fill(Infinity);
+    const hi = new Float64Array(nb).fill(-Infinity);
+    const bins = new Int32Array(n);
+    for (let r = 0; r < runs; r++) {
+      const b = binOfRun[r];
+      const v = col[order[runStart[r]]];
+      if (v < lo[b]) lo[b] = v;
+      if (v > hi[b]) hi[b] = v;
+      for (let k = runStart[r]; k < runStart[r + 1]; k++) bins[order[k]] = b;
+    }
+    rowBin.push(bins);
+    los.push(lo);
+    his.push(hi);
+    widest = Math.max(widest, nb);
   }
   const offset = new Int32Array(d + 1);
-  for (let j = 0; j < d; j++) offset[j + 1] = offset[j] + edges[j].length;
+  for (let j = 0; j < d; j++) offset[j + 1] = offset[j] + los[j].length;
   const total = offset[d];
   const alloc = <T>(C: new (x: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T =>
     new C(share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const lo = alloc(Float64Array, total * 8);
   const hi = alloc(Float64Array, total * 8);
-  lo.fill(Infinity);
-  hi.fill(-Infinity);
+  for (let j = 0; j < d; j++) {
+    lo.set(los[j], offset[j]);
+    hi.set(his[j], offset[j]);
+  }
   const codes =
     widest <= 256
       ? alloc(Uint8Array, n * d)
@@ -90,23 +171,8 @@ export function makeBins(
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = Math.min(n, i0 + BLOCK);
     for (let j = 0; j < d; j++) {
-      const h = edges[j];
-      const last = h.length - 1;
-      const o = j * n;
-      const base = offset[j];
-      for (let i = i0; i < i1; i++) {
-        const x = data[o + i];
-        let a = 0;
-        let z = last;
-        while (a < z) {
-          const mid = (a + z) >>> 1;
-          if (h[mid] < x) a = mid + 1;
-          else z = mid;
-        }
-        codes[i * d + j] = a;
-        if (x < lo[base + a]) lo[base + a] = x;
-        if (x > hi[base + a]) hi[base + a] = x;
-      }
+      const b = rowBin[j];
+      for (let i = i0; i < i1; i++) codes[i * d + j] = b[i];
     }
   }
   return { n, d, codes, offset, lo, hi };

@@ -49,6 +49,7 @@ export class DecisionTree implements Learner {
     const ticker = new Ticker(ctx.signal);
     ticker.throwIfAborted();
     const D = fitDesign(this.algorithm, X, y, this.task);
+    await ticker.tick();
     const bins = makeBins(D.data, D.n, D.d, resolveMaxBins(this.params, D.n));
     // Binning sorts every column: give a cancel that arrived meanwhile its chance before growing.
     await ticker.tick();
