@@ -61,6 +61,7 @@ export class LinearSvm implements Learner {
     const A = new Float64Array(n * (d + 1));
     for (let j = 0; j < d; j++) for (let i = 0; i < n; i++) A[i * (d + 1) + j] = D.data[j * n + i];
     for (let i = 0; i < n; i++) A[i * (d + 1) + d] = bias;
+    const M = new RowMatrix(A, n, d + 1);
     this.d = d;
     this.nClasses = y.task === 'classification' ? y.classes.length : 0;
     const rng = new Rng(ctx.seed);
@@ -74,21 +75,13 @@ export class LinearSvm implements Learner {
     const w = new Float64Array(K * (d + 1));
     if (y.task === 'regression') {
       w.set(
-        await svrDual(
-          A,
-          d + 1,
-          rows,
-          y.values,
-          { ...opts, epsilon: this.params.epsilon as number },
-          rng,
-          ticker,
-        ),
+        await svrDual(M, rows, y.values, { ...opts, epsilon: this.params.epsilon as number }, rng, ticker),
       );
     } else {
       for (let k = 0; k < K; k++) {
         const pos = K === 1 ? 1 : k;
         const s = Int8Array.from(y.labels, (l) => (l === pos ? 1 : -1));
-        w.set(await svcDual(A, d + 1, rows, s, opts, rng, ticker), k * (d + 1));
+        w.set(await svcDual(M, rows, s, opts, rng, ticker), k * (d + 1));
         ctx.onProgress?.({ fraction: (k + 1) / K });
       }
       if (this.params.probability) {
@@ -102,8 +95,8 @@ export class LinearSvm implements Learner {
           for (let k = 0; k < K; k++) {
             const pos = K === 1 ? 1 : k;
             const s = Int8Array.from(y.labels, (l) => (l === pos ? 1 : -1));
-            const wk = await svcDual(A, d + 1, train, s, opts, rng, ticker);
-            for (let q = lo; q < hi; q++) dec[perm[q] * K + k] = dot(A, perm[q] * (d + 1), wk, 0, d + 1);
+            const wk = await svcDual(M, train, s, opts, rng, ticker);
+            for (let q = lo; q < hi; q++) dec[perm[q] * K + k] = M.dot(perm[q], wk);
           }
         }
         this.probA = new Float64Array(K);
@@ -227,14 +220,72 @@ export class LinearSvm implements Learner {
   }
 }
 
-function dot(A: Float64Array, o: number, w: Float64Array, ow: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) s += A[o + j] * w[ow + j];
-  return s;
-}
+/**
+ * Training rows for the coordinate updates, each a dot product and an update of w: stored
+ * sparse (column indices and values) when most entries are zero, as one-hot columns make
+ * them, so a row costs its nonzeros; dense otherwise.
+ */
+export class RowMatrix {
+  private readonly ptr: Int32Array | null = null;
+  private readonly idx: Int32Array | null = null;
+  private readonly val: Float64Array | null = null;
 
-function axpy(a: number, A: Float64Array, o: number, w: Float64Array, d: number): void {
-  for (let j = 0; j < d; j++) w[j] += a * A[o + j];
+  constructor(
+    private readonly A: Float64Array,
+    readonly n: number,
+    readonly dd: number,
+  ) {
+    let nnz = 0;
+    for (let k = 0; k < n * dd; k++) if (A[k] !== 0) nnz++;
+    if (nnz < 0.5 * n * dd) {
+      const ptr = new Int32Array(n + 1);
+      const idx = new Int32Array(nnz);
+      const val = new Float64Array(nnz);
+      let t = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < dd; j++) {
+          const v = A[i * dd + j];
+          if (v !== 0) {
+            idx[t] = j;
+            val[t++] = v;
+          }
+        }
+        ptr[i + 1] = t;
+      }
+      this.ptr = ptr;
+      this.idx = idx;
+      this.val = val;
+    }
+  }
+
+  dot(r: number, w: Float64Array): number {
+    let s = 0;
+    if (this.ptr) {
+      const { idx, val } = this;
+      for (let k = this.ptr[r]; k < this.ptr[r + 1]; k++) s += val![k] * w[idx![k]];
+    } else {
+      const o = r * this.dd;
+      for (let j = 0; j < this.dd; j++) s += this.A[o + j] * w[j];
+    }
+    return s;
+  }
+
+  axpy(a: number, r: number, w: Float64Array): void {
+    if (this.ptr) {
+      const { idx, val } = this;
+      for (let k = this.ptr[r]; k < this.ptr[r + 1]; k++) w[idx![k]] += a * val![k];
+    } else {
+      const o = r * this.dd;
+      for (let j = 0; j < this.dd; j++) w[j] += a * this.A[o + j];
+    }
+  }
+
+  sq(r: number): number {
+    let s = 0;
+    const o = r * this.dd;
+    for (let j = 0; j < this.dd; j++) s += this.A[o + j] * this.A[o + j];
+    return s;
+  }
 }
 
 interface DualOptions {
@@ -249,8 +300,7 @@ interface DualOptions {
  * that may have shrunk variables stuck at 0).
  */
 export async function svcDual(
-  A: Float64Array,
-  dd: number,
+  M: RowMatrix,
   rows: Int32Array,
   y: Int8Array,
   o: DualOptions,
@@ -259,10 +309,10 @@ export async function svcDual(
 ): Promise<Float64Array> {
   const l = rows.length;
   const diag = 0.5 / o.C;
-  const w = new Float64Array(dd);
+  const w = new Float64Array(M.dd);
   const alpha = new Float64Array(l);
   const QD = new Float64Array(l);
-  for (let s = 0; s < l; s++) QD[s] = dot(A, rows[s] * dd, A, rows[s] * dd, dd) + diag;
+  for (let s = 0; s < l; s++) QD[s] = M.sq(rows[s]) + diag;
   const index = Int32Array.from({ length: l }, (_, s) => s);
   let active = l;
   let PGmaxOld = Infinity;
@@ -277,9 +327,8 @@ export async function svcDual(
     }
     for (let s = 0; s < active; s++) {
       const i = index[s];
-      const o_i = rows[i] * dd;
       const yi = y[rows[i]];
-      const G = yi * dot(A, o_i, w, 0, dd) - 1 + alpha[i] * diag;
+      const G = yi * M.dot(rows[i], w) - 1 + alpha[i] * diag;
       let PG = 0;
       if (alpha[i] === 0) {
         if (G > PGmaxOld) {
@@ -297,7 +346,7 @@ export async function svcDual(
       if (Math.abs(PG) > 1e-12) {
         const old = alpha[i];
         alpha[i] = Math.max(old - G / QD[i], 0);
-        axpy((alpha[i] - old) * yi, A, o_i, w, dd);
+        M.axpy((alpha[i] - old) * yi, rows[i], w);
       }
     }
     if ((iter & 7) === 7) await ticker.tick();
@@ -317,8 +366,7 @@ export async function svcDual(
  * ½βᵀQβ - yᵀβ + ε|β|₁, stopping when the summed violation falls below tol times the first sweep's.
  */
 export async function svrDual(
-  A: Float64Array,
-  dd: number,
+  M: RowMatrix,
   rows: Int32Array,
   y: Float64Array,
   o: DualOptions & { epsilon: number },
@@ -328,10 +376,10 @@ export async function svrDual(
   const l = rows.length;
   const U = o.C;
   const p = o.epsilon;
-  const w = new Float64Array(dd);
+  const w = new Float64Array(M.dd);
   const beta = new Float64Array(l);
   const QD = new Float64Array(l);
-  for (let s = 0; s < l; s++) QD[s] = dot(A, rows[s] * dd, A, rows[s] * dd, dd);
+  for (let s = 0; s < l; s++) QD[s] = M.sq(rows[s]);
   const index = Int32Array.from({ length: l }, (_, s) => s);
   let active = l;
   let GmaxOld = Infinity;
@@ -347,8 +395,7 @@ export async function svrDual(
     }
     for (let s = 0; s < active; s++) {
       const i = index[s];
-      const oi = rows[i] * dd;
-      const G = -y[rows[i]] + dot(A, oi, w, 0, dd);
+      const G = -y[rows[i]] + M.dot(rows[i], w);
       const H = QD[i];
       const Gp = G + p;
       const Gn = G - p;
@@ -384,7 +431,7 @@ export async function svrDual(
       const nb = Math.min(Math.max(b + step, -U), U);
       if (nb !== b) {
         beta[i] = nb;
-        axpy(nb - b, A, oi, w, dd);
+        M.axpy(nb - b, rows[i], w);
       }
     }
     if (iter === 0) Gnorm1Init = Gnorm1;
