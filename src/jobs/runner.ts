@@ -8,7 +8,7 @@ import { siblingModule } from '../core/modules.js';
 import type { ArtifactStore } from '../storage/artifacts/store.js';
 import type { Job, MetadataStore } from '../storage/metadata/store.js';
 import type { ModelRegistry } from '../registry/registry.js';
-import type { FromWorker, ToWorker, TrainOutcome, TrainSpec } from './messages.js';
+import type { CvSpec, FromWorker, ToWorker, TrainOutcome, TrainSpec } from './messages.js';
 
 /** How long a cancelled worker gets to stop on its own before it is killed. */
 const CANCEL_GRACE_MS = 3000;
@@ -71,11 +71,13 @@ export class JobRunner {
   private async launch(job: Job): Promise<void> {
     const spec = job.spec as unknown as TrainSpec;
     const fail = (error: string) => this.finish(job, { status: 'failed', error });
+    // Both kinds pin a dataset version in their spec; only training may name a test dataset.
+    const testRef = job.kind === 'train' ? spec.testDataset : null;
     const ds = await this.store.getDatasetVersion(job.workspaceId, spec.dataset.name, spec.dataset.version);
-    const test = spec.testDataset
-      ? await this.store.getDatasetVersion(job.workspaceId, spec.testDataset.name, spec.testDataset.version)
+    const test = testRef
+      ? await this.store.getDatasetVersion(job.workspaceId, testRef.name, testRef.version)
       : null;
-    if (!ds || (spec.testDataset && !test)) return fail('a dataset this job reads no longer exists');
+    if (!ds || (testRef && !test)) return fail('a dataset this job reads no longer exists');
     let dataPath: string, testDataPath: string | null;
     try {
       dataPath = await this.artifacts.localPath(ds.artifact);
@@ -149,6 +151,9 @@ export class JobRunner {
         case 'done':
           void settle({ status: 'succeeded' }, m.outcome);
           break;
+        case 'cv_done':
+          void settle({ status: 'succeeded', result: { ...m.outcome } });
+          break;
         case 'failed':
           void settle({ status: 'failed', error: m.error });
           break;
@@ -164,7 +169,10 @@ export class JobRunner {
         stderr.trim().split('\n').slice(-3).join(' ') || `worker exited with ${signal ?? `code ${code}`}`;
       void settle({ status: 'failed', error: `the worker crashed: ${why}` });
     });
-    const run: ToWorker = { type: 'run', jobId: job.id, spec, dataPath, testDataPath, outPath };
+    const run: ToWorker =
+      job.kind === 'cv'
+        ? { type: 'run', kind: 'cv', jobId: job.id, spec: job.spec as unknown as CvSpec, dataPath }
+        : { type: 'run', kind: 'train', jobId: job.id, spec, dataPath, testDataPath, outPath };
     child.send(run);
     await this.store.appendJobLog(job.id, `started on worker pid ${child.pid}`);
     // A cancel that arrived between the claim and the fork only set the flag: honour it now.

@@ -2,11 +2,14 @@ import { badRequest, conflict, notFound } from '../core/errors.js';
 import { newId, now } from '../core/ids.js';
 import { parseRef } from '../core/refs.js';
 import type { DatasetService } from '../data/datasets.js';
+import { CV_STRATEGIES, type CvStrategy } from '../ml/cv.js';
 import { learnerSpec } from '../ml/learners/index.js';
 import { resolveParams } from '../ml/learners/params.js';
+import { parseDateTime } from '../ml/prep/datetime.js';
 import { parsePreprocessing } from '../ml/prep/spec.js';
-import type { Job, MetadataStore } from '../storage/metadata/store.js';
-import type { TrainSpec } from './messages.js';
+import { inferTask } from '../ml/train.js';
+import type { DatasetVersion, Job, MetadataStore } from '../storage/metadata/store.js';
+import type { CvSpec, TrainSpec } from './messages.js';
 import type { JobRunner } from './runner.js';
 
 export interface TrainRequest {
@@ -23,6 +26,27 @@ export interface TrainRequest {
   preprocessing?: Record<string, unknown> | null;
 }
 
+/** What training and cross-validation both take: the data, the target and the recipe. */
+interface Recipe {
+  dataset: string;
+  target: string;
+  algorithm: string;
+  params?: Record<string, unknown>;
+  preprocessing?: Record<string, unknown> | null;
+}
+
+export interface CvRequest extends Recipe {
+  /** Number of folds (default 5). */
+  folds?: number;
+  /** Default: stratified for classification, kfold for regression. */
+  strategy?: CvStrategy;
+  /** time_series (required there): the numeric or date-time column that orders the rows. */
+  orderBy?: string;
+  /** time_series: rows left out between each fold's training and test rows (default 0). */
+  gap?: number;
+  seed?: number;
+}
+
 /**
  * Jobs as users see them. A request is checked here, before it is queued, so that a wrong
  * dataset, column, algorithm or parameter is a 4xx now rather than a failed job later.
@@ -34,10 +58,15 @@ export class JobService {
     private readonly runner: JobRunner,
   ) {}
 
-  async submitTraining(workspaceId: string, r: TrainRequest): Promise<Job> {
+  /**
+   * Checks what training and cross-validation share: the dataset version (pinned now, so the
+   * job reads exactly it), the target, the algorithm and its parameters, and the preprocessing.
+   */
+  private async checkRecipe(workspaceId: string, r: Recipe) {
     const ds = await this.datasets.get(workspaceId, r.dataset);
     const columns = ds.columns.map((c) => c.name);
-    if (!columns.includes(r.target))
+    const targetCol = ds.columns.find((c) => c.name === r.target);
+    if (!targetCol)
       throw badRequest(
         'unknown_column',
         `dataset ${ds.name}@${ds.version} has no column '${r.target}' (columns: ${columns.join(', ')})`,
@@ -45,7 +74,59 @@ export class JobService {
     const spec = learnerSpec(r.algorithm);
     const params = resolveParams(r.algorithm, spec.params, r.params ?? {});
     const rawParams = Object.fromEntries(Object.keys(r.params ?? {}).map((k) => [k, params[k]]));
-    let test: Awaited<ReturnType<DatasetService['get']>> | null = null;
+    const task = inferTask(targetCol.kind, spec);
+    if (!spec.tasks.includes(task))
+      throw badRequest(
+        'unsupported_task',
+        `${r.algorithm} does not do ${task} (it does ${spec.tasks.join(', ')}), and '${r.target}' is ${targetCol.kind}`,
+      );
+    if (r.preprocessing !== undefined && r.preprocessing !== null) {
+      const prep = parsePreprocessing(r.preprocessing);
+      if (r.target in prep.columns)
+        throw badRequest(
+          'invalid_preprocessing',
+          `preprocessing: '${r.target}' is the target; preprocessing applies to the features only`,
+        );
+      const unknown = Object.keys(prep.columns).filter((c) => !columns.includes(c));
+      if (unknown.length)
+        throw badRequest(
+          'unknown_column',
+          `preprocessing names ${unknown.join(', ')}, which dataset ${ds.name}@${ds.version} lacks (columns: ${columns.join(', ')})`,
+        );
+    }
+    return { ds, columns, rawParams, task };
+  }
+
+  private async enqueue(
+    workspaceId: string,
+    kind: Job['kind'],
+    spec: TrainSpec | CvSpec,
+    log: string,
+  ): Promise<Job> {
+    const job: Job = {
+      id: newId('job'),
+      workspaceId,
+      kind,
+      status: 'queued',
+      spec: spec as unknown as Record<string, unknown>,
+      result: null,
+      error: null,
+      progress: null,
+      cancelRequested: false,
+      attempts: 0,
+      createdAt: now(),
+      startedAt: null,
+      finishedAt: null,
+    };
+    await this.store.createJob(job);
+    await this.store.appendJobLog(job.id, `queued: ${log}`);
+    this.runner.poke();
+    return job;
+  }
+
+  async submitTraining(workspaceId: string, r: TrainRequest): Promise<Job> {
+    const { ds, columns, rawParams } = await this.checkRecipe(workspaceId, r);
+    let test: DatasetVersion | null = null;
     if (r.testDataset) {
       test = await this.datasets.get(workspaceId, r.testDataset);
       const missing = columns.filter((c) => !test!.columns.some((t) => t.name === c));
@@ -61,20 +142,6 @@ export class JobService {
       throw badRequest('invalid_split', 'test fraction must be between 0 and 0.9');
     if (!(validationFraction >= 0 && validationFraction < 0.9))
       throw badRequest('invalid_split', 'validation fraction must be at least 0 and below 0.9');
-    if (r.preprocessing !== undefined && r.preprocessing !== null) {
-      const prep = parsePreprocessing(r.preprocessing);
-      if (r.target in prep.columns)
-        throw badRequest(
-          'invalid_preprocessing',
-          `preprocessing: '${r.target}' is the target; preprocessing applies to the features only`,
-        );
-      const unknown = Object.keys(prep.columns).filter((c) => !columns.includes(c));
-      if (unknown.length)
-        throw badRequest(
-          'unknown_column',
-          `preprocessing names ${unknown.join(', ')}, which dataset ${ds.name}@${ds.version} lacks (columns: ${columns.join(', ')})`,
-        );
-    }
     parseRef(r.model, 'model');
     const trainSpec: TrainSpec = {
       dataset: { name: ds.name, version: ds.version },
@@ -88,28 +155,74 @@ export class JobService {
       model: r.model,
       preprocessing: r.preprocessing ?? null,
     };
-    const job: Job = {
-      id: newId('job'),
+    return this.enqueue(
       workspaceId,
-      kind: 'train',
-      status: 'queued',
-      spec: trainSpec as unknown as Record<string, unknown>,
-      result: null,
-      error: null,
-      progress: null,
-      cancelRequested: false,
-      attempts: 0,
-      createdAt: now(),
-      startedAt: null,
-      finishedAt: null,
-    };
-    await this.store.createJob(job);
-    await this.store.appendJobLog(
-      job.id,
-      `queued: train ${r.algorithm} on ${ds.name}@${ds.version} -> model ${r.model}`,
+      'train',
+      trainSpec,
+      `train ${r.algorithm} on ${ds.name}@${ds.version} -> model ${r.model}`,
     );
-    this.runner.poke();
-    return job;
+  }
+
+  /**
+   * Queues a cross-validation job. Everything a worker would trip on is checked first: the
+   * recipe as for training, the number of folds against the rows that have a target, the
+   * strategy against the task, and for time-series folds the column that orders the rows.
+   */
+  async submitCrossValidation(workspaceId: string, r: CvRequest): Promise<Job> {
+    const { ds, task, rawParams } = await this.checkRecipe(workspaceId, r);
+    const folds = r.folds ?? 5;
+    const strategy = r.strategy ?? (task === 'classification' ? 'stratified' : 'kfold');
+    const gap = r.gap ?? 0;
+    if (!CV_STRATEGIES.includes(strategy))
+      throw badRequest(
+        'invalid_folds',
+        `strategy must be one of ${CV_STRATEGIES.join(', ')}, got '${String(strategy)}'`,
+      );
+    if (!Number.isInteger(folds) || folds < 2)
+      throw badRequest('invalid_folds', `folds must be an integer of at least 2, got ${String(folds)}`);
+    const rows = labelledRows(ds, r.target);
+    if (folds > rows)
+      throw badRequest(
+        'invalid_folds',
+        `cannot make ${folds} folds from ${rows} rows (the rows of ${ds.name}@${ds.version} with a value for '${r.target}')`,
+      );
+    if (strategy === 'stratified' && task !== 'classification')
+      throw badRequest(
+        'invalid_folds',
+        `stratified folds need a classification target; '${r.target}' is numeric, so use kfold or time_series`,
+      );
+    if (strategy !== 'time_series') {
+      if (r.orderBy !== undefined || r.gap !== undefined)
+        throw badRequest('invalid_folds', 'order_by and gap apply to time_series folds only');
+    } else {
+      if (!Number.isInteger(gap) || gap < 0)
+        throw badRequest('invalid_folds', `gap must be a non-negative integer, got ${String(gap)}`);
+      const testSize = Math.floor(rows / (folds + 1));
+      if (testSize < 1 || rows - gap - testSize * folds <= 0)
+        throw badRequest(
+          'invalid_folds',
+          `${rows} rows are too few for ${folds} time-series folds with a gap of ${gap}`,
+        );
+      checkOrderColumn(ds, r.orderBy, r.target);
+    }
+    const cvSpec: CvSpec = {
+      dataset: { name: ds.name, version: ds.version },
+      target: r.target,
+      algorithm: r.algorithm,
+      params: rawParams,
+      seed: r.seed ?? 0,
+      folds,
+      strategy,
+      orderBy: strategy === 'time_series' ? r.orderBy! : null,
+      gap,
+      preprocessing: r.preprocessing ?? null,
+    };
+    return this.enqueue(
+      workspaceId,
+      'cv',
+      cvSpec,
+      `cross-validate ${r.algorithm} on ${ds.name}@${ds.version}, ${folds} ${strategy} folds`,
+    );
   }
 
   async get(workspaceId: string, id: string): Promise<Job> {
@@ -144,4 +257,55 @@ export class JobService {
     }
     return this.get(workspaceId, id);
   }
+}
+
+interface ProfileEntry {
+  name?: string;
+  min?: string | null;
+  max?: string | null;
+  nullFraction?: number;
+}
+
+const profileOf = (ds: DatasetVersion, column: string): ProfileEntry | undefined =>
+  Array.isArray(ds.profile) ? (ds.profile as ProfileEntry[]).find((p) => p?.name === column) : undefined;
+
+/** Rows whose target is present, from the dataset's profile: the rows the folds cut. */
+function labelledRows(ds: DatasetVersion, target: string): number {
+  const missing = profileOf(ds, target)?.nullFraction ?? 0;
+  return Math.round(ds.rowCount * (1 - missing));
+}
+
+/** Time-series folds need a column that gives every row its time: numbers, or ISO-like date-times. */
+function checkOrderColumn(ds: DatasetVersion, orderBy: string | undefined, target: string): void {
+  if (orderBy === undefined)
+    throw badRequest(
+      'invalid_order',
+      'time_series folds need order_by: the numeric or date-time column that orders the rows in time',
+    );
+  const col = ds.columns.find((c) => c.name === orderBy);
+  if (!col)
+    throw badRequest(
+      'unknown_column',
+      `dataset ${ds.name}@${ds.version} has no column '${orderBy}' to order the rows by (columns: ${ds.columns.map((c) => c.name).join(', ')})`,
+    );
+  if (orderBy === target)
+    throw badRequest('invalid_order', `'${orderBy}' is the target; order the rows by another column`);
+  const p = profileOf(ds, orderBy);
+  const isTime =
+    col.kind === 'numeric' ||
+    /^(DATE|TIMESTAMP)/.test(col.type) ||
+    (typeof p?.min === 'string' &&
+      typeof p?.max === 'string' &&
+      !!parseDateTime(p.min) &&
+      !!parseDateTime(p.max));
+  if (!isTime)
+    throw badRequest(
+      'invalid_order',
+      `'${orderBy}' is ${col.type}, not numbers or date-times; time_series folds need a column that orders the rows in time`,
+    );
+  if (p?.nullFraction)
+    throw badRequest(
+      'invalid_order',
+      `'${orderBy}' has missing values; time_series folds need every row's time`,
+    );
 }

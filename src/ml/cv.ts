@@ -21,6 +21,7 @@ import { prepareData } from './train.js';
 export { kFold, stratifiedKFold, timeSeriesSplit, type Fold } from './folds.js';
 
 export type CvStrategy = 'kfold' | 'stratified' | 'time_series';
+export const CV_STRATEGIES: readonly CvStrategy[] = ['kfold', 'stratified', 'time_series'];
 
 export interface CrossValidateOptions {
   data: Frame;

@@ -160,6 +160,11 @@ export interface PreparedData {
   y: Target;
 }
 
+/** The task a target of this kind makes for this algorithm: a category, or a classifier-only algorithm, classifies. */
+export function inferTask(targetKind: Column['kind'], spec: LearnerSpec): Task {
+  return targetKind === 'categorical' || !spec.tasks.includes('regression') ? 'classification' : 'regression';
+}
+
 /**
  * Infers the task from the target and the algorithm, checks the preprocessing spec, the
  * parameters and the rows, and keeps the rows that have a target, every mistake a 400.
@@ -178,8 +183,7 @@ export function prepareData(o: {
       `no column '${o.target}' to predict (columns: ${o.data.columns.map((c) => c.name).join(', ')})`,
     );
   const spec = learnerSpec(o.algorithm);
-  const task: Task =
-    targetCol.kind === 'categorical' || !spec.tasks.includes('regression') ? 'classification' : 'regression';
+  const task = inferTask(targetCol.kind, spec);
   const prep = parsePreprocessing(o.preprocessing);
   if (o.target in prep.columns)
     throw badRequest(

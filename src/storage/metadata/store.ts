@@ -47,7 +47,7 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 export interface Job {
   id: string;
   workspaceId: string;
-  kind: 'train';
+  kind: 'train' | 'cv';
   status: JobStatus;
   spec: Record<string, unknown>;
   result: Record<string, unknown> | null;
