@@ -70,7 +70,9 @@ export class OutlierClipper implements Step {
       const j = columnIndex(X, name);
       const [lo, hi] = this.bounds[k];
       const v = numericValues(X, name, this.type);
-      replace.set(j, [{ name, kind: 'numeric', values: v.map((x) => (x < lo ? lo : x > hi ? hi : x)) }]);
+      const out = new Float64Array(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = v[i] < lo ? lo : v[i] > hi ? hi : v[i];
+      replace.set(j, [{ name, kind: 'numeric', values: out }]);
     });
     return replace.size ? replaceColumns(X, replace) : X;
   }

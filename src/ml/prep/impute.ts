@@ -1,6 +1,6 @@
 import { badRequest } from '../../core/errors.js';
 import type { Column, Frame } from '../frame.js';
-import { meanOf, medianSorted, sortedValues } from './stats.js';
+import { fillNaN, hasNaN, meanOf, medianOf } from './stats.js';
 import {
   columnIndex,
   numericValues,
@@ -34,9 +34,7 @@ abstract class NumericFill implements Step {
     this.columns.forEach((name, k) => {
       const j = columnIndex(X, name);
       const v = numericValues(X, name, this.type);
-      if (!v.some(Number.isNaN)) return;
-      const fill = this.fills[k];
-      replace.set(j, [{ name, kind: 'numeric', values: v.map((x) => (Number.isNaN(x) ? fill : x)) }]);
+      if (hasNaN(v)) replace.set(j, [{ name, kind: 'numeric', values: fillNaN(v, this.fills[k]) }]);
     });
     return replace.size ? replaceColumns(X, replace) : X;
   }
@@ -50,7 +48,7 @@ abstract class NumericFill implements Step {
 export class MedianImputer extends NumericFill {
   readonly type = 'median_imputer';
   protected fillFor(v: Float64Array): number {
-    return medianSorted(sortedValues(v));
+    return medianOf(v);
   }
 }
 
@@ -104,9 +102,9 @@ export class MostFrequentImputer implements Step {
       const fill = this.fills[k];
       if (fill === null) return;
       if (c.kind === 'numeric') {
-        if (!c.values.some(Number.isNaN)) return;
+        if (!hasNaN(c.values)) return;
         const f = Number(fill);
-        replace.set(j, [{ name, kind: 'numeric', values: c.values.map((x) => (Number.isNaN(x) ? f : x)) }]);
+        replace.set(j, [{ name, kind: 'numeric', values: fillNaN(c.values, f) }]);
       } else {
         if (!c.values.includes(null)) return;
         const f = String(fill);
@@ -151,8 +149,7 @@ export class ConstantImputer implements Step {
       const c = X.columns[j];
       if (c.kind === 'numeric') {
         const f = typeof this.value === 'number' ? this.value : 0;
-        if (c.values.some(Number.isNaN))
-          replace.set(j, [{ name, kind: 'numeric', values: c.values.map((x) => (Number.isNaN(x) ? f : x)) }]);
+        if (hasNaN(c.values)) replace.set(j, [{ name, kind: 'numeric', values: fillNaN(c.values, f) }]);
       } else {
         const f = this.value === null ? 'missing' : String(this.value);
         if (c.values.includes(null))
