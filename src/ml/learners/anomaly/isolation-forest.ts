@@ -4,7 +4,7 @@ import { Rng } from '../../../core/random.js';
 import type { Frame } from '../../frame.js';
 import type { FitContext } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { columnMeans, predictDesign, rowMajor } from '../kit/input.js';
+import { columnMeans, predictRows } from '../kit/input.js';
 import { poolThreads, ranges, runShares, sibling } from '../kit/pool.js';
 import { resolveParams, type Params } from '../params.js';
 import type { SerializedUnsupervised, UnsupervisedSpec } from '../cluster/kmeans.js';
@@ -111,14 +111,14 @@ export class IsolationForest {
             `isolation_forest: column '${c.name}' has a missing or infinite value at row ${i}; impute it first`,
           );
     }
-    const D = predictDesign(
+    const D = predictRows(
       this.algorithm,
       X,
       X.columns.map((c) => c.name),
       new Float64Array(X.columns.length),
     );
     const { d } = D;
-    const R = rowMajor(D);
+    const R = D.data;
     const psi = Math.min((this.params.max_samples as number | null) ?? 256, n);
     const limit = Math.ceil(Math.log2(Math.max(psi, 2)));
     const nFeat = Math.max(1, Math.floor((this.params.max_features as number) * d));
@@ -230,7 +230,7 @@ export class IsolationForest {
   scoreSamples(X: Frame): Float64Array {
     if (this.feature.length === 0)
       throw badRequest('not_fitted', 'isolation_forest: fit the model before scoring');
-    const D = predictDesign(this.algorithm, X, this.names, this.fill);
+    const D = predictRows(this.algorithm, X, this.names, this.fill);
     const n = D.n;
     const threads =
       n * (this.nodeOffset.length - 1) < PARALLEL_WORK ? 1 : poolThreads(this.params.n_jobs as number | null);
@@ -243,7 +243,7 @@ export class IsolationForest {
     };
     const out = share(new Float64Array(n));
     const args = {
-      X: share(rowMajor(D)),
+      X: share(D.data),
       d: D.d,
       nodeOffset: share(this.nodeOffset),
       feature: share(this.feature),

@@ -4,7 +4,7 @@ import { Rng } from '../../../core/random.js';
 import type { Frame } from '../../frame.js';
 import type { FitContext, InputNeeds } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { columnMeans, predictDesign, rowMajor, type Design } from '../kit/input.js';
+import { columnMeans, predictRows, rowMajor, type Design } from '../kit/input.js';
 import { poolThreads, ranges, runShares, sibling } from '../kit/pool.js';
 import { resolveParams, type ParamSchema, type Params } from '../params.js';
 
@@ -185,9 +185,9 @@ export class KMeans {
   /** The nearest centre of each row. */
   predict(X: Frame): Float64Array {
     if (!this.centers.length) throw badRequest('not_fitted', 'kmeans: fit the model before predicting');
-    const D = predictDesign(this.algorithm, X, this.names, this.fill);
+    const D = predictRows(this.algorithm, X, this.names, this.fill);
     const R = new Float64Array(new SharedArrayBuffer(Math.max(1, D.n * D.d) * 8));
-    R.set(rowMajor(D));
+    R.set(D.data);
     const labels = new Int32Array(new SharedArrayBuffer(Math.max(1, D.n) * 4));
     const dist = new Float64Array(new SharedArrayBuffer(Math.max(1, D.n) * 8));
     this.d = D.d;

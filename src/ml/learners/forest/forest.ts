@@ -3,7 +3,7 @@ import { badRequest, CancelledError } from '../../../core/errors.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../kit/input.js';
+import { argmaxRows, columnMeans, fitDesign, predictRows } from '../kit/input.js';
 import { shared, startWorker, threadCount } from '../kit/workers.js';
 import type { ParamSchema, Params } from '../params.js';
 import { makeBins } from '../tree/binning.js';
@@ -128,9 +128,9 @@ export class Forest implements Learner {
 
   private raw(X: Frame): { out: Float64Array; n: number } {
     if (!this.trees) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const D = predictDesign(this.algorithm, X, this.names, this.fill);
+    const D = predictRows(this.algorithm, X, this.names, this.fill);
     return {
-      out: predictPacked(this.trees, rowMajor(D), D.n, D.d, this.params.n_jobs as number | null),
+      out: predictPacked(this.trees, D.data, D.n, D.d, this.params.n_jobs as number | null),
       n: D.n,
     };
   }

@@ -4,7 +4,7 @@ import { Rng } from '../../../core/random.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../kit/input.js';
+import { argmaxRows, columnMeans, fitDesign, predictRows, rowMajor } from '../kit/input.js';
 import type { Params } from '../params.js';
 import { crossKernel, Kernel, scaleGamma, type KernelName, type KernelSpec } from './kernel.js';
 import { couple, sigmoidPredict, sigmoidTrain } from './platt.js';
@@ -273,8 +273,8 @@ export class Svm implements Learner {
 
   private query(X: Frame): { Q: Float64Array; m: number } {
     if (!this.fitted) throw badRequest('not_fitted', 'svm: fit the model before predicting');
-    const D = predictDesign(this.algorithm, X, this.names, this.fill);
-    return { Q: rowMajor(D), m: D.n };
+    const D = predictRows(this.algorithm, X, this.names, this.fill);
+    return { Q: D.data, m: D.n };
   }
 
   private proba(X: Frame): Float64Array {

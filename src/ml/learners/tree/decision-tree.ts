@@ -3,7 +3,7 @@ import { badRequest } from '../../../core/errors.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../kit/input.js';
+import { argmaxRows, columnMeans, fitDesign, predictRows } from '../kit/input.js';
 import type { Params } from '../params.js';
 import { makeBins } from './binning.js';
 import { TreeGrower } from './grower.js';
@@ -79,8 +79,8 @@ export class DecisionTree implements Learner {
 
   private raw(X: Frame): { out: Float64Array; n: number } {
     if (!this.trees) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const D = predictDesign(this.algorithm, X, this.names, this.fill);
-    return { out: predictPacked(this.trees, rowMajor(D), D.n, D.d), n: D.n };
+    const D = predictRows(this.algorithm, X, this.names, this.fill);
+    return { out: predictPacked(this.trees, D.data, D.n, D.d), n: D.n };
   }
 
   predict(X: Frame): Float64Array {
