@@ -306,7 +306,7 @@ function parseArgs(argv: string[]): LearnerBenchOptions & { json: boolean } {
     rows: 200_000,
     features: 30,
     svmRows: 10_000,
-    datasets: ['iris', 'wine', 'breast_cancer', 'german_credit', 'diabetes'],
+    datasets: Object.keys(DATASETS),
     table: true,
     repeat: 1,
     threads: 2,

@@ -4,17 +4,20 @@
  * where the learner wants it, one-hot), the peer's metrics (tabular.py).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { duck, sqlString } from '../../../data/duckdb.js';
 import { loadFrame } from '../../../data/load.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import { evaluate } from '../../metrics/index.js';
 import { fitPipeline } from '../../prep/index.js';
 import type { InputNeeds, Learner } from '../contract.js';
 import { argmaxRows } from './input.js';
+import { TfidfVectorizer } from '../../prep/text.js';
+import { writeFileAtomic } from '../../../core/fs.js';
 
 const run = promisify(execFile);
 export const PYTHON = '/usr/bin/python3';
@@ -36,17 +39,55 @@ export interface DatasetInfo {
   name: string;
   target: string;
   task: Task;
+  /**
+   * A timestamp column replaced, after the split, by its parts (hour, day of week, ...) in the
+   * files both sides read: the peer's preprocessing would one-hot each distinct timestamp
+   * (metro_traffic's 40,000 of them, a 12 GB dense matrix), which no user would train on.
+   */
+  timeColumn?: string;
+  /**
+   * A free-text column replaced, after the split, by TF-IDF features fitted on the training
+   * file: the peer's preprocessing would one-hot each whole message, which measures nothing.
+   */
+  textColumn?: string;
 }
 
-/** The small real datasets the accuracy tests hold learners to. */
+/** Every classification and regression dataset in ../shared/datasets/clean, with its target. */
 export const DATASETS: Record<string, DatasetInfo> = {
   iris: { name: 'iris', target: 'species', task: 'classification' },
   wine: { name: 'wine', target: 'cultivar', task: 'classification' },
   breast_cancer: { name: 'breast_cancer', target: 'diagnosis', task: 'classification' },
   german_credit: { name: 'german_credit', target: 'class', task: 'classification' },
+  digits: { name: 'digits', target: 'digit', task: 'classification' },
+  creditcard_fraud: { name: 'creditcard_fraud', target: 'Class', task: 'classification' },
+  sms_spam: { name: 'sms_spam', target: 'label', task: 'classification', textColumn: 'text' },
   diabetes: { name: 'diabetes', target: 'progression', task: 'regression' },
   california_housing: { name: 'california_housing', target: 'median_house_value', task: 'regression' },
+  metro_traffic: {
+    name: 'metro_traffic',
+    target: 'traffic_volume',
+    task: 'regression',
+    timeColumn: 'date_time',
+  },
 };
+
+/** Replaces a timestamp column by its parts, in a new CSV (DuckDB reads and writes it). */
+export async function withTimeFeatures(src: string, dst: string, column: string): Promise<void> {
+  if (existsSync(dst)) return;
+  const c = await duck();
+  try {
+    const ts = `CAST("${column}" AS TIMESTAMP)`;
+    const tmp = `${dst}.tmp-${process.pid}`;
+    await c.run(
+      `COPY (SELECT * EXCLUDE ("${column}"), hour(${ts}) AS hour, dayofweek(${ts}) AS day_of_week, day(${ts}) AS day_of_month, ` +
+        `month(${ts}) AS month, year(${ts}) AS year, dayofyear(${ts}) AS day_of_year FROM read_csv(${sqlString(src)}, header = true)) ` +
+        `TO ${sqlString(tmp)} (HEADER, DELIMITER ',')`,
+    );
+    renameSync(tmp, dst);
+  } finally {
+    c.closeSync();
+  }
+}
 
 export async function peerAvailable(): Promise<void> {
   try {
@@ -78,7 +119,51 @@ export async function splitDataset(ds: DatasetInfo, seed = 0): Promise<{ train: 
       out,
     ]);
   }
+  if (ds.timeColumn) {
+    const parts = { train: join(out, 'train_time.csv'), test: join(out, 'test_time.csv') };
+    await withTimeFeatures(train, parts.train, ds.timeColumn);
+    await withTimeFeatures(test, parts.test, ds.timeColumn);
+    return parts;
+  }
+  if (ds.textColumn) {
+    const parts = { train: join(out, 'train_tfidf.csv'), test: join(out, 'test_tfidf.csv') };
+    await withTextFeatures({ train, test }, parts, ds.textColumn);
+    return parts;
+  }
   return { train, test };
+}
+
+/** Terms kept by withTextFeatures: enough for the task, small enough for dense CSV files. */
+const TEXT_TERMS = 500;
+
+/**
+ * Replaces a text column by TF-IDF columns (scikit-learn's TfidfVectorizer conventions, the
+ * vocabulary fitted on the training file only) in new CSV files both sides read.
+ */
+export async function withTextFeatures(
+  src: { train: string; test: string },
+  dst: { train: string; test: string },
+  column: string,
+): Promise<void> {
+  if (existsSync(dst.train) && existsSync(dst.test)) return;
+  const tr = await loadFrame(src.train);
+  const te = await loadFrame(src.test);
+  const tfidf = new TfidfVectorizer([column], { max_features: TEXT_TERMS });
+  tfidf.fit(tr);
+  for (const [f, path] of [
+    [tfidf.transform(tr), dst.train],
+    [tfidf.transform(te), dst.test],
+  ] as const) {
+    const cols = f.columns;
+    const cell = (c: (typeof cols)[number], i: number): string => {
+      const v = c.values[i];
+      if (c.kind === 'numeric') return Number.isNaN(v) ? '' : v === 0 ? '0' : String(v);
+      return v === null ? '' : JSON.stringify(v); // a quoted CSV field: the labels are plain words
+    };
+    const lines = [cols.map((c) => c.name.replace('~', '_')).join(',')];
+    for (let i = 0; i < f.nRows; i++) lines.push(cols.map((c) => cell(c, i)).join(','));
+    await writeFileAtomic(path, lines.join('\n') + '\n');
+  }
 }
 
 export interface PeerResult {
