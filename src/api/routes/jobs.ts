@@ -1,20 +1,49 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { CV_STRATEGIES, type CvStrategy } from '../../ml/cv.js';
 import type { ApiContext } from '../context.js';
 import { jobDto } from '../dto.js';
 import { errors, jobSchema, name, ref } from '../schemas.js';
 
-interface TrainBody {
+/** What a training and a cross-validation request share: the data, the target and the recipe. */
+interface RecipeBody {
   dataset: string;
-  test_dataset?: string;
   target: string;
   algorithm: string;
   params?: Record<string, string | number | boolean | null | number[]>;
-  model: string;
   seed?: number;
-  test_fraction?: number;
-  validation_fraction?: number;
   preprocessing?: Record<string, unknown>;
 }
+
+interface TrainBody extends RecipeBody {
+  test_dataset?: string;
+  model: string;
+  test_fraction?: number;
+  validation_fraction?: number;
+}
+
+interface CvBody extends RecipeBody {
+  folds?: number;
+  strategy?: CvStrategy;
+  order_by?: string;
+  gap?: number;
+}
+
+const recipeProperties = {
+  dataset: { ...ref, description: 'the data, NAME[@VERSION] (default the newest version)' },
+  target: { type: 'string', minLength: 1, description: 'the column to predict' },
+  algorithm: { type: 'string', minLength: 1, description: 'an algorithm (`neutrino algorithms` lists them)' },
+  params: {
+    type: 'object',
+    description: "the algorithm's hyperparameters",
+    additionalProperties: { type: ['string', 'number', 'boolean', 'null', 'array'] },
+  },
+  seed: { type: 'integer' },
+  preprocessing: {
+    type: 'object',
+    description:
+      'Preprocessing steps per column type or per column, e.g. {"numeric": ["median_impute", "robust_scale"], "columns": {"notes": ["tfidf"], "ts": "datetime", "id": "drop"}}; left out, each column gets defaults for its profiled type',
+  },
+} as const;
 
 const jobParams = {
   type: 'object',
@@ -36,23 +65,11 @@ export const jobRoutes =
             additionalProperties: false,
             required: ['dataset', 'target', 'algorithm', 'model'],
             properties: {
-              dataset: ref,
+              ...recipeProperties,
               test_dataset: ref,
-              target: { type: 'string', minLength: 1 },
-              algorithm: { type: 'string', minLength: 1 },
-              params: {
-                type: 'object',
-                additionalProperties: { type: ['string', 'number', 'boolean', 'null', 'array'] },
-              },
               model: name,
-              seed: { type: 'integer' },
               test_fraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.9 },
               validation_fraction: { type: 'number', minimum: 0, exclusiveMaximum: 0.9 },
-              preprocessing: {
-                type: 'object',
-                description:
-                  'Preprocessing steps per column type or per column, e.g. {"numeric": ["median_impute", "robust_scale"], "columns": {"notes": ["tfidf"], "ts": "datetime", "id": "drop"}}; left out, each column gets defaults for its profiled type',
-              },
             },
           },
           response: { 201: jobSchema, ...errors },
@@ -71,6 +88,61 @@ export const jobRoutes =
           testFraction: b.test_fraction,
           validationFraction: b.validation_fraction,
           preprocessing: b.preprocessing,
+        });
+        reply.code(201);
+        return jobDto(job);
+      },
+    );
+
+    app.post<{ Body: CvBody }>(
+      '/v1/jobs/cv',
+      {
+        schema: {
+          summary: 'Submit a cross-validation job',
+          description:
+            "Scores the training recipe (preprocessing fitted inside each fold, then the algorithm) on k folds. The job's result holds each fold's rows, metrics and fit time, and each metric's mean and standard deviation over the folds; its progress counts the folds done.",
+          tags: ['jobs'],
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['dataset', 'target', 'algorithm'],
+            properties: {
+              ...recipeProperties,
+              folds: { type: 'integer', minimum: 2, maximum: 1000, default: 5 },
+              strategy: {
+                type: 'string',
+                enum: [...CV_STRATEGIES],
+                description: 'default stratified for classification, kfold for regression',
+              },
+              order_by: {
+                type: 'string',
+                minLength: 1,
+                description:
+                  'time_series (required there): the numeric or date-time column that orders the rows',
+              },
+              gap: {
+                type: 'integer',
+                minimum: 0,
+                description: "time_series: rows left out between each fold's training and test rows",
+              },
+            },
+          },
+          response: { 201: jobSchema, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const b = req.body;
+        const job = await ctx.jobs.submitCrossValidation(req.workspaceId, {
+          dataset: b.dataset,
+          target: b.target,
+          algorithm: b.algorithm,
+          params: b.params,
+          seed: b.seed,
+          preprocessing: b.preprocessing,
+          folds: b.folds,
+          strategy: b.strategy,
+          orderBy: b.order_by,
+          gap: b.gap,
         });
         reply.code(201);
         return jobDto(job);
