@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { NeutrinoError } from '../core/errors.js';
 import { NEUTRINO_VERSION } from '../core/version.js';
+import { CV_STRATEGIES } from '../ml/cv.js';
 import { LEARNERS } from '../ml/learners/index.js';
 import { NeutrinoApiError, NeutrinoClient, type Job } from '../sdk/client.js';
 import { connection, writeConfig } from './config.js';
@@ -129,81 +130,172 @@ dataset
     );
   });
 
-program
-  .command('train')
-  .description('submit a training job')
-  .requiredOption('--dataset <ref>', 'training data, NAME[@VERSION]')
-  .requiredOption('--target <column>', 'column to predict')
-  .requiredOption('--algorithm <name>', `one of: ${LEARNERS.map((l) => l.name).join(', ')}`)
+/**
+ * The options that training and cross-validation share: the target, the algorithm with its
+ * parameters, the seed and the preprocessing (read back with recipeFrom).
+ */
+function recipeOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--target <column>', 'column to predict')
+    .requiredOption('--algorithm <name>', `one of: ${LEARNERS.map((l) => l.name).join(', ')}`)
+    .option('--param <key=value>', 'hyperparameter (repeatable)', collectParam, {})
+    .option('--seed <n>', 'random seed', number('--seed'), 0)
+    .option(
+      '--preprocessing <json>',
+      'preprocessing spec as JSON or @file.json, e.g. \'{"numeric": ["robust_scale"], "columns": {"notes": ["tfidf"]}}\'',
+    )
+    .option(
+      '--prep <key=value>',
+      'preprocessing shorthand (repeatable): TYPE=step,step | COLUMN=step,step | COLUMN=TYPE | COLUMN=drop',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    );
+}
+
+interface RecipeOpts {
+  target: string;
+  algorithm: string;
+  param: Record<string, string>;
+  seed: number;
+  preprocessing?: string;
+  prep: string[];
+}
+
+/** The request fields recipeOptions gave, the preprocessing spec built from --preprocessing and --prep. */
+function recipeFrom(o: RecipeOpts) {
+  let preprocessing: Record<string, unknown> | undefined;
+  try {
+    if (o.preprocessing) preprocessing = parsePreprocessingOption(o.preprocessing);
+    for (const p of o.prep) preprocessing = addPrep(p, preprocessing ?? {});
+  } catch (e) {
+    if (e instanceof PrepUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+  return { target: o.target, algorithm: o.algorithm, params: o.param, seed: o.seed, preprocessing };
+}
+
+recipeOptions(
+  program
+    .command('train')
+    .description('submit a training job')
+    .requiredOption('--dataset <ref>', 'training data, NAME[@VERSION]'),
+)
   .requiredOption('--model <name>', 'model name to register the result under')
-  .option('--param <key=value>', 'hyperparameter (repeatable)', collectParam, {})
   .option('--test-dataset <ref>', 'evaluate on this dataset instead of a held-out split')
-  .option('--seed <n>', 'random seed', number('--seed'), 0)
   .option('--test-fraction <f>', 'share of rows held out for testing', number('--test-fraction'))
   .option(
     '--validation-fraction <f>',
     'share of rows held out for validation',
     number('--validation-fraction'),
   )
-  .option(
-    '--preprocessing <json>',
-    'preprocessing spec as JSON or @file.json, e.g. \'{"numeric": ["robust_scale"], "columns": {"notes": ["tfidf"]}}\'',
-  )
-  .option(
-    '--prep <key=value>',
-    'preprocessing shorthand (repeatable): TYPE=step,step | COLUMN=step,step | COLUMN=TYPE | COLUMN=drop',
-    (v: string, acc: string[]) => [...acc, v],
-    [] as string[],
-  )
   .option('--wait', 'wait for the job, showing progress and the live loss')
   .action(async (o) => {
-    let preprocessing: Record<string, unknown> | undefined;
-    try {
-      if (o.preprocessing) preprocessing = parsePreprocessingOption(o.preprocessing);
-      for (const p of o.prep as string[]) preprocessing = addPrep(p, preprocessing ?? {});
-    } catch (e) {
-      if (e instanceof PrepUsageError) throw new UsageError(e.message);
-      throw e;
-    }
+    const recipe = recipeFrom(o);
     const c = await client();
     const job = await c.train({
+      ...recipe,
       dataset: o.dataset,
-      target: o.target,
-      algorithm: o.algorithm,
       model: o.model,
-      params: o.param,
       test_dataset: o.testDataset,
-      seed: o.seed,
       test_fraction: o.testFraction,
       validation_fraction: o.validationFraction,
-      preprocessing,
     });
-    if (!o.wait) return print(job, () => `queued job ${job.id}; follow it with: neutrino job show ${job.id}`);
-    const done = await waitWithProgress(c, job);
-    if (globals().json) console.log(JSON.stringify(done, null, 2));
-    else console.log(describeJob(done));
-    if (done.status !== 'succeeded') process.exitCode = 1;
+    await finishSubmitted(c, job, o.wait);
   });
+
+recipeOptions(
+  program
+    .command('cv <dataset>')
+    .description('cross-validate an algorithm on a dataset NAME[@VERSION]: k folds, as a job'),
+)
+  .option('--folds <k>', 'number of folds', number('--folds'), 5)
+  .addOption(
+    new Option(
+      '--strategy <name>',
+      'how rows are cut into folds (default stratified for classification, kfold for regression)',
+    ).choices([...CV_STRATEGIES]),
+  )
+  .option('--order-by <column>', 'time_series: the numeric or date-time column that orders the rows')
+  .option(
+    '--gap <n>',
+    "time_series: rows left out between each fold's training and test rows",
+    number('--gap'),
+  )
+  .option('--wait', 'wait for the job, showing the folds done, then print each fold and the mean ± std')
+  .action(async (dataset: string, o) => {
+    const c = await client();
+    const job = await c.crossValidate({
+      ...recipeFrom(o),
+      dataset,
+      folds: o.folds,
+      strategy: o.strategy,
+      order_by: o.orderBy,
+      gap: o.gap,
+    });
+    await finishSubmitted(c, job, o.wait);
+  });
+
+/** After a submit: the queued job, or with --wait its progress then its outcome (exit 1 unless it succeeded). */
+async function finishSubmitted(c: NeutrinoClient, job: Job, wait: boolean | undefined) {
+  if (!wait) return print(job, () => `queued job ${job.id}; follow it with: neutrino job show ${job.id}`);
+  const done = await waitWithProgress(c, job);
+  if (globals().json) console.log(JSON.stringify(done, null, 2));
+  else console.log(describeJob(done));
+  if (done.status !== 'succeeded') process.exitCode = 1;
+}
 
 async function waitWithProgress(c: NeutrinoClient, job: Job): Promise<Job> {
   const bar = new ProgressBar();
   const done = await c.waitForJob(job.id, (j) => {
-    if (j.status === 'running' || j.status === 'queued') {
-      const p = j.progress;
-      const loss = p?.loss !== undefined ? ` loss ${fmt(p.loss)}` : '';
-      const val = p?.validationLoss !== undefined ? ` val ${fmt(p.validationLoss)}` : '';
-      const epoch = p?.epoch !== undefined ? ` epoch ${p.epoch}` : '';
-      bar.update(p?.fraction ?? 0, `${j.status}${epoch}${loss}${val}`);
-    }
+    if (j.status === 'running' || j.status === 'queued')
+      bar.update(j.progress?.fraction ?? 0, progressLabel(j));
   });
   if (done.status === 'succeeded') bar.update(1, 'done');
   bar.done();
   return done;
 }
 
+/** A running job's progress in words: the epoch and live loss, or the folds done and the last fold's metric. */
+function progressLabel(j: Job): string {
+  const p = j.progress;
+  if (j.kind === 'cv') {
+    const folds = p?.foldsTotal ? ` fold ${p.foldsDone ?? 0}/${p.foldsTotal}` : '';
+    const last = p?.metric && p.value !== undefined ? ` (fold ${p.fold}: ${p.metric} ${fmt(p.value)})` : '';
+    return `${j.status}${folds}${last}`;
+  }
+  const loss = p?.loss !== undefined ? ` loss ${fmt(p.loss)}` : '';
+  const val = p?.validationLoss !== undefined ? ` val ${fmt(p.validationLoss)}` : '';
+  const epoch = p?.epoch !== undefined ? ` epoch ${p.epoch}` : '';
+  return `${j.status}${epoch}${loss}${val}`;
+}
+
 function describeJob(j: Job): string {
   const lines = [`job ${j.id}: ${j.status}${j.error ? ` (${j.error})` : ''}`];
-  if (j.result) {
+  if (j.kind === 'cv' && j.result) {
+    const r = j.result;
+    lines.push(
+      `cross-validation of ${r.algorithm} (${r.task}): ${r.folds.length} ${r.strategy} folds in ${r.timings.cv_s.toFixed(3)} s`,
+    );
+    const names = Object.keys(r.mean);
+    lines.push(
+      table(
+        r.folds.map((f) => ({
+          fold: f.fold,
+          train: f.rows.train,
+          test: f.rows.test,
+          ...f.metrics,
+          fit_s: f.fit_s,
+        })),
+        ['fold', 'train', 'test', ...names, 'fit_s'],
+      ),
+    );
+    lines.push(
+      table(
+        names.map((m) => ({ metric: m, 'mean ± std': `${fmt(r.mean[m])} ± ${fmt(r.std[m])}` })),
+        ['metric', 'mean ± std'],
+      ),
+    );
+  } else if (j.kind === 'train' && j.result) {
     const r = j.result;
     lines.push(`model ${r.model.name}@${r.model.version} (${r.task})`);
     lines.push(`test metrics: ${metricsLine(r.metrics)}`);
@@ -214,7 +306,7 @@ function describeJob(j: Job): string {
   return lines.join('\n');
 }
 
-const job = program.command('job').description('training jobs');
+const job = program.command('job').description('training and cross-validation jobs');
 job.command('list').action(async () => {
   const js = await (await client()).listJobs();
   print({ jobs: js }, () =>
@@ -222,9 +314,14 @@ job.command('list').action(async () => {
       js.map((j) => ({
         ...j,
         algorithm: j.spec.algorithm,
-        model: j.result ? `${j.result.model.name}@${j.result.model.version}` : j.spec.model,
+        model:
+          j.kind === 'cv'
+            ? null
+            : j.result
+              ? `${j.result.model.name}@${j.result.model.version}`
+              : j.spec.model,
       })) as any,
-      ['id', 'status', 'algorithm', 'model', 'created_at'],
+      ['id', 'kind', 'status', 'algorithm', 'model', 'created_at'],
     ),
   );
 });
@@ -235,7 +332,7 @@ job.command('show <id>').action(async (id: string) => {
     () =>
       describeJob(j) +
       (j.progress && j.status === 'running'
-        ? `\nprogress ${(j.progress.fraction * 100).toFixed(0)}% loss ${fmt(j.progress.loss)}`
+        ? `\nprogress ${(j.progress.fraction * 100).toFixed(0)}% ${progressLabel(j)}`
         : ''),
   );
 });

@@ -5,7 +5,7 @@ import { Rng } from '../core/random.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { Model, type ModelDocument } from '../ml/model.js';
 import { Platform } from '../platform.js';
-import { NeutrinoApiError, NeutrinoClient, type Job } from '../sdk/client.js';
+import { NeutrinoApiError, NeutrinoClient, type TrainJob } from '../sdk/client.js';
 import { chartSvg } from '../viz/svg.js';
 import { ProgressBar, fmt } from './output.js';
 
@@ -62,7 +62,7 @@ export async function runQuickstart(o: {
     const { dataset } = await client.createDataset('quickstart-points', csv);
     say(`1. data: ${dataset.row_count} points of y = 3x + 2 + noise -> dataset ${dataset.ref}`);
 
-    const train = async (params: Record<string, string | number>, label: string): Promise<Job> => {
+    const train = async (params: Record<string, string | number>, label: string): Promise<TrainJob> => {
       const job = await client.train({
         dataset: dataset.ref,
         target: 'y',
@@ -73,7 +73,7 @@ export async function runQuickstart(o: {
         validation_fraction: 0,
       });
       const bar = o.json ? null : new ProgressBar();
-      const done = await client.waitForJob(job.id, (j) =>
+      const done = await client.waitForJob(job, (j) =>
         bar?.update(j.progress?.fraction ?? 0, `${label} loss ${fmt(j.progress?.loss)}`),
       );
       if (done.status === 'succeeded') bar?.update(1, `${label} done`);
@@ -86,7 +86,7 @@ export async function runQuickstart(o: {
     const sgd = await train({ solver: 'sgd', epochs: 1000, learning_rate: 0.01, batch_size: 32 }, 'sgd');
     const closed = await train({ solver: 'closed_form' }, 'closed form');
 
-    const coefficients = async (job: Job) => {
+    const coefficients = async (job: TrainJob) => {
       const ref = `${job.result!.model.name}@${job.result!.model.version}`;
       const doc = (await client.modelDocument(ref)) as unknown as ModelDocument;
       const c = Model.fromDocument(doc).linearCoefficients();

@@ -2,7 +2,17 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import type { Dataset, Deployment, Job, Model, PredictResponse, TrainRequest } from './types.js';
+import type {
+  CvJob,
+  CvRequest,
+  Dataset,
+  Deployment,
+  Job,
+  Model,
+  PredictResponse,
+  TrainJob,
+  TrainRequest,
+} from './types.js';
 
 export * from './types.js';
 
@@ -118,8 +128,16 @@ export class NeutrinoClient {
     );
   }
 
-  train(r: TrainRequest): Promise<Job> {
+  train(r: TrainRequest): Promise<TrainJob> {
     return this.request('POST', '/v1/jobs/train', r);
+  }
+
+  /**
+   * Queues a cross-validation job: the training recipe scored on k folds. Wait for it with
+   * waitForJob; its result holds each fold's metrics and their mean and standard deviation.
+   */
+  crossValidate(r: CvRequest): Promise<CvJob> {
+    return this.request('POST', '/v1/jobs/cv', r);
   }
 
   async listJobs(limit = 100): Promise<Job[]> {
@@ -143,8 +161,14 @@ export class NeutrinoClient {
     return this.request('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
   }
 
-  /** Polls until the job finishes, calling onUpdate with each state seen. */
-  async waitForJob(id: string, onUpdate?: (j: Job) => void, intervalMs = 250): Promise<Job> {
+  /**
+   * Polls until the job finishes, calling onUpdate with each state seen. Given the job itself
+   * (as train or crossValidate return it) rather than its id, the result keeps its kind's type.
+   */
+  waitForJob(id: string, onUpdate?: (j: Job) => void, intervalMs?: number): Promise<Job>;
+  waitForJob<J extends Job>(job: J, onUpdate?: (j: J) => void, intervalMs?: number): Promise<J>;
+  async waitForJob(job: string | Job, onUpdate?: (j: Job) => void, intervalMs = 250): Promise<Job> {
+    const id = typeof job === 'string' ? job : job.id;
     for (;;) {
       const j = await this.getJob(id);
       onUpdate?.(j);

@@ -25,6 +25,12 @@ export interface JobProgress {
   epoch?: number;
   loss?: number;
   validationLoss?: number;
+  /** Cross-validation: folds finished of the total, and the last fold's headline metric. */
+  foldsDone?: number;
+  foldsTotal?: number;
+  fold?: number;
+  metric?: string;
+  value?: number;
 }
 
 export interface TrainResult {
@@ -36,19 +42,55 @@ export interface TrainResult {
   rows: { train: number; validation: number; test: number };
 }
 
-export interface Job {
+export type CvStrategy = 'kfold' | 'stratified' | 'time_series';
+
+export interface CvFold {
+  /** Counts from 1. */
+  fold: number;
+  rows: { train: number; test: number };
+  metrics: Record<string, number | number[][]>;
+  fit_s: number;
+}
+
+/** A cross-validation job's result. */
+export interface CvResult {
+  task: 'regression' | 'classification';
+  algorithm: string;
+  strategy: CvStrategy;
+  /** The headline metric: accuracy (classification) or r2 (regression). */
+  metric: string;
+  folds: CvFold[];
+  /** Each numeric metric's mean over the folds. */
+  mean: Record<string, number>;
+  /** Each numeric metric's population standard deviation (ddof 0) over the folds. */
+  std: Record<string, number>;
+  timings: { load_s: number; cv_s: number };
+}
+
+interface JobBase {
   id: string;
-  kind: string;
   status: JobStatus;
   spec: Record<string, unknown>;
   progress: JobProgress | null;
-  result: TrainResult | null;
   error: string | null;
   attempts: number;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
 }
+
+export interface TrainJob extends JobBase {
+  kind: 'train';
+  result: TrainResult | null;
+}
+
+export interface CvJob extends JobBase {
+  kind: 'cv';
+  result: CvResult | null;
+}
+
+/** A job; `kind` says what its result is. */
+export type Job = TrainJob | CvJob;
 
 export interface TrainRequest {
   dataset: string;
@@ -61,6 +103,24 @@ export interface TrainRequest {
   test_fraction?: number;
   validation_fraction?: number;
   /** Preprocessing steps per column type or column, e.g. {"columns": {"notes": ["tfidf"], "id": "drop"}}. */
+  preprocessing?: Record<string, unknown>;
+}
+
+/** A cross-validation request: the training recipe, scored on k folds. */
+export interface CvRequest {
+  dataset: string;
+  target: string;
+  algorithm: string;
+  params?: Record<string, string | number | boolean | null | number[]>;
+  /** Number of folds (default 5). */
+  folds?: number;
+  /** Default: stratified for classification, kfold for regression. */
+  strategy?: CvStrategy;
+  /** time_series (required there): the numeric or date-time column that orders the rows. */
+  order_by?: string;
+  /** time_series: rows left out between each fold's training and test rows. */
+  gap?: number;
+  seed?: number;
   preprocessing?: Record<string, unknown>;
 }
 
