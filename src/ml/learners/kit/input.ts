@@ -76,18 +76,37 @@ export function predictRows(algorithm: string, X: Frame, names: string[], fill: 
   return { n: X.nRows, d: names.length, data: predictMatrix(algorithm, X, names, fill, true), names };
 }
 
-/** The model's columns of X, checked, missing cells filled and extremes clamped, by column or by row. */
-function predictMatrix(
+/**
+ * The model's columns of X without copying them where nothing needs filling or clamping
+ * (the usual case after the pipeline): the learners that read a column at a time (linear
+ * models, naive Bayes) then skip predictDesign's n x d copy.
+ */
+export function predictColumns(
   algorithm: string,
   X: Frame,
   names: string[],
   fill: ArrayLike<number>,
-  byRow: boolean,
-): Float64Array {
+): { n: number; cols: Float64Array[] } {
   const n = X.nRows;
+  const cols = modelColumns(algorithm, X, names).map((v, j) => {
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      if (x !== x || x > LIMIT || x < -LIMIT) {
+        const out = new Float64Array(n);
+        putColumn(out, v, fill[j], 0, 1, 0, n);
+        return out;
+      }
+    }
+    return v;
+  });
+  return { n, cols };
+}
+
+/** The columns named, in that order, each checked to be there and numeric. */
+function modelColumns(algorithm: string, X: Frame, names: string[]): Float64Array[] {
   const d = names.length;
   const byName = new Map(X.columns.map((c) => [c.name, c]));
-  const cols = names.map((name): Float64Array => {
+  return names.map((name): Float64Array => {
     const c = byName.get(name);
     if (!c) {
       const missing = names.filter((nm) => !byName.has(nm));
@@ -106,15 +125,38 @@ function predictMatrix(
       );
     return c.values;
   });
+}
+
+/** Copies v[from..to) into out at `at` with stride `step`, missing cells filled and extremes clamped. */
+function putColumn(
+  out: Float64Array,
+  v: Float64Array,
+  f: number,
+  at: number,
+  step: number,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) {
+    const x = v[i];
+    out[at + (i - from) * step] = x !== x ? f : x > LIMIT ? LIMIT : x < -LIMIT ? -LIMIT : x;
+  }
+}
+
+/** The model's columns of X, checked, missing cells filled and extremes clamped, by column or by row. */
+function predictMatrix(
+  algorithm: string,
+  X: Frame,
+  names: string[],
+  fill: ArrayLike<number>,
+  byRow: boolean,
+): Float64Array {
+  const n = X.nRows;
+  const d = names.length;
+  const cols = modelColumns(algorithm, X, names);
   const data = new Float64Array(n * d);
-  const put = (v: Float64Array, f: number, at: number, step: number, from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const x = v[i];
-      data[at + (i - from) * step] = x !== x ? f : x > LIMIT ? LIMIT : x < -LIMIT ? -LIMIT : x;
-    }
-  };
   if (!byRow) {
-    for (let j = 0; j < d; j++) put(cols[j], fill[j], j * n, 1, 0, n);
+    for (let j = 0; j < d; j++) putColumn(data, cols[j], fill[j], j * n, 1, 0, n);
     return data;
   }
   // By row, in blocks of rows: the block's part of the output stays in cache while each
@@ -122,7 +164,7 @@ function predictMatrix(
   const BLOCK = 256;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = Math.min(n, i0 + BLOCK);
-    for (let j = 0; j < d; j++) put(cols[j], fill[j], i0 * d + j, d, i0, i1);
+    for (let j = 0; j < d; j++) putColumn(data, cols[j], fill[j], i0 * d + j, d, i0, i1);
   }
   return data;
 }

@@ -3,7 +3,7 @@ import { badRequest } from '../../../core/errors.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictDesign, softmaxRows } from '../kit/input.js';
+import { argmaxRows, columnMeans, fitDesign, predictColumns, softmaxRows } from '../kit/input.js';
 import type { Params } from '../params.js';
 
 /**
@@ -119,41 +119,44 @@ export class NaiveBayes implements Learner {
   /** Joint log-likelihood per row and class, row-major n x K. */
   private jll(X: Frame): { s: Float64Array; n: number } {
     if (!this.fitted) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const D = predictDesign(this.algorithm, X, this.names, this.fill);
-    const { n, d, data } = D;
+    const { n, cols } = predictColumns(this.algorithm, X, this.names, this.fill);
+    const d = cols.length;
     const K = this.nClasses;
     const s = new Float64Array(n * K);
+    // One class at a time into a contiguous row of scores, then spread into the n x K output.
+    const t = new Float64Array(n);
     for (let c = 0; c < K; c++) {
       const prior = this.logPrior[c];
       if (this.multinomial) {
-        for (let i = 0; i < n; i++) s[i * K + c] = prior;
+        t.fill(prior);
         for (let j = 0; j < d; j++) {
           const w = this.a[c * d + j];
-          const o = j * n;
+          const col = cols[j];
           for (let i = 0; i < n; i++) {
-            const v = data[o + i];
+            const v = col[i];
             if (v < 0)
               throw badRequest(
                 'invalid_input',
                 `naive_bayes (multinomial): column '${this.names[j]}' has a negative value; it takes counts`,
               );
-            if (v !== 0) s[i * K + c] += v * w;
+            if (v !== 0) t[i] += v * w;
           }
         }
       } else {
         let norm = 0;
         for (let j = 0; j < d; j++) norm += Math.log(2 * Math.PI * this.b[c * d + j]);
-        for (let i = 0; i < n; i++) s[i * K + c] = prior - 0.5 * norm;
+        t.fill(prior - 0.5 * norm);
         for (let j = 0; j < d; j++) {
           const mu = this.a[c * d + j];
           const inv = 1 / this.b[c * d + j];
-          const o = j * n;
+          const col = cols[j];
           for (let i = 0; i < n; i++) {
-            const z = data[o + i] - mu;
-            s[i * K + c] -= 0.5 * z * z * inv;
+            const z = col[i] - mu;
+            t[i] -= 0.5 * z * z * inv;
           }
         }
       }
+      for (let i = 0; i < n; i++) s[i * K + c] = t[i];
     }
     return { s, n };
   }

@@ -4,7 +4,7 @@ import { Rng } from '../../../core/random.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictDesign } from '../kit/input.js';
+import { argmaxRows, columnMeans, fitDesign, predictColumns } from '../kit/input.js';
 import type { Params } from '../params.js';
 import { sigmoidPredict, sigmoidTrain } from './platt.js';
 
@@ -123,22 +123,24 @@ export class LinearSvm implements Learner {
   /** Decision values, row-major n x outputs. */
   private decision(X: Frame): { s: Float64Array; n: number } {
     if (!this.fitted) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const D = predictDesign(this.algorithm, X, this.names, this.fill);
+    const { n, cols } = predictColumns(this.algorithm, X, this.names, this.fill);
     const K = this.outputs();
     const d = this.d;
     const bias = this.params.fit_intercept ? (this.params.intercept_scaling as number) : 0;
-    const s = new Float64Array(D.n * K);
+    const s = new Float64Array(n * K);
+    const t = new Float64Array(n);
     for (let k = 0; k < K; k++) {
       const o = k * (d + 1);
-      for (let i = 0; i < D.n; i++) s[i * K + k] = this.w[o + d] * bias;
+      t.fill(this.w[o + d] * bias);
       for (let j = 0; j < d; j++) {
         const wj = this.w[o + j];
         if (wj === 0) continue;
-        for (let i = 0; i < D.n; i++) s[i * K + k] += wj * D.data[j * D.n + i];
+        const v = cols[j];
+        for (let i = 0; i < n; i++) t[i] += wj * v[i];
       }
+      for (let i = 0; i < n; i++) s[i * K + k] = t[i] === t[i] ? t[i] : 0;
     }
-    for (let i = 0; i < s.length; i++) if (Number.isNaN(s[i])) s[i] = 0;
-    return { s, n: D.n };
+    return { s, n };
   }
 
   private proba(X: Frame): Float64Array {
