@@ -39,6 +39,7 @@ describe('the embedded platform, end to end', () => {
     for (const path of [
       '/v1/datasets/{name}',
       '/v1/jobs/train',
+      '/v1/jobs/cv',
       '/v1/deployments/{name}/predict',
       '/v2/models/{name}/infer',
     ])
@@ -240,6 +241,71 @@ describe('the embedded platform, end to end', () => {
     assert.equal(missingField.status, 400);
     assert.match(missingField.json.error.message, /target/);
     const usage = await cli(['train', '--dataset', 'diabetes'], env);
+    assert.equal(usage.code, 2, 'a wrong command line exits 2');
+  });
+
+  it('cross-validates a classifier as a job: a result per fold, their mean and std, shown by GET and the CLI', async () => {
+    assert.equal((await cli(['dataset', 'create', 'iris', '--file', dataset('iris.csv')], env)).code, 0);
+    const args = ['cv', 'iris', '--target', 'species', '--algorithm', 'logistic_regression', '--folds', '5'];
+    const r = await cli([...args, '--param', 'C=1.0', '--seed', '1', '--wait', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const job = r.json;
+    assert.equal(job.kind, 'cv');
+    assert.equal(job.status, 'succeeded', job.error);
+    assert.deepEqual(job.spec.dataset, { name: 'iris', version: 1 });
+    const res = job.result;
+    assert.equal(res.strategy, 'stratified', 'classification defaults to stratified folds');
+    assert.equal(res.task, 'classification');
+    assert.equal(res.folds.length, 5);
+    assert.deepEqual(
+      res.folds.map((f: { fold: number }) => f.fold),
+      [1, 2, 3, 4, 5],
+    );
+    // 150 rows, 50 per class: every stratified fold tests 30 and trains on the other 120.
+    for (const f of res.folds) assert.deepEqual(f.rows, { train: 120, test: 30 });
+    const acc = res.folds.map((f: { metrics: { accuracy: number } }) => f.metrics.accuracy);
+    const mean = acc.reduce((a: number, b: number) => a + b, 0) / acc.length;
+    const std = Math.sqrt(acc.reduce((a: number, b: number) => a + (b - mean) ** 2, 0) / acc.length);
+    assert.ok(Math.abs(res.mean.accuracy - mean) < 1e-12, `mean ${res.mean.accuracy} vs folds' ${mean}`);
+    assert.ok(Math.abs(res.std.accuracy - std) < 1e-12, `std ${res.std.accuracy} vs folds' ${std}`);
+    assert.ok(res.mean.accuracy > 0.85 && res.mean.accuracy <= 1, `mean accuracy ${res.mean.accuracy}`);
+    assert.ok(res.std.accuracy < 0.1, `std ${res.std.accuracy}`);
+    assert.equal(job.progress.foldsDone, 5);
+    assert.equal(job.progress.foldsTotal, 5);
+    const shown = await api(p, 'GET', `/v1/jobs/${job.id}`);
+    assert.deepEqual(shown.json.result, res);
+    const logs = (await api(p, 'GET', `/v1/jobs/${job.id}/logs`)).json.logs.map(
+      (l: { line: string }) => l.line,
+    );
+    assert.equal(logs.filter((l: string) => /^fold \d\/5: train 120 rows, test 30 rows/.test(l)).length, 5);
+    assert.equal((await api(p, 'GET', '/v1/models/iris')).status, 404, 'cross-validation registers no model');
+
+    const text = await cli([...args, '--param', 'C=1.0', '--seed', '1', '--wait'], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /5 stratified folds/);
+    assert.match(text.stdout, /^FOLD +TRAIN +TEST +ACCURACY/m);
+    assert.equal(text.stdout.match(/^[1-5] +120 +30 /gm)?.length, 5, text.stdout);
+    assert.match(text.stdout, /^accuracy +0\.\d+ ± 0\.\d+/m);
+    assert.match(text.stderr, /100% done/, 'a progress bar');
+
+    const tooMany = await cli(
+      ['cv', 'iris', '--target', 'species', '--algorithm', 'knn', '--folds', '200'],
+      env,
+    );
+    assert.equal(tooMany.code, 1);
+    assert.match(tooMany.stderr, /^error: cannot make 200 folds from 150 rows/);
+    const noOrder = await api(p, 'POST', '/v1/jobs/cv', {
+      dataset: 'iris',
+      target: 'species',
+      algorithm: 'knn',
+      strategy: 'time_series',
+    });
+    assert.equal(noOrder.status, 400);
+    assert.equal(noOrder.json.error.code, 'invalid_order');
+    const usage = await cli(
+      ['cv', 'iris', '--target', 'species', '--algorithm', 'knn', '--strategy', 'loo'],
+      env,
+    );
     assert.equal(usage.code, 2, 'a wrong command line exits 2');
   });
 
