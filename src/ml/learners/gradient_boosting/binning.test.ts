@@ -66,14 +66,39 @@ describe('gradient_boosting binning', () => {
     );
   });
 
-  it('gives a heavy value a bin of its own', () => {
+  it('starts a bin at a heavy value, which shares it only with larger values (as XGBoost)', () => {
     const n = 10_000;
     const rng = new Rng(3);
     const v = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 0 : rng.normal()));
     const out = new Uint8Array(n);
     fitNumeric(v, 16, null, out, new Uint16Array(n));
     const zeroBin = out[1];
-    for (let i = 0; i < n; i++) assert.equal(out[i] === zeroBin, v[i] === 0);
+    for (let i = 0; i < n; i++) if (v[i] < 0) assert.ok(out[i] < zeroBin, `${v[i]} shares the bin of 0`);
+  });
+
+  it("places cuts just below training values, so a split sends x < v left (XGBoost's rule)", () => {
+    const n = 1000;
+    const v = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 10 : 0));
+    const cuts = fitNumeric(v, 256, null, new Uint8Array(n), new Uint16Array(n));
+    assert.equal(cuts.length, 2);
+    assert.equal(binOf(cuts, 9.999999), 1);
+    assert.equal(binOf(cuts, 10), 2);
+    assert.equal(binOf(cuts, 0), 1);
+  });
+
+  it("picks XGBoost's quantile ranks among many distinct values", () => {
+    // 1000 distinct values, 10 bins: bins start at ranks 1 + k * 998 / 10 (k = 1..9).
+    const n = 1000;
+    const v = Float64Array.from({ length: n }, (_, i) => i);
+    const out = new Uint8Array(n);
+    const cuts = fitNumeric(v, 10, null, out, new Uint16Array(n));
+    assert.equal(cuts.length, 10);
+    const starts: number[] = [];
+    for (let i = 1; i < n; i++) if (out[i] !== out[i - 1]) starts.push(i);
+    assert.deepEqual(
+      starts,
+      Array.from({ length: 9 }, (_, k) => Math.floor(1 + ((k + 1) * 998) / 10)),
+    );
   });
 
   it('orders categories by frequency and sends missing ones to bin 0', () => {

@@ -8,16 +8,23 @@ import type { Frame } from '../../frame.js';
  * has at most 255 value bins and its histogram nb + 1 entries.
  *
  * Numeric bin b (1-based) holds the values x with cuts[b-2] < x <= cuts[b-1]; the last cut
- * is +Infinity, so every non-missing value has a bin. Cuts sit halfway between neighbouring
- * distinct training values, which is where a split on them is placed at prediction time.
+ * is +Infinity, so every non-missing value has a bin. Cuts are placed as XGBoost 1.7's hist
+ * places them: a cut sits just below a training value v (the largest double under it), so a
+ * split sends x < v left, as XGBoost's does. With at most max_bin distinct values, every
+ * distinct value starts a bin of its own; with more, the bins start at the values of rank
+ * w0 + k (N - w0 - wlast) / max_bin, k = 1..max_bin-1 (XGBoost's summary prune: w0 and wlast
+ * are the weights of the smallest and largest value), a heavy value taking one bin however
+ * many of those ranks it covers.
  * Categorical bin b holds categories[b-1]; categories are ordered by frequency, and the
  * rarest ones beyond the bin budget share bin 0 with missing values.
  *
  * Numeric cuts come in two steps, so that no column is ever sorted whole: a sorted sample
  * (at most SKETCH_SAMPLE values) proposes up to FINE_BINS candidate cuts at its quantiles
  * (every distinct value, when there are few); one pass over all rows then counts the rows
- * between candidates exactly (the same pass that bins them), and neighbouring candidates are
- * merged greedily into at most 255 bins of equal row counts.
+ * between candidates exactly (the same pass that bins them), and the ranks above pick the
+ * cuts among the candidates (exactly XGBoost's, when the candidates are every distinct value).
+ * Bin 0 is for missing values, so a byte holds at most 255 value bins: with max_bin 256 and
+ * more distinct values, XGBoost's last cut is dropped (its top two bins are one here).
  */
 export interface NumericBins {
   name: string;
@@ -55,10 +62,15 @@ export function sampleRows(n: number, size: number, rng: Rng): Int32Array | null
   return out;
 }
 
-/** A cut c with a <= c < b (a < b): the midpoint unless rounding lands it on b. */
-function between(a: number, b: number): number {
-  const mid = a + (b - a) / 2;
-  return Number.isFinite(mid) && mid < b && mid >= a ? mid : a;
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+
+/** The largest double below b (finite b): a cut there sends x < b left and b right. */
+export function below(b: number): number {
+  if (b === 0) return -Number.MIN_VALUE;
+  f64[0] = b;
+  i64[0] += b > 0 ? -1n : 1n;
+  return f64[0];
 }
 
 /**
@@ -138,14 +150,14 @@ function sketchSample(values: Float64Array, rows: Int32Array | null): Float64Arr
   return v.subarray(0, k).sort();
 }
 
-/** Candidate cuts from sorted values: between every distinct value when few, else at quantiles. Ends with +Infinity. */
+/** Candidate cuts from sorted values: just below every distinct value when few, else below values at quantiles. Ends with +Infinity. */
 export function candidateCuts(s: Float64Array, maxCandidates: number): Float64Array {
   const k = s.length;
   let distinct = k > 0 ? 1 : 0;
   for (let i = 1; i < k && distinct <= maxCandidates; i++) if (s[i] !== s[i - 1]) distinct++;
   const out: number[] = [];
   if (distinct <= maxCandidates) {
-    for (let i = 1; i < k; i++) if (s[i] !== s[i - 1]) out.push(between(s[i - 1], s[i]));
+    for (let i = 1; i < k; i++) if (s[i] !== s[i - 1]) out.push(below(s[i]));
   } else {
     let last = -Infinity;
     for (let q = 1; q < maxCandidates; q++) {
@@ -156,11 +168,11 @@ export function candidateCuts(s: Float64Array, maxCandidates: number): Float64Ar
       while (a > 0 && s[a - 1] === s[a]) a--;
       while (b + 1 < k && s[b + 1] === s[b]) b++;
       if (a > 0) {
-        const c = between(s[a - 1], s[a]);
+        const c = below(s[a]);
         if (c > last) out.push((last = c));
       }
       if (b + 1 < k) {
-        const c = between(s[b], s[b + 1]);
+        const c = below(s[b + 1]);
         if (c > last) out.push((last = c));
       }
     }
@@ -170,51 +182,74 @@ export function candidateCuts(s: Float64Array, maxCandidates: number): Float64Ar
 }
 
 /**
- * Merges candidate intervals (with row counts) into at most maxBins bins of about equal
- * counts: a bin closes once it holds its share of the rows left, or early when the next
- * interval alone fills a share (so heavy values get a bin of their own). Returns the cuts
- * and, per candidate interval, its bin (1-based).
+ * Picks bin boundaries among candidate intervals (interval i holds the values in
+ * (cand[i-1], cand[i]], with counts[i] rows) as XGBoost 1.7 does among the distinct values
+ * of its quantile summary: every non-empty interval is a bin when there are at most
+ * maxBin + 1 of them (the last two then share one), else the intervals holding the ranks
+ * w0 + k (N - w0 - wlast) / maxBin start the bins (WQSummary::SetPrune, then AddCutPoint).
+ * At most MAX_VALUE_BINS bins are kept (the last boundaries dropped). Returns the cuts and,
+ * per candidate interval, its bin (1-based).
  */
 export function mergeCandidates(
   cand: Float64Array,
   counts: Float64Array,
-  maxBins: number,
+  maxBin: number,
 ): { cuts: Float64Array; lut: Uint8Array } {
   const m = cand.length;
-  const lut = new Uint8Array(m);
-  const cuts: number[] = [];
-  let rest = 0;
-  for (let i = 0; i < m; i++) rest += counts[i];
-  // Empty intervals at the ends add nothing: skip them so no bin is empty.
-  let binsLeft = maxBins;
-  let acc = 0;
-  for (let i = 0; i < m; i++) {
-    lut[i] = cuts.length + 1;
-    acc += counts[i];
-    if (i === m - 1) break;
-    if (binsLeft <= 1 || acc === 0) continue;
-    const share = rest / binsLeft;
-    let nextNonEmpty = i + 1;
-    while (nextNonEmpty < m && counts[nextNonEmpty] === 0) nextNonEmpty++;
-    if (nextNonEmpty >= m) continue;
-    if (acc >= share || (acc >= share / 2 && counts[nextNonEmpty] >= share)) {
-      cuts.push(cand[i]);
-      rest -= acc;
-      binsLeft--;
-      acc = 0;
+  const groups: number[] = [];
+  for (let i = 0; i < m; i++) if (counts[i] > 0) groups.push(i);
+  const g = groups.length;
+  const B = Math.max(1, maxBin);
+  // Indices into groups of the summary XGBoost keeps (the first and last included).
+  let summary: number[];
+  if (g <= B + 1) summary = groups.map((_, j) => j);
+  else {
+    const rmin = new Float64Array(g);
+    let acc = 0;
+    for (let j = 0; j < g; j++) {
+      rmin[j] = acc;
+      acc += counts[groups[j]];
     }
+    const rmax = (j: number) => rmin[j] + counts[groups[j]];
+    const begin = rmax(0);
+    const range = rmin[g - 1] - begin;
+    summary = [0];
+    let i = 1;
+    let lastIdx = 0;
+    for (let k = 1; k < B; k++) {
+      const dx2 = 2 * ((k * range) / B + begin);
+      while (i < g - 1 && dx2 >= rmax(i + 1) + rmin[i + 1]) i++;
+      if (i === g - 1) break;
+      const pick = dx2 < rmax(i) + rmin[i + 1] ? i : i + 1;
+      if (pick !== lastIdx) summary.push((lastIdx = pick));
+    }
+    if (lastIdx !== g - 1) summary.push(g - 1);
   }
-  cuts.push(Infinity);
-  return { cuts: Float64Array.from(cuts), lut };
+  // AddCutPoint: summary entries 1..min(size, B)-1 start bins; then the cap of a byte.
+  const starts = summary.slice(1, Math.max(1, Math.min(summary.length, B)));
+  if (starts.length > MAX_VALUE_BINS - 1) starts.length = MAX_VALUE_BINS - 1;
+  const cuts = new Float64Array(starts.length + 1);
+  const lut = new Uint8Array(m);
+  let s = 0;
+  for (let i = 0; i < m; i++) {
+    if (s < starts.length && i === groups[starts[s]]) {
+      cuts[s] = cand[i - 1];
+      s++;
+    }
+    lut[i] = s + 1;
+  }
+  cuts[starts.length] = Infinity;
+  return { cuts, lut };
 }
 
 /**
- * Cuts for one numeric column, and its bins written to out[0..n). `sample` lists the rows
- * that propose candidates (null: all); `fine` is n entries of scratch.
+ * Cuts for one numeric column (at most maxBin bins, and MAX_VALUE_BINS), and its bins
+ * written to out[0..n). `sample` lists the rows that propose candidates (null: all); `fine`
+ * is n entries of scratch.
  */
 export function fitNumeric(
   values: Float64Array,
-  maxBins: number,
+  maxBin: number,
   sample: Int32Array | null,
   out: Uint8Array,
   fine: Uint16Array,
@@ -233,7 +268,7 @@ export function fitNumeric(
       counts[j]++;
     }
   }
-  const { cuts, lut } = mergeCandidates(cand, counts, maxBins);
+  const { cuts, lut } = mergeCandidates(cand, counts, maxBin);
   for (let i = 0; i < n; i++) {
     const j = fine[i];
     out[i] = j === NA ? 0 : lut[j];
@@ -274,7 +309,7 @@ export function fitBins(X: Frame, maxBin: number, rng: Rng, out: Uint8Array): Co
     const dst = out.subarray(j * n, (j + 1) * n);
     if (c.kind === 'numeric') {
       fine ??= new Uint16Array(n);
-      return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBins, sketch, dst, fine) };
+      return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBin, sketch, dst, fine) };
     }
     if (catSample === undefined) catSample = sampleRows(n, CATEGORY_SAMPLE, rng);
     const b: CategoricalBins = {

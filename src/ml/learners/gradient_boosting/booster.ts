@@ -353,7 +353,7 @@ export async function train(
             if (b.kind === 'categorical') {
               flags |= FLAG_CATEGORICAL;
               builder.catAt[g] = builder.addCatBits(nd.bits!);
-            } else builder.threshold[g] = b.cuts[nd.bin - 1];
+            } else builder.threshold[g] = nd.bin > 0 ? b.cuts[nd.bin - 1] : -Infinity; // bin 0: only missing values left
             builder.flags[g] = flags;
           } else {
             let v = leafWeight(L, nd.G, nd.H, nd.lower, nd.upper);

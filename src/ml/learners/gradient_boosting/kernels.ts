@@ -307,7 +307,8 @@ function evaluate(
   let bestHL = 0;
   const bits = S.bits;
 
-  // Gain of a candidate, -Infinity where a child is too light or a monotone constraint breaks.
+  // Gain of a candidate (float32, as XGBoost keeps it), -Infinity where a child is too
+  // light or a monotone constraint breaks.
   const gainOf = (GL: number, HL: number, mono: number): number => {
     const GR = G - GL;
     const HR = H - HL;
@@ -315,12 +316,12 @@ function evaluate(
     if (!bounded && mono === 0) {
       const tl = alpha > 0 ? thresholdL1(GL, alpha) : GL;
       const tr = alpha > 0 ? thresholdL1(GR, alpha) : GR;
-      return (tl * tl) / (HL + lambda) + (tr * tr) / (HR + lambda) - parent;
+      return Math.fround((tl * tl) / (HL + lambda) + (tr * tr) / (HR + lambda) - parent);
     }
     const wl = leafWeight(L, GL, HL, lower, upper);
     const wr = leafWeight(L, GR, HR, lower, upper);
     if ((mono > 0 && wl > wr) || (mono < 0 && wl < wr)) return -Infinity;
-    return scoreOfWeight(L, GL, HL, wl) + scoreOfWeight(L, GR, HR, wr) - parent;
+    return Math.fround(scoreOfWeight(L, GL, HL, wl) + scoreOfWeight(L, GR, HR, wr) - parent);
   };
 
   for (let i = fb; i < fe; i++) {
@@ -332,74 +333,59 @@ function evaluate(
     const hasMissing = Hm > 0;
     const mono = L.mono[f];
     if (!L.isCat[f]) {
+      // XGBoost 1.7's enumeration: forward over the bins with missing values right (its
+      // default direction then), then, only if the node has missing values, backward with
+      // them left. A candidate replaces the best only with a strictly higher float32 gain,
+      // so ties (common in small nodes) go to the lower feature, then the earlier candidate.
+      const fast = !bounded && mono === 0 && alpha === 0;
       let GL = 0;
       let HL = 0;
       const last = hasMissing ? nbf : nbf - 1;
-      if (!bounded && mono === 0 && alpha === 0) {
-        // The common case, inlined: no constraints, no L1.
-        for (let b = 1; b <= last; b++) {
-          const hb = hist[o + 2 * b + 1];
-          GL += hist[o + 2 * b];
-          HL += hb;
-          if (hb === 0) continue;
-          // Missing values to the right.
-          let hr = H - HL;
-          if (HL >= mcw && hr >= mcw && HL > 0 && hr > 0) {
-            const gr = G - GL;
-            const gain = (GL * GL) / (HL + lambda) + (gr * gr) / (hr + lambda) - parent;
-            if (gain > bestGain) {
-              bestGain = gain;
-              bestF = f;
-              bestBin = b;
-              bestDL = hasMissing ? 0 : HL >= hr ? 1 : 0;
-              bestGL = GL;
-              bestHL = HL;
-            }
-          }
-          if (hasMissing && b < nbf) {
-            // Missing values to the left.
-            const gl = GL + Gm;
-            const hl = HL + Hm;
-            hr = H - hl;
-            if (hl >= mcw && hr >= mcw && hr > 0) {
-              const gr = G - gl;
-              const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
-              if (gain > bestGain) {
-                bestGain = gain;
-                bestF = f;
-                bestBin = b;
-                bestDL = 1;
-                bestGL = gl;
-                bestHL = hl;
-              }
-            }
-          }
+      for (let b = 1; b <= last; b++) {
+        const hb = hist[o + 2 * b + 1];
+        GL += hist[o + 2 * b];
+        HL += hb;
+        if (hb === 0) continue; // the same split as the bin before
+        const hr = H - HL;
+        let gain: number;
+        if (fast) {
+          if (HL < mcw || hr < mcw || HL <= 0 || hr <= 0) continue;
+          const gr = G - GL;
+          gain = Math.fround((GL * GL) / (HL + lambda) + (gr * gr) / (hr + lambda) - parent);
+        } else gain = gainOf(GL, HL, mono);
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestF = f;
+          bestBin = b;
+          bestDL = 0;
+          bestGL = GL;
+          bestHL = HL;
         }
-      } else {
-        for (let b = 1; b <= last; b++) {
+      }
+      if (hasMissing) {
+        // Backward: bins b..nbf right, missing values and bins below b left (split after
+        // bin b - 1; b = 1 sends only the missing values left).
+        let GR = 0;
+        let HR = 0;
+        for (let b = nbf; b >= 1; b--) {
           const hb = hist[o + 2 * b + 1];
-          GL += hist[o + 2 * b];
-          HL += hb;
+          GR += hist[o + 2 * b];
+          HR += hb;
           if (hb === 0) continue;
-          let gain = gainOf(GL, HL, mono);
+          const hl = H - HR;
+          const gl = G - GR;
+          let gain: number;
+          if (fast) {
+            if (HR < mcw || hl < mcw || HR <= 0 || hl <= 0) continue;
+            gain = Math.fround((gl * gl) / (hl + lambda) + (GR * GR) / (HR + lambda) - parent);
+          } else gain = gainOf(gl, hl, mono);
           if (gain > bestGain) {
             bestGain = gain;
             bestF = f;
-            bestBin = b;
-            bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
-            bestGL = GL;
-            bestHL = HL;
-          }
-          if (hasMissing && b < nbf) {
-            gain = gainOf(GL + Gm, HL + Hm, mono);
-            if (gain > bestGain) {
-              bestGain = gain;
-              bestF = f;
-              bestBin = b;
-              bestDL = 1;
-              bestGL = GL + Gm;
-              bestHL = HL + Hm;
-            }
+            bestBin = b - 1;
+            bestDL = 1;
+            bestGL = gl;
+            bestHL = hl;
           }
         }
       }
@@ -465,7 +451,7 @@ function evaluate(
           const HR = H - HL;
           if (HL < mcw || HR < mcw || HL <= 0 || HR <= 0) return -Infinity;
           if (bounded || alpha > 0 || L.catL2 === 0) return gainOf(GL, HL, 0);
-          return (GL * GL) / (HL + lam) + (GR * GR) / (HR + lam) - pen;
+          return Math.fround((GL * GL) / (HL + lam) + (GR * GR) / (HR + lam) - pen);
         };
         let GL = 0;
         let HL = 0;
