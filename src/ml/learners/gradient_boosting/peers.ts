@@ -215,3 +215,48 @@ export function runPeer(
   if (m) out.peak_rss = Number(m[1]) * 1024;
   return out;
 }
+
+/**
+ * The features as the peers' preprocessor hands them to XGBoost (common.py): numeric columns
+ * first, median-imputed, then each categorical column one-hot encoded (most frequent value
+ * imputed, categories sorted as scikit-learn sorts them, unseen ones all zeros). Fitted on
+ * `train`, applied to each frame given; for comparing the boosting itself on identical input.
+ */
+export function asPeerSees(train: Frame, ...frames: Frame[]): Frame[] {
+  const plan = train.columns.map((c) => {
+    if (c.kind === 'numeric') {
+      const v = Array.from(c.values)
+        .filter((x) => x === x)
+        .sort((a, b) => a - b);
+      const m = v.length;
+      const median = m === 0 ? 0 : m % 2 ? v[m >> 1] : (v[m / 2 - 1] + v[m / 2]) / 2;
+      return { c, median, categories: [] as string[], mode: '' };
+    }
+    const counts = new Map<string, number>();
+    for (const x of c.values) if (x !== null && x !== undefined) counts.set(x, (counts.get(x) ?? 0) + 1);
+    const categories = [...counts.keys()].sort();
+    let mode = categories[0] ?? '';
+    for (const k of categories) if (counts.get(k)! > counts.get(mode)!) mode = k;
+    return { c, median: 0, categories, mode };
+  });
+  return [train, ...frames].map((f) => {
+    const byName = new Map(f.columns.map((c) => [c.name, c]));
+    const out: Frame['columns'] = [];
+    for (const p of plan)
+      if (p.c.kind === 'numeric') {
+        const v = (byName.get(p.c.name)!.values as Float64Array).map((x) => (x === x ? x : p.median));
+        out.push({ name: p.c.name, kind: 'numeric', values: v });
+      }
+    for (const p of plan)
+      if (p.c.kind === 'categorical') {
+        const v = byName.get(p.c.name)!.values as (string | null)[];
+        for (const cat of p.categories)
+          out.push({
+            name: `${p.c.name}_${cat}`,
+            kind: 'numeric',
+            values: Float64Array.from(v, (x) => ((x ?? p.mode) === cat ? 1 : 0)),
+          });
+      }
+    return { nRows: f.nRows, columns: out };
+  });
+}
