@@ -24,7 +24,19 @@ export interface Frame {
   columns: Column[];
 }
 
+/** What a supervised learner predicts: a number, or one of the target's classes. */
 export type Task = 'regression' | 'classification';
+
+/** What an unsupervised learner does: group rows (cluster index), or flag outliers (-1 / 1). */
+export type UnsupervisedTask = 'clustering' | 'anomaly_detection';
+
+/** Every kind of model Neutrino trains, registers and serves. */
+export type ModelTask = Task | UnsupervisedTask;
+
+export const UNSUPERVISED_TASKS: readonly UnsupervisedTask[] = ['clustering', 'anomaly_detection'];
+
+export const isUnsupervisedTask = (t: string): t is UnsupervisedTask =>
+  (UNSUPERVISED_TASKS as readonly string[]).includes(t);
 
 /** Targets: regression values, or class indices into `classes` (sorted as strings). */
 export type Target =

@@ -1,7 +1,12 @@
 import { badRequest } from '../core/errors.js';
-import type { Column, Frame, Task } from './frame.js';
-import type { Learner, SerializedLearner } from './learners/contract.js';
-import { learnerFromJSON } from './learners/index.js';
+import { isUnsupervisedTask, type Column, type Frame, type ModelTask } from './frame.js';
+import type {
+  Learner,
+  SerializedLearner,
+  SerializedUnsupervised,
+  UnsupervisedLearner,
+} from './learners/contract.js';
+import { learnerFromJSON, unsupervisedFromJSON } from './learners/index.js';
 import { linearWeights } from './learners/linear/weights.js';
 import { pipelineFromJSON, type Pipeline } from './prep/pipeline.js';
 import type { StandardScaler } from './prep/scale.js';
@@ -16,17 +21,27 @@ export const MODEL_FORMAT = 'neutrino.model/v1';
 /** A model as plain JSON: what is stored in the registry and loaded by serving. */
 export interface ModelDocument {
   format: 'neutrino.model/v1';
-  task: Task;
-  target: string;
+  task: ModelTask;
+  /** The column predicted; null for clustering and anomaly detection, which predict none. */
+  target: string | null;
   algorithm: string;
   features: FeatureSpec[];
   classes: string[] | null;
   pipeline: unknown;
-  learner: SerializedLearner;
+  learner: SerializedLearner | SerializedUnsupervised;
 }
 
 export interface PredictResult {
+  /**
+   * Regression: values; classification: classes; clustering: the cluster index; anomaly
+   * detection: -1 for an anomaly, 1 for a normal row.
+   */
   predictions: (number | string)[];
+  /**
+   * Clustering: the distance to the row's cluster centre (in the preprocessed space).
+   * Anomaly detection: the anomaly score, in (0, 1], higher for more abnormal rows.
+   */
+  scores?: number[];
   /** Classification: per row, one probability per class in `classes` order. */
   probabilities?: number[][];
   classes?: string[];
@@ -42,23 +57,31 @@ const invalidRows = (why: string) => badRequest('invalid_rows', why);
  */
 export class Model {
   constructor(
-    readonly task: Task,
-    readonly target: string,
+    readonly task: ModelTask,
+    readonly target: string | null,
     readonly algorithm: string,
     readonly features: FeatureSpec[],
     readonly classes: string[] | null,
     readonly pipeline: Pipeline,
-    readonly learner: Learner,
+    readonly learner: Learner | UnsupervisedLearner,
   ) {}
+
+  /** Clustering or anomaly detection: fitted on the features alone. */
+  get unsupervised(): boolean {
+    return isUnsupervisedTask(this.task);
+  }
 
   static fromDocument(doc: ModelDocument): Model {
     const d = doc as Partial<ModelDocument> | null;
     if (!d || typeof d !== 'object') throw invalidModel('not an object');
     if (d.format !== MODEL_FORMAT) throw invalidModel(`format is '${String(d.format)}'`);
-    if (d.task !== 'regression' && d.task !== 'classification')
+    if (d.task !== 'regression' && d.task !== 'classification' && !isUnsupervisedTask(String(d.task)))
       throw invalidModel(`task is '${String(d.task)}'`);
-    if (typeof d.target !== 'string' || typeof d.algorithm !== 'string')
-      throw invalidModel('target or algorithm missing');
+    const task = d.task as ModelTask;
+    const unsupervised = isUnsupervisedTask(task);
+    if (typeof d.algorithm !== 'string') throw invalidModel('algorithm missing');
+    if (unsupervised ? d.target !== null && d.target !== undefined : typeof d.target !== 'string')
+      throw invalidModel(unsupervised ? `a ${d.task} model predicts no target` : 'target missing');
     if (
       !Array.isArray(d.features) ||
       !d.features.every(
@@ -74,14 +97,18 @@ export class Model {
     if (!d.learner || typeof d.learner !== 'object') throw invalidModel('learner missing');
     if (d.learner.algorithm !== d.algorithm)
       throw invalidModel(`learner is '${d.learner.algorithm}', not '${d.algorithm}'`);
+    if (unsupervised && d.learner.task !== task)
+      throw invalidModel(`learner does ${String(d.learner.task)}, not ${task}`);
     return new Model(
-      d.task,
-      d.target,
+      task,
+      unsupervised ? null : d.target!,
       d.algorithm,
       d.features.map((f) => ({ name: f.name, kind: f.kind })),
       d.task === 'classification' ? d.classes!.slice() : null,
       pipelineFromJSON(d.pipeline),
-      learnerFromJSON(d.learner),
+      unsupervised
+        ? unsupervisedFromJSON(d.learner as SerializedUnsupervised)
+        : learnerFromJSON(d.learner as SerializedLearner),
     );
   }
 
@@ -148,11 +175,17 @@ export class Model {
   predictFrame(X: Frame): PredictResult {
     const Xt = this.pipeline.transform(X);
     const pred = this.learner.predict(Xt);
+    if (this.unsupervised)
+      return {
+        predictions: Array.from(pred),
+        scores: Array.from((this.learner as UnsupervisedLearner).score(Xt)),
+      };
     if (this.task === 'regression') return { predictions: Array.from(pred) };
     const classes = this.classes!;
     const out: PredictResult = { predictions: Array.from(pred, (k) => classes[k]), classes: classes.slice() };
-    if (this.learner.predictProba) {
-      const p = this.learner.predictProba(Xt);
+    const learner = this.learner as Learner;
+    if (learner.predictProba) {
+      const p = learner.predictProba(Xt);
       const K = classes.length;
       out.probabilities = Array.from({ length: X.nRows }, (_, i) =>
         Array.from(p.subarray(i * K, (i + 1) * K)),
@@ -167,8 +200,8 @@ export class Model {
    * binary classifier, on the log-odds of the second class. Null otherwise.
    */
   linearCoefficients(): { intercept: number; weights: Record<string, number> } | null {
-    if (!this.features.every((f) => f.kind === 'numeric')) return null;
-    const lw = linearWeights(this.learner);
+    if (this.unsupervised || !this.features.every((f) => f.kind === 'numeric')) return null;
+    const lw = linearWeights(this.learner as Learner);
     if (!lw) return null;
     const scaler = this.pipeline.step<StandardScaler>('standard_scaler');
     let intercept = lw.intercept;

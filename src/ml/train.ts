@@ -1,9 +1,26 @@
 import { performance } from 'node:perf_hooks';
 import { badRequest, CancelledError } from '../core/errors.js';
-import { takeRows, takeTarget, type Column, type Frame, type Target, type Task } from './frame.js';
-import type { FitProgress, LearnerSpec } from './learners/contract.js';
-import { createLearner, learnerSpec } from './learners/index.js';
-import { evaluate, type Metrics } from './metrics/index.js';
+import {
+  takeRows,
+  takeTarget,
+  type Column,
+  type Frame,
+  type ModelTask,
+  type Target,
+  type Task,
+  type UnsupervisedTask,
+} from './frame.js';
+import type { FitProgress, LearnerSpec, UnsupervisedLearnerSpec } from './learners/contract.js';
+import { silhouette } from './learners/cluster/kmeans.js';
+import { algorithmSpec, createLearner, isUnsupervised, learnerSpec } from './learners/index.js';
+import {
+  adjustedRandIndex,
+  anomalyMetrics,
+  clusterSizes,
+  evaluate,
+  purity,
+  type Metrics,
+} from './metrics/index.js';
 import { Model, type FeatureSpec } from './model.js';
 import { droppedColumns, parsePreprocessing, type ResolvedSpec } from './prep/spec.js';
 import { fitPreprocessing, type PreprocessingPlan } from './prep/transformer.js';
@@ -11,13 +28,17 @@ import { splitIndices } from './split.js';
 
 export interface TrainOptions {
   data: Frame;
-  target: string;
+  /**
+   * The column to predict. Unsupervised algorithms (clustering, anomaly detection) take none;
+   * given one, it is left out of the features and only scores the result (see trainUnsupervised).
+   */
+  target?: string | null;
   algorithm: string;
   params?: Record<string, unknown>;
   seed?: number;
   /** Share of `data` held out for the test metrics (default 0.2); unused when testData is given. */
   testFraction?: number;
-  /** Share of `data` held out for validation during fitting (default 0.1; 0 for none). */
+  /** Share of `data` held out for validation during fitting (default 0.1, 0 for unsupervised; 0 for none). */
   validationFraction?: number;
   /** A separate test set: then no test split is carved from `data`. */
   testData?: Frame;
@@ -32,7 +53,7 @@ export interface TrainOptions {
 
 export interface TrainResult {
   model: Model;
-  task: Task;
+  task: ModelTask;
   /** On the test rows. */
   metrics: Metrics;
   validationMetrics: Metrics | null;
@@ -54,8 +75,9 @@ export const MIN_ROWS = 10;
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   if (o.signal?.aborted) throw new CancelledError('cancelled by request');
   const seed = o.seed ?? 0;
+  const algo = algorithmSpec(o.algorithm);
   const testFraction = o.testData ? 0 : (o.testFraction ?? 0.2);
-  const validationFraction = o.validationFraction ?? 0.1;
+  const validationFraction = o.validationFraction ?? (isUnsupervised(algo) ? 0 : 0.1);
   for (const [name, f] of [
     ['testFraction', testFraction],
     ['validationFraction', validationFraction],
@@ -64,18 +86,20 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       throw badRequest('invalid_fraction', `${name} must be at least 0 and below 1, got ${String(f)}`);
   if (testFraction + validationFraction >= 0.95)
     throw badRequest('invalid_fraction', `testFraction + validationFraction leave too few rows to train on`);
+  if (isUnsupervised(algo)) return trainUnsupervised({ ...o, seed, testFraction, validationFraction }, algo);
+  const target = requireTarget(o.algorithm, o.target);
 
-  const { task, spec, prep, features, data, classes, y } = prepareData(o);
+  const { task, spec, prep, features, data, classes, y } = prepareData({ ...o, target });
   // The learner is created early so that unknown parameters fail before any work.
   const learner = createLearner(o.algorithm, task, o.params ?? {});
 
   let test: { X: Frame; y: Target } | null = null;
   if (o.testData) {
-    const tcol = o.testData.columns.find((c) => c.name === o.target);
+    const tcol = o.testData.columns.find((c) => c.name === target);
     const missing = features
       .filter((f) => !o.testData!.columns.some((c) => c.name === f.name))
       .map((f) => f.name);
-    if (!tcol) missing.unshift(o.target);
+    if (!tcol) missing.unshift(target);
     if (missing.length)
       throw badRequest(
         'missing_column',
@@ -83,7 +107,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       );
     const t = labelled(o.testData, tcol!, features);
     if (t.X.nRows === 0)
-      throw badRequest('too_few_rows', `the test data has no rows with a value for '${o.target}'`);
+      throw badRequest('too_few_rows', `the test data has no rows with a value for '${target}'`);
     if (classes) {
       const unseen = [...new Set(asStrings(t.labels))].filter((c) => !classes.includes(c));
       if (unseen.length)
@@ -100,7 +124,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const trainX = takeRows(data.X, parts.train);
   const trainY = takeTarget(y, parts.train);
   if (trainY.task === 'classification' && new Set(trainY.labels).size < 2)
-    throw badRequest('one_class', `the training split of '${o.target}' has a single class; use more data`);
+    throw badRequest('one_class', `the training split of '${target}' has a single class; use more data`);
 
   const t0 = performance.now();
   const {
@@ -121,7 +145,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   });
   const fit_s = (performance.now() - t0) / 1000;
 
-  const model = new Model(task, o.target, o.algorithm, features, classes, pipeline, learner);
+  const model = new Model(task, target, o.algorithm, features, classes, pipeline, learner);
   const t1 = performance.now();
   const score = (X: Frame, yy: Target): Metrics => {
     if (X.nRows === 0) return {};
@@ -268,4 +292,250 @@ function toTarget(labels: Float64Array | string[], classes: string[] | null): Ta
     labels: Int32Array.from(asStrings(labels), (s) => index.get(s)!),
     classes,
   };
+}
+
+/** A supervised algorithm's target, or a 400 that says why it is needed. */
+export function requireTarget(algorithm: string, target: string | null | undefined): string {
+  if (typeof target === 'string' && target !== '') return target;
+  const spec = learnerSpec(algorithm);
+  throw badRequest(
+    'missing_target',
+    `${algorithm} is supervised (${spec.tasks.join(', ')}): give the column to predict as the target; only unsupervised algorithms (clustering, anomaly detection) train without one`,
+  );
+}
+
+/** Rows of the silhouette's sample: its cost grows with the square of this. */
+const SILHOUETTE_SAMPLE = 2000;
+
+/** An unsupervised training request, checked: the features and, when a target is named, the known labels to score against. */
+export interface PreparedUnsupervised {
+  task: UnsupervisedTask;
+  spec: UnsupervisedLearnerSpec;
+  prep: ResolvedSpec;
+  features: FeatureSpec[];
+  /** The feature columns of the rows used (all rows, or those with a label when one is named). */
+  X: Frame;
+  /**
+   * The known labels of those rows, when a target is named: clustering, an index into
+   * `classes`; anomaly detection, 1 for the anomaly class, 0 for the normal one.
+   */
+  truth: Int32Array | null;
+  classes: string[] | null;
+  /** Anomaly detection with a label: the label value taken as the anomaly (the rarer one). */
+  anomalyClass: string | null;
+}
+
+/**
+ * Checks an unsupervised request. Without a target every row is used. With one (the rule for
+ * every unsupervised algorithm): the column is left out of the features, never seen by the
+ * preprocessing or the learner, rows without it are dropped, and it only scores the result:
+ * clustering against its classes (adjusted Rand index, purity); anomaly detection against a
+ * two-valued label whose rarer value marks the anomalies (ROC AUC and average precision of
+ * the anomaly score, precision and recall of the flags).
+ */
+export function prepareUnsupervised(o: {
+  data: Frame;
+  target?: string | null;
+  algorithm: string;
+  params?: Record<string, unknown>;
+  preprocessing?: unknown;
+}): PreparedUnsupervised {
+  const spec = algorithmSpec(o.algorithm);
+  if (!isUnsupervised(spec)) throw new Error(`${o.algorithm} is supervised`);
+  const task = spec.tasks[0];
+  const target = o.target ?? null;
+  const targetCol = target === null ? null : o.data.columns.find((c) => c.name === target);
+  if (targetCol === undefined)
+    throw badRequest(
+      'unknown_column',
+      `no column '${target}' to score against (columns: ${o.data.columns.map((c) => c.name).join(', ')})`,
+    );
+  const prep = parsePreprocessing(o.preprocessing);
+  if (target !== null && target in prep.columns)
+    throw badRequest(
+      'invalid_preprocessing',
+      `preprocessing: '${target}' is the evaluation label; preprocessing applies to the features only`,
+    );
+  const unknownCols = Object.keys(prep.columns).filter((n) => !o.data.columns.some((c) => c.name === n));
+  if (unknownCols.length)
+    throw badRequest(
+      'unknown_column',
+      `preprocessing names column${unknownCols.length > 1 ? 's' : ''} ${unknownCols.join(', ')}, which the data lacks`,
+    );
+  const dropped = new Set(droppedColumns(prep));
+  const featureCols = o.data.columns.filter((c) => c.name !== target && !dropped.has(c.name));
+  if (featureCols.length === 0)
+    throw badRequest(
+      'no_features',
+      target === null ? 'there are no feature columns' : `there are no feature columns besides '${target}'`,
+    );
+  const features: FeatureSpec[] = featureCols.map((c) => ({ name: c.name, kind: c.kind }));
+  // Unknown or out-of-range parameters fail here, before any work.
+  spec.create(o.params ?? {});
+
+  let X: Frame;
+  let truth: Int32Array | null = null;
+  let classes: string[] | null = null;
+  let anomalyClass: string | null = null;
+  if (!targetCol) {
+    const names = new Set(features.map((f) => f.name));
+    X = { nRows: o.data.nRows, columns: o.data.columns.filter((c) => names.has(c.name)) };
+  } else {
+    const l = labelled(o.data, targetCol, features);
+    X = l.X;
+    const labels = asStrings(l.labels);
+    classes = [...new Set(labels)].sort();
+    const index = new Map(classes.map((c, k) => [c, k]));
+    truth = Int32Array.from(labels, (s) => index.get(s)!);
+    if (task === 'anomaly_detection') {
+      if (classes.length !== 2)
+        throw badRequest(
+          'invalid_target',
+          `${o.algorithm} scores against a label with two values (normal and anomaly); '${target}' has ${classes.length}`,
+        );
+      const counts = [0, 0];
+      for (const t of truth) counts[t]++;
+      // The rarer value is the anomaly; on a tie, the later in sorted order ('1' over '0').
+      const a = counts[0] < counts[1] ? 0 : 1;
+      anomalyClass = classes[a];
+      truth = truth.map((t) => (t === a ? 1 : 0));
+    }
+  }
+  if (X.nRows < MIN_ROWS)
+    throw badRequest(
+      'too_few_rows',
+      target === null
+        ? `only ${X.nRows} rows; need at least ${MIN_ROWS}`
+        : `only ${X.nRows} rows have a value for '${target}'; need at least ${MIN_ROWS}`,
+    );
+  return { task, spec, prep, features, X, truth, classes, anomalyClass };
+}
+
+/**
+ * Trains a clustering or anomaly-detection model: the same seeded split (stratified by the
+ * label when one is named), the same profile-driven preprocessing fitted on the training
+ * rows (without a target: no target encoding), the learner fitted on the features alone,
+ * and the test rows scored (metrics in unsupervisedMetrics).
+ */
+async function trainUnsupervised(
+  o: TrainOptions & { seed: number; testFraction: number; validationFraction: number },
+  spec: UnsupervisedLearnerSpec,
+): Promise<TrainResult> {
+  const { task, prep, features, X, truth, classes, anomalyClass } = prepareUnsupervised(o);
+  const learner = spec.create(o.params ?? {});
+  const seed = o.seed;
+
+  let test: { X: Frame; truth: Int32Array | null } | null = null;
+  if (o.testData) {
+    const target = o.target ?? null;
+    const missing = features
+      .filter((f) => !o.testData!.columns.some((c) => c.name === f.name))
+      .map((f) => f.name);
+    const tcol = target === null ? null : o.testData.columns.find((c) => c.name === target);
+    if (tcol === undefined) missing.unshift(target!);
+    if (missing.length)
+      throw badRequest(
+        'missing_column',
+        `the test data lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      );
+    if (!tcol) test = { X: o.testData, truth: null };
+    else {
+      const t = labelled(o.testData, tcol, features);
+      const labels = asStrings(t.labels);
+      if (anomalyClass !== null) {
+        const unseen = [...new Set(labels)].filter((c) => !classes!.includes(c));
+        if (unseen.length)
+          throw badRequest(
+            'unknown_class',
+            `the test data's '${target}' has values the training data lacks: ${unseen.slice(0, 10).join(', ')}`,
+          );
+        test = { X: t.X, truth: Int32Array.from(labels, (s) => (s === anomalyClass ? 1 : 0)) };
+      } else {
+        // Clustering scores a partition: the test labels need not match the training ones.
+        const idx = new Map<string, number>();
+        test = {
+          X: t.X,
+          truth: Int32Array.from(labels, (s) => idx.get(s) ?? idx.set(s, idx.size).get(s)!),
+        };
+      }
+    }
+  }
+
+  const strata: Target | number = truth
+    ? { task: 'classification', labels: truth, classes: classes ?? ['normal', 'anomaly'] }
+    : X.nRows;
+  const parts = splitIndices(strata, {
+    testFraction: o.testFraction,
+    validationFraction: o.validationFraction,
+    seed,
+  });
+  const pick = (idx: Int32Array) => ({
+    X: takeRows(X, idx),
+    truth: truth ? Int32Array.from(idx, (i) => truth[i]) : null,
+  });
+  if (!test) test = pick(parts.test);
+  const trainX = takeRows(X, parts.train);
+
+  const t0 = performance.now();
+  // No target reaches the preprocessing: a named label is for scoring only.
+  const {
+    pipeline,
+    Xt: trainXt,
+    plan,
+  } = fitPreprocessing(trainX, undefined, { needs: spec.input, preprocessing: prep, seed });
+  await learner.fit(trainXt, { seed, signal: o.signal, onProgress: o.onProgress });
+  const fit_s = (performance.now() - t0) / 1000;
+
+  const model = new Model(task, null, o.algorithm, features, null, pipeline, learner);
+  const t1 = performance.now();
+  const score = (part: { X: Frame; truth: Int32Array | null }): Metrics => {
+    if (part.X.nRows === 0) return {};
+    const Xt = pipeline.transform(part.X);
+    return unsupervisedMetrics(task, Xt, learner.predict(Xt), learner.score(Xt), part.truth, {
+      k: task === 'clustering' ? (learner.params.n_clusters as number) : 0,
+      seed,
+    });
+  };
+  const metrics = score(test);
+  const evaluate_s = (performance.now() - t1) / 1000;
+  const validationMetrics = parts.validation.length > 0 ? score(pick(parts.validation)) : null;
+  return {
+    model,
+    task,
+    metrics,
+    validationMetrics,
+    timings: { fit_s, evaluate_s },
+    rows: { train: parts.train.length, validation: parts.validation.length, test: test.X.nRows },
+    preprocessing: plan,
+  };
+}
+
+/**
+ * The metrics of an unsupervised model on rows `Xt` (preprocessed). Clustering: inertia (the
+ * sum of squared distances to the nearest centre, in the preprocessed space), silhouette (on
+ * a seeded sample of at most 2000 rows, left out with fewer than two clusters), cluster_sizes,
+ * and against known labels adjusted_rand and purity. Anomaly detection: anomaly_rate, and
+ * against known labels (1 = anomaly) label_rate, roc_auc and pr_auc of the anomaly score,
+ * precision, recall and f1 of the flags.
+ */
+export function unsupervisedMetrics(
+  task: UnsupervisedTask,
+  Xt: Frame,
+  pred: Float64Array,
+  score: Float64Array,
+  truth: Int32Array | null,
+  o: { k: number; seed: number },
+): Metrics {
+  if (task === 'anomaly_detection') return anomalyMetrics(pred, score, truth ?? undefined);
+  let inertia = 0;
+  for (const s of score) inertia += s * s;
+  const out: Metrics = { inertia };
+  if (new Set(pred).size >= 2 && pred.length >= 3)
+    out.silhouette = silhouette(Xt, pred, SILHOUETTE_SAMPLE, o.seed);
+  out.cluster_sizes = clusterSizes(pred, o.k);
+  if (truth) {
+    out.adjusted_rand = adjustedRandIndex(truth, pred);
+    out.purity = purity(truth, pred);
+  }
+  return out;
 }

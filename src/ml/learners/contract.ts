@@ -1,4 +1,4 @@
-import type { Frame, Target, Task } from '../frame.js';
+import type { Frame, Target, Task, UnsupervisedTask } from '../frame.js';
 import type { ParamSchema, Params } from './params.js';
 
 /**
@@ -63,4 +63,42 @@ export interface LearnerSpec {
   input: InputNeeds;
   create(task: Task, params: Params): Learner;
   fromJSON(s: SerializedLearner): Learner;
+}
+
+/** An unsupervised learner's serialized form: no target, so no classes; its task is its own. */
+export interface SerializedUnsupervised {
+  algorithm: string;
+  task: UnsupervisedTask;
+  params: Params;
+  state: unknown;
+}
+
+/**
+ * The contract of the learners that fit without a target (k-means, isolation forest): fit on
+ * the features alone, predict a label per row (a cluster index; -1 for an outlier, 1 for an
+ * inlier) and score each row (the distance to its cluster's centre; the anomaly score,
+ * higher for more abnormal rows).
+ */
+export interface UnsupervisedLearner {
+  readonly algorithm: string;
+  readonly task: UnsupervisedTask;
+  readonly params: Params;
+  fit(X: Frame, ctx: FitContext): Promise<void>;
+  predict(X: Frame): Float64Array;
+  score(X: Frame): Float64Array;
+  toJSON(): SerializedUnsupervised;
+}
+
+export interface UnsupervisedLearnerSpec<L extends UnsupervisedLearner = UnsupervisedLearner> {
+  name: string;
+  /** Marks the spec apart from the supervised ones (LearnerSpec). */
+  unsupervised: true;
+  /** The one task it does. */
+  tasks: [UnsupervisedTask];
+  description: string;
+  params: ParamSchema;
+  input: InputNeeds;
+  /** Checks the raw hyperparameters against `params` and fills the defaults. */
+  create(rawParams?: Record<string, unknown>): L;
+  fromJSON(s: SerializedUnsupervised): L;
 }

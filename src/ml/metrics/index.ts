@@ -21,9 +21,13 @@ import { mae, mape, mse, r2, rmse } from './regression.js';
 
 export * from './classification.js';
 export * from './regression.js';
+export * from './unsupervised.js';
 
-/** Metric name → value; confusion_matrix is the one matrix (rows true class, columns predicted). */
-export type Metrics = Record<string, number | number[][]>;
+/**
+ * Metric name → value; confusion_matrix is the one matrix (rows true class, columns
+ * predicted) and cluster_sizes the one list (rows per cluster).
+ */
+export type Metrics = Record<string, number | number[] | number[][]>;
 
 /**
  * The metric set for a task. `pred` holds regression values or class indices; `proba` is

@@ -2,12 +2,16 @@ import { Ticker } from '../../../core/abort.js';
 import { badRequest } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import type { Frame } from '../../frame.js';
-import type { FitContext } from '../contract.js';
+import type {
+  FitContext,
+  SerializedUnsupervised,
+  UnsupervisedLearner,
+  UnsupervisedLearnerSpec,
+} from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { columnMeans, predictRows } from '../kit/input.js';
 import { poolThreads, ranges, runShares, sibling } from '../kit/pool.js';
 import { resolveParams, type Params } from '../params.js';
-import type { SerializedUnsupervised, UnsupervisedSpec } from '../cluster/kmeans.js';
 
 /**
  * Isolation forest (Liu, Ting and Zhou 2008; scikit-learn's IsolationForest): each tree
@@ -16,7 +20,9 @@ import type { SerializedUnsupervised, UnsupervisedSpec } from '../cluster/kmeans
  * isolated in few splits are anomalies. Scores as scikit-learn: score_samples =
  * -2^(-E[path] / c(sample)), decision = score - offset, offset -0.5 for contamination 'auto'
  * (0 here) or the training-score quantile at the contamination rate; predict -1 for an
- * anomaly, 1 otherwise. Unsupervised, so outside the supervised learner list.
+ * anomaly, 1 otherwise; score is the anomaly score -score_samples, in (0, 1], higher for
+ * more abnormal rows (the paper's s(x, n): above 0.5 is suspect). Unsupervised
+ * (anomaly_detection): fit takes no target.
  */
 interface IfState {
   names: string[];
@@ -77,8 +83,9 @@ export function pathRange(a: PathArgs): void {
 /** Rows x trees below which scoring on one thread is quicker than waking the pool. */
 const PARALLEL_WORK = 400_000;
 
-export class IsolationForest {
+export class IsolationForest implements UnsupervisedLearner {
   readonly algorithm = 'isolation_forest';
+  readonly task = 'anomaly_detection';
   names: string[] = [];
   offset = -0.5;
   private fill: Float64Array = new Float64Array(0);
@@ -275,6 +282,11 @@ export class IsolationForest {
     return this.decisionFunction(X).map((v) => (v < 0 ? -1 : 1));
   }
 
+  /** The anomaly score, the opposite of score_samples: higher is more abnormal. */
+  score(X: Frame): Float64Array {
+    return this.scoreSamples(X).map((v) => -v);
+  }
+
   toJSON(): SerializedUnsupervised {
     const state: IfState = {
       names: this.names,
@@ -287,7 +299,7 @@ export class IsolationForest {
       right: encodeArray(this.right),
       leafPath: encodeArray(this.leafPath),
     };
-    return { algorithm: this.algorithm, params: this.params, state };
+    return { algorithm: this.algorithm, task: this.task, params: this.params, state };
   }
 
   static fromJSON(s: SerializedUnsupervised): IsolationForest {
@@ -306,8 +318,10 @@ export class IsolationForest {
   }
 }
 
-export const isolationForest: UnsupervisedSpec<IsolationForest> = {
+export const isolationForest: UnsupervisedLearnerSpec<IsolationForest> = {
   name: 'isolation_forest',
+  unsupervised: true,
+  tasks: ['anomaly_detection'],
   description:
     'isolation forest anomaly detection (fraud and outliers): rows isolated by few random splits score as anomalies',
   params: {

@@ -2,34 +2,25 @@ import { Ticker } from '../../../core/abort.js';
 import { badRequest } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import type { Frame } from '../../frame.js';
-import type { FitContext, InputNeeds } from '../contract.js';
+import type {
+  FitContext,
+  SerializedUnsupervised,
+  UnsupervisedLearner,
+  UnsupervisedLearnerSpec,
+} from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { columnMeans, predictRows, rowMajor, type Design } from '../kit/input.js';
 import { poolThreads, ranges, runShares, sibling } from '../kit/pool.js';
-import { resolveParams, type ParamSchema, type Params } from '../params.js';
+import { resolveParams, type Params } from '../params.js';
 
 /**
  * k-means (scikit-learn's KMeans): greedy k-means++ seeding (several candidates per new
  * centre, the one that lowers the potential most kept), Lloyd iterations until the centres
  * move less than tol times the mean feature variance, the best of n_init runs by inertia.
- * Unsupervised, so outside the supervised learner list: fit takes no target. Assignment, the
- * cost of each iteration, is spread over cores for large data.
+ * Unsupervised (clustering): fit takes no target; predict gives each row's cluster index and
+ * score its distance to that cluster's centre. Assignment, the cost of each iteration, is
+ * spread over cores for large data.
  */
-export interface UnsupervisedSpec<M> {
-  name: string;
-  description: string;
-  params: ParamSchema;
-  input: InputNeeds;
-  create(rawParams?: Record<string, unknown>): M;
-  fromJSON(s: SerializedUnsupervised): M;
-}
-
-export interface SerializedUnsupervised {
-  algorithm: string;
-  params: Params;
-  state: unknown;
-}
-
 interface KMeansState {
   names: string[];
   fill: EncodedArray;
@@ -76,8 +67,9 @@ export function assignRange(a: AssignArgs): void {
   }
 }
 
-export class KMeans {
+export class KMeans implements UnsupervisedLearner {
   readonly algorithm = 'kmeans';
+  readonly task = 'clustering';
   names: string[] = [];
   centers: Float64Array = new Float64Array(0);
   inertia = NaN;
@@ -182,8 +174,8 @@ export class KMeans {
     this.nIter = best!.iters;
   }
 
-  /** The nearest centre of each row. */
-  predict(X: Frame): Float64Array {
+  /** The nearest centre of each row, and the squared distance to it. */
+  private nearest(X: Frame): { labels: Int32Array; dist: Float64Array; n: number } {
     if (!this.centers.length) throw badRequest('not_fitted', 'kmeans: fit the model before predicting');
     const D = predictRows(this.algorithm, X, this.names, this.fill);
     const R = new Float64Array(new SharedArrayBuffer(Math.max(1, D.n * D.d) * 8));
@@ -192,7 +184,38 @@ export class KMeans {
     const dist = new Float64Array(new SharedArrayBuffer(Math.max(1, D.n) * 8));
     this.d = D.d;
     this.assign(R, D.n, this.centers, labels, dist);
-    return Float64Array.from(labels.subarray(0, D.n));
+    return { labels, dist, n: D.n };
+  }
+
+  /** The nearest centre of each row (its cluster index). */
+  predict(X: Frame): Float64Array {
+    const { labels, n } = this.nearest(X);
+    return Float64Array.from(labels.subarray(0, n));
+  }
+
+  /** Each row's Euclidean distance to the centre of its cluster. */
+  score(X: Frame): Float64Array {
+    const { dist, n } = this.nearest(X);
+    return Float64Array.from(dist.subarray(0, n), Math.sqrt);
+  }
+
+  /** scikit-learn's transform: row-major n x k Euclidean distances to every centre. */
+  distances(X: Frame): Float64Array {
+    if (!this.centers.length) throw badRequest('not_fitted', 'kmeans: fit the model before predicting');
+    const D = predictRows(this.algorithm, X, this.names, this.fill);
+    const d = D.d;
+    const k = this.centers.length / d;
+    const out = new Float64Array(D.n * k);
+    for (let i = 0; i < D.n; i++)
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const v = D.data[i * d + j] - this.centers[c * d + j];
+          s += v * v;
+        }
+        out[i * k + c] = Math.sqrt(s);
+      }
+    return out;
   }
 
   toJSON(): SerializedUnsupervised {
@@ -203,7 +226,7 @@ export class KMeans {
       inertia: this.inertia,
       nIter: this.nIter,
     };
-    return { algorithm: this.algorithm, params: this.params, state };
+    return { algorithm: this.algorithm, task: this.task, params: this.params, state };
   }
 
   static fromJSON(s: SerializedUnsupervised): KMeans {
@@ -347,8 +370,10 @@ export function silhouette(X: Frame, labels: ArrayLike<number>, sampleSize = 100
   return total / m;
 }
 
-export const kmeans: UnsupervisedSpec<KMeans> = {
+export const kmeans: UnsupervisedLearnerSpec<KMeans> = {
   name: 'kmeans',
+  unsupervised: true,
+  tasks: ['clustering'],
   description: 'k-means clustering with k-means++ seeding; inertia and silhouette to judge k',
   params: {
     n_clusters: {
