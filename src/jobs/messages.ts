@@ -9,7 +9,11 @@ import type { CvStrategy } from '../ml/cv.js';
 export interface TrainSpec {
   dataset: { name: string; version: number };
   testDataset: { name: string; version: number } | null;
-  target: string;
+  /**
+   * The column to predict; null for an unsupervised algorithm trained on the features alone
+   * (given one, an unsupervised algorithm only scores its result against it).
+   */
+  target: string | null;
   algorithm: string;
   params: Record<string, unknown>;
   seed: number;

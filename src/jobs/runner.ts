@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.js';
 import { now } from '../core/ids.js';
+import { isUnsupervisedTask } from '../ml/frame.js';
 import { siblingModule } from '../core/modules.js';
 import type { ArtifactStore } from '../storage/artifacts/store.js';
 import type { Job, MetadataStore } from '../storage/metadata/store.js';
@@ -111,7 +112,10 @@ export class JobRunner {
             lineage: {
               dataset: spec.dataset,
               test_dataset: spec.testDataset,
-              target: spec.target,
+              // Clustering and anomaly detection predict no target: a named one only scored them.
+              ...(isUnsupervisedTask(outcome.task)
+                ? { target: null, evaluated_against: spec.target }
+                : { target: spec.target }),
               algorithm: spec.algorithm,
               params: spec.params,
               seed: spec.seed,

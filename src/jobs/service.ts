@@ -3,11 +3,12 @@ import { newId, now } from '../core/ids.js';
 import { parseRef } from '../core/refs.js';
 import type { DatasetService } from '../data/datasets.js';
 import { CV_STRATEGIES, type CvStrategy } from '../ml/cv.js';
-import { learnerSpec } from '../ml/learners/index.js';
+import type { UnsupervisedLearnerSpec } from '../ml/learners/contract.js';
+import { algorithmSpec, isUnsupervised, learnerSpec } from '../ml/learners/index.js';
 import { resolveParams } from '../ml/learners/params.js';
 import { parseDateTime } from '../ml/prep/datetime.js';
 import { parsePreprocessing } from '../ml/prep/spec.js';
-import { inferTask } from '../ml/train.js';
+import { inferTask, requireTarget } from '../ml/train.js';
 import type { DatasetVersion, Job, MetadataStore } from '../storage/metadata/store.js';
 import type { CvSpec, TrainSpec } from './messages.js';
 import type { JobRunner } from './runner.js';
@@ -15,7 +16,11 @@ import type { JobRunner } from './runner.js';
 export interface TrainRequest {
   dataset: string;
   testDataset?: string;
-  target: string;
+  /**
+   * The column to predict: required for supervised algorithms. Unsupervised ones (clustering,
+   * anomaly detection) take none; given one, it is no feature and only scores the result.
+   */
+  target?: string | null;
   algorithm: string;
   params?: Record<string, unknown>;
   model: string;
@@ -124,8 +129,53 @@ export class JobService {
     return job;
   }
 
+  /**
+   * Checks an unsupervised training request: the dataset version, the target when one is
+   * named (an evaluation label: it must exist, and for anomaly detection have two values), the
+   * parameters and the preprocessing.
+   */
+  private async checkUnsupervised(workspaceId: string, r: TrainRequest, spec: UnsupervisedLearnerSpec) {
+    const ds = await this.datasets.get(workspaceId, r.dataset);
+    const columns = ds.columns.map((c) => c.name);
+    const target = r.target ?? null;
+    if (target !== null) {
+      if (!columns.includes(target))
+        throw badRequest(
+          'unknown_column',
+          `dataset ${ds.name}@${ds.version} has no column '${target}' to score ${r.algorithm} against (columns: ${columns.join(', ')})`,
+        );
+      const distinct = profileOf(ds, target)?.distinct;
+      if (spec.tasks[0] === 'anomaly_detection' && typeof distinct === 'number' && distinct !== 2)
+        throw badRequest(
+          'invalid_target',
+          `${r.algorithm} scores against a label with two values (normal and anomaly); '${target}' has ${distinct}`,
+        );
+    }
+    const params = resolveParams(r.algorithm, spec.params, r.params ?? {});
+    const rawParams = Object.fromEntries(Object.keys(r.params ?? {}).map((k) => [k, params[k]]));
+    if (r.preprocessing !== undefined && r.preprocessing !== null) {
+      const prep = parsePreprocessing(r.preprocessing);
+      if (target !== null && target in prep.columns)
+        throw badRequest(
+          'invalid_preprocessing',
+          `preprocessing: '${target}' is the evaluation label; preprocessing applies to the features only`,
+        );
+      const unknown = Object.keys(prep.columns).filter((c) => !columns.includes(c));
+      if (unknown.length)
+        throw badRequest(
+          'unknown_column',
+          `preprocessing names ${unknown.join(', ')}, which dataset ${ds.name}@${ds.version} lacks (columns: ${columns.join(', ')})`,
+        );
+    }
+    return { ds, columns, rawParams };
+  }
+
   async submitTraining(workspaceId: string, r: TrainRequest): Promise<Job> {
-    const { ds, columns, rawParams } = await this.checkRecipe(workspaceId, r);
+    const algo = algorithmSpec(r.algorithm);
+    const unsupervised = isUnsupervised(algo);
+    const { ds, columns, rawParams } = unsupervised
+      ? await this.checkUnsupervised(workspaceId, r, algo)
+      : await this.checkRecipe(workspaceId, { ...r, target: requireTarget(r.algorithm, r.target) });
     let test: DatasetVersion | null = null;
     if (r.testDataset) {
       test = await this.datasets.get(workspaceId, r.testDataset);
@@ -137,7 +187,8 @@ export class JobService {
         );
     }
     const testFraction = r.testFraction ?? 0.2;
-    const validationFraction = r.validationFraction ?? 0.1;
+    // Unsupervised learners have no use for validation rows unless asked.
+    const validationFraction = r.validationFraction ?? (unsupervised ? 0 : 0.1);
     if (!(testFraction > 0 && testFraction < 0.9) && !test)
       throw badRequest('invalid_split', 'test fraction must be between 0 and 0.9');
     if (!(validationFraction >= 0 && validationFraction < 0.9))
@@ -146,7 +197,7 @@ export class JobService {
     const trainSpec: TrainSpec = {
       dataset: { name: ds.name, version: ds.version },
       testDataset: test ? { name: test.name, version: test.version } : null,
-      target: r.target,
+      target: r.target ?? null,
       algorithm: r.algorithm,
       params: rawParams,
       seed: r.seed ?? 0,
@@ -261,6 +312,7 @@ export class JobService {
 
 interface ProfileEntry {
   name?: string;
+  distinct?: number;
   min?: string | null;
   max?: string | null;
   nullFraction?: number;
