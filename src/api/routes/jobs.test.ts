@@ -369,6 +369,13 @@ describe('POST /v1/jobs/cv', () => {
         /'C' must be > 0/,
       ],
       [
+        'unsupervised algorithm',
+        { ...classify, algorithm: 'kmeans' },
+        400,
+        'unsupervised_algorithm',
+        /kmeans is unsupervised/,
+      ],
+      [
         'algorithm not for the task',
         { ...classify, algorithm: 'linear_regression' },
         400,
