@@ -33,11 +33,17 @@ export interface JobProgress {
   value?: number;
 }
 
+/** What a model does: the supervised tasks predict a target, the unsupervised ones take none. */
+export type ModelTask = 'regression' | 'classification' | 'clustering' | 'anomaly_detection';
+
+/** Metric name → value: confusion_matrix is a matrix, cluster_sizes a list. */
+export type Metrics = Record<string, number | number[] | number[][]>;
+
 export interface TrainResult {
   model: { name: string; version: number };
-  task: 'regression' | 'classification';
-  metrics: Record<string, number | number[][]>;
-  validation_metrics: Record<string, number | number[][]> | null;
+  task: ModelTask;
+  metrics: Metrics;
+  validation_metrics: Metrics | null;
   timings: { fit_s: number; evaluate_s: number; load_s: number };
   rows: { train: number; validation: number; test: number };
 }
@@ -94,7 +100,11 @@ export type Job = TrainJob | CvJob;
 
 export interface TrainRequest {
   dataset: string;
-  target: string;
+  /**
+   * The column to predict; required for supervised algorithms. Unsupervised ones (kmeans,
+   * isolation_forest) take none; given one, it only scores the result.
+   */
+  target?: string;
   algorithm: string;
   model: string;
   params?: Record<string, string | number | boolean | null | number[]>;
@@ -130,9 +140,9 @@ export interface Model {
   ref: string;
   algorithm: string;
   task: string;
-  metrics: Record<string, number | number[][]>;
+  metrics: Metrics;
   lineage: Record<string, unknown>;
-  signature: { features?: ColumnInfo[]; target?: string; task?: string; classes?: string[] | null };
+  signature: { features?: ColumnInfo[]; target?: string | null; task?: string; classes?: string[] | null };
   artifact: string;
   job_id: string | null;
   created_at: string;
@@ -152,7 +162,10 @@ export interface Deployment {
 }
 
 export interface PredictResponse {
+  /** Values, classes, cluster indices, or -1 (anomaly) / 1 (normal). */
   predictions: (number | string)[];
   probabilities?: number[][];
   classes?: string[];
+  /** Clustering: the distance to the row's cluster centre; anomaly detection: the anomaly score (higher is more abnormal). */
+  scores?: number[];
 }

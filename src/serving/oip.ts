@@ -35,13 +35,16 @@ export function oipMetadata(
   ];
   if (task === 'classification')
     outputs.push({ name: 'probabilities', datatype: 'FP64', shape: [-1, classes?.length ?? -1] });
+  // Clustering: the distance to the cluster's centre; anomaly detection: the anomaly score.
+  if (task === 'clustering' || task === 'anomaly_detection')
+    outputs.push({ name: 'scores', datatype: 'FP64', shape: [-1] });
   return {
     name,
     versions: [String(version)],
     platform: 'neutrino',
     inputs: features.map((f) => ({ name: f.name, datatype: datatypeOf(f.kind), shape: [-1] })),
     outputs,
-    parameters: { content_type: 'pd', classes },
+    parameters: { content_type: 'pd', classes, task },
   };
 }
 
@@ -125,5 +128,6 @@ export function oipResponse(
       parameters: { classes: result.classes },
     });
   }
+  if (result.scores) outputs.push({ name: 'scores', shape: [n], datatype: 'FP64', data: result.scores });
   return { model_name: modelName, model_version: String(version), ...(id ? { id } : {}), outputs };
 }

@@ -99,7 +99,9 @@ export const deploymentRoutes =
       {
         schema: {
           summary:
-            'Predict: {"rows": [{feature: value, ...}]} → {"predictions": [...]} (and probabilities for classifiers)',
+            'Predict: {"rows": [{feature: value, ...}]} → {"predictions": [...]} (and probabilities for classifiers; scores for clustering and anomaly detection)',
+          description:
+            'Regression predicts values, classification classes (with probabilities in `classes` order). Clustering predicts the cluster index, with `scores` the distance to its centre; anomaly detection predicts -1 for an anomaly and 1 for a normal row, with `scores` the anomaly score in (0, 1], higher for more abnormal rows.',
           tags: ['inference'],
           params: depParams,
           body: {
@@ -114,6 +116,7 @@ export const deploymentRoutes =
                 predictions: { type: 'array', items: { type: ['number', 'string'] } },
                 probabilities: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
                 classes: { type: 'array', items: { type: 'string' } },
+                scores: { type: 'array', items: { type: 'number' } },
               },
             },
             ...errors,

@@ -14,7 +14,9 @@ interface RecipeBody {
   preprocessing?: Record<string, unknown>;
 }
 
-interface TrainBody extends RecipeBody {
+interface TrainBody extends Omit<RecipeBody, 'target'> {
+  /** Required for supervised algorithms; for unsupervised ones, an evaluation label if given. */
+  target?: string;
   test_dataset?: string;
   model: string;
   test_fraction?: number;
@@ -59,13 +61,21 @@ export const jobRoutes =
       {
         schema: {
           summary: 'Submit a training job',
+          description:
+            'Supervised algorithms need `target`, the column to predict: without it the request is a 400 `missing_target`. Unsupervised ones (kmeans: clustering; isolation_forest: anomaly detection) learn from the features alone and take no target; given one, it is an evaluation label: left out of the features and the preprocessing, it only scores the result (kmeans: adjusted_rand and purity; isolation_forest: a two-valued label whose rarer value marks the anomalies, for roc_auc and pr_auc of the anomaly score).',
           tags: ['jobs'],
           body: {
             type: 'object',
             additionalProperties: false,
-            required: ['dataset', 'target', 'algorithm', 'model'],
+            required: ['dataset', 'algorithm', 'model'],
             properties: {
               ...recipeProperties,
+              target: {
+                type: 'string',
+                minLength: 1,
+                description:
+                  'the column to predict (supervised algorithms); for an unsupervised one, a label to evaluate against',
+              },
               test_dataset: ref,
               model: name,
               test_fraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 0.9 },
