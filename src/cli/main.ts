@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { NeutrinoError } from '../core/errors.js';
 import { NEUTRINO_VERSION } from '../core/version.js';
 import { CV_STRATEGIES } from '../ml/cv.js';
-import { LEARNERS } from '../ml/learners/index.js';
+import { ALGORITHMS, isUnsupervised } from '../ml/learners/index.js';
 import { NeutrinoApiError, NeutrinoClient, type Job } from '../sdk/client.js';
 import { connection, writeConfig } from './config.js';
 import { fmt, metricsLine, ProgressBar, table } from './output.js';
@@ -134,10 +134,18 @@ dataset
  * The options that training and cross-validation share: the target, the algorithm with its
  * parameters, the seed and the preprocessing (read back with recipeFrom).
  */
-function recipeOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--target <column>', 'column to predict')
-    .requiredOption('--algorithm <name>', `one of: ${LEARNERS.map((l) => l.name).join(', ')}`)
+function recipeOptions(cmd: Command, target: 'required' | 'optional' = 'required'): Command {
+  return (
+    target === 'required'
+      ? cmd.requiredOption('--target <column>', 'column to predict')
+      : cmd.option(
+          '--target <column>',
+          `column to predict; unsupervised algorithms (${ALGORITHMS.filter(isUnsupervised)
+            .map((l) => l.name)
+            .join(', ')}) take none, and given one only score against it`,
+        )
+  )
+    .requiredOption('--algorithm <name>', `one of: ${ALGORITHMS.map((l) => l.name).join(', ')}`)
     .option('--param <key=value>', 'hyperparameter (repeatable)', collectParam, {})
     .option('--seed <n>', 'random seed', number('--seed'), 0)
     .option(
@@ -153,7 +161,7 @@ function recipeOptions(cmd: Command): Command {
 }
 
 interface RecipeOpts {
-  target: string;
+  target?: string;
   algorithm: string;
   param: Record<string, string>;
   seed: number;
@@ -176,11 +184,14 @@ function recipeFrom(o: RecipeOpts) {
 
 recipeOptions(
   program
-    .command('train')
-    .description('submit a training job')
-    .requiredOption('--dataset <ref>', 'training data, NAME[@VERSION]'),
+    .command('train [dataset]')
+    .description(
+      'submit a training job on a dataset NAME[@VERSION]; clustering and anomaly detection need no --target',
+    )
+    .option('--dataset <ref>', 'training data, NAME[@VERSION] (or give it as the argument)'),
+  'optional',
 )
-  .requiredOption('--model <name>', 'model name to register the result under')
+  .option('--model <name>', 'model name to register the result under (default DATASET-ALGORITHM)')
   .option('--test-dataset <ref>', 'evaluate on this dataset instead of a held-out split')
   .option('--test-fraction <f>', 'share of rows held out for testing', number('--test-fraction'))
   .option(
@@ -189,13 +200,17 @@ recipeOptions(
     number('--validation-fraction'),
   )
   .option('--wait', 'wait for the job, showing progress and the live loss')
-  .action(async (o) => {
+  .action(async (positional: string | undefined, o) => {
+    const dataset = (positional ?? o.dataset) as string | undefined;
+    if (!dataset) throw new UsageError('name the dataset: neutrino train DATASET --algorithm NAME ...');
+    if (positional && o.dataset && positional !== o.dataset)
+      throw new UsageError(`two datasets given: '${positional}' and --dataset '${o.dataset}'`);
     const recipe = recipeFrom(o);
     const c = await client();
     const job = await c.train({
       ...recipe,
-      dataset: o.dataset,
-      model: o.model,
+      dataset,
+      model: (o.model as string | undefined) ?? defaultModelName(dataset, recipe.algorithm),
       test_dataset: o.testDataset,
       test_fraction: o.testFraction,
       validation_fraction: o.validationFraction,
@@ -226,6 +241,8 @@ recipeOptions(
     const c = await client();
     const job = await c.crossValidate({
       ...recipeFrom(o),
+      // Required by recipeOptions for cross-validation.
+      target: o.target as string,
       dataset,
       folds: o.folds,
       strategy: o.strategy,
@@ -234,6 +251,11 @@ recipeOptions(
     });
     await finishSubmitted(c, job, o.wait);
   });
+
+/** The model name when --model is left out: the dataset's name and the algorithm, `iris-kmeans`. */
+function defaultModelName(dataset: string, algorithm: string): string {
+  return `${dataset.split('@')[0]}-${algorithm.replace(/_/g, '-')}`.slice(0, 63);
+}
 
 /** After a submit: the queued job, or with --wait its progress then its outcome (exit 1 unless it succeeded). */
 async function finishSubmitted(c: NeutrinoClient, job: Job, wait: boolean | undefined) {
@@ -299,6 +321,8 @@ function describeJob(j: Job): string {
     const r = j.result;
     lines.push(`model ${r.model.name}@${r.model.version} (${r.task})`);
     lines.push(`test metrics: ${metricsLine(r.metrics)}`);
+    if (Array.isArray(r.metrics.cluster_sizes))
+      lines.push(`cluster sizes (test rows): ${r.metrics.cluster_sizes.join(', ')}`);
     lines.push(
       `rows: train ${r.rows.train}, validation ${r.rows.validation}, test ${r.rows.test}; fit ${r.timings.fit_s.toFixed(3)} s, evaluate ${r.timings.evaluate_s.toFixed(3)} s`,
     );
@@ -458,7 +482,9 @@ program
         .map((p, i) =>
           r.probabilities
             ? `${fmt(p)}  ${r.classes!.map((c, k) => `${c}:${r.probabilities![i][k].toFixed(3)}`).join(' ')}`
-            : fmt(p),
+            : r.scores
+              ? `${fmt(p)}  score ${fmt(r.scores[i])}`
+              : fmt(p),
         )
         .join('\n'),
     );
@@ -468,9 +494,11 @@ program
   .command('algorithms')
   .description('list the algorithms and their hyperparameters')
   .action(() => {
-    const list = LEARNERS.map((l) => ({
+    const list = ALGORITHMS.map((l) => ({
       name: l.name,
-      tasks: l.tasks,
+      tasks: l.tasks as string[],
+      // Unsupervised algorithms train on the features alone: --target is optional for them.
+      target: isUnsupervised(l) ? 'optional' : 'required',
       description: l.description,
       params: l.params,
     }));
@@ -478,7 +506,9 @@ program
       list
         .map(
           (l) =>
-            `${l.name} (${l.tasks.join(', ')}): ${l.description}\n${Object.entries(l.params)
+            `${l.name} (${l.tasks.join(', ')}${l.target === 'optional' ? '; no --target needed' : ''}): ${l.description}\n${Object.entries(
+              l.params,
+            )
               .map(([k, p]) => `  --param ${k}=${JSON.stringify(p.default)}  ${p.description}`)
               .join('\n')}`,
         )
