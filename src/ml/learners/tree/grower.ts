@@ -51,6 +51,8 @@ export interface TreeArrays {
 }
 
 const EPS = 2.220446049250313e-16;
+/** Rows per block in the split-search passes: their codes stay in L1 while each feature is scanned. */
+const ROW_BLOCK = 256;
 /** Values closer than this count as equal when judging a feature constant (scikit-learn's FEATURE_THRESHOLD). */
 const FEATURE_THRESHOLD = 1e-7;
 
@@ -635,12 +637,21 @@ export class TreeGrower {
     const mx = this.slotBase;
     mn.fill(0x7fffffff, 0, take);
     mx.fill(-1, 0, take);
-    for (let p = start; p < end; p++) {
-      const row = samples[p] * d;
+    // Rows in blocks and one feature at a time within a block: the block's rows stay in cache
+    // across features while each feature's min and max live in registers.
+    for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
+      const p1 = Math.min(end, p0 + ROW_BLOCK);
       for (let q = 0; q < take; q++) {
-        const c = codes[row + batch[q]];
-        if (c < mn[q]) mn[q] = c;
-        if (c > mx[q]) mx[q] = c;
+        const f = batch[q];
+        let a = mn[q];
+        let b = mx[q];
+        for (let p = p0; p < p1; p++) {
+          const c = codes[samples[p] * d + f];
+          if (c < a) a = c;
+          if (c > b) b = c;
+        }
+        mn[q] = a;
+        mx[q] = b;
       }
     }
     const m = end - start;
@@ -678,21 +689,47 @@ export class TreeGrower {
     L.fill(0, 0, take * sw);
     const labels = this.data.labels;
     const values = this.data.values;
-    for (let p = start; p < end; p++) {
-      const s = samples[p];
-      const row = s * d;
-      const w = weights ? weights[s] : 1;
-      const add = K > 0 ? 2 + labels![s] : 2;
-      const v = K > 0 ? w : w * values![s];
-      for (let q = 0; q < take; q++) {
-        // Branch-free: which side a row falls is a coin flip to the CPU.
-        const l = +(codes[row + batch[q]] <= cut[q]);
-        const o = q * sw;
-        L[o] += w * l;
-        L[o + 1] += l;
-        L[o + add] += v * l;
+    if (!weights && (K === 2 || K === 0)) {
+      // Every row once, two classes or regression: a count and a sum per feature say it all.
+      for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
+        const p1 = Math.min(end, p0 + ROW_BLOCK);
+        for (let q = 0; q < take; q++) {
+          const c = cut[q];
+          if (c < 0) continue;
+          const f = batch[q];
+          let count = 0;
+          let sum = 0;
+          for (let p = p0; p < p1; p++) {
+            const s = samples[p];
+            // Branch-free: which side a row falls is a coin flip to the CPU.
+            const l = +(codes[s * d + f] <= c);
+            count += l;
+            sum += l * (K === 2 ? labels![s] : values![s]);
+          }
+          const o = q * sw;
+          L[o] += count;
+          L[o + 1] += count;
+          if (K === 2) {
+            L[o + 2] += count - sum;
+            L[o + 3] += sum;
+          } else L[o + 2] += sum;
+        }
       }
-    }
+    } else
+      for (let p = start; p < end; p++) {
+        const s = samples[p];
+        const row = s * d;
+        const w = weights ? weights[s] : 1;
+        const add = K > 0 ? 2 + labels![s] : 2;
+        const v = K > 0 ? w : w * values![s];
+        for (let q = 0; q < take; q++) {
+          const l = +(codes[row + batch[q]] <= cut[q]);
+          const o = q * sw;
+          L[o] += w * l;
+          L[o + 1] += l;
+          L[o + add] += v * l;
+        }
+      }
     const msl = this.opt.minSamplesLeaf;
     for (let q = 0; q < take; q++) {
       if (cut[q] < 0) continue;
@@ -724,6 +761,32 @@ export class TreeGrower {
     let r = 0;
     const codes = this.data.bins!.codes;
     const bin = this.bBin;
+    if (!weights && (K === 2 || K === 0)) {
+      // Every row once, two classes or regression: count, sum and sum of squares suffice.
+      let sum = 0;
+      let sq = 0;
+      for (let p = start; p < end; p++) {
+        const s = samples[p];
+        if (codes[s * d + f] <= bin) {
+          samples[l++] = s;
+          const v = K === 2 ? labels![s] : values![s];
+          sum += v;
+          sq += v * v;
+        } else scratch[r++] = s;
+      }
+      const count = l - start;
+      L[0] = count;
+      if (K === 2) {
+        L[2] = count - sum;
+        L[3] = sum;
+      } else {
+        L[2] = sum;
+        L[3] = sq;
+      }
+      for (let k = 0; k < r; k++) samples[l + k] = scratch[k];
+      L[1] = count;
+      return l;
+    }
     for (let p = start; p < end; p++) {
       const s = samples[p];
       if (codes[s * d + f] <= bin) {

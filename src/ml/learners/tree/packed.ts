@@ -98,10 +98,14 @@ export interface WalkArgs extends Compiled {
   to: number;
 }
 
-/** Sums the leaf values rows [from, to) reach over all trees into out (a pool kernel). */
+/**
+ * Sums the leaf values rows [from, to) reach over all trees into out (a pool kernel). One
+ * tree at a time over many rows: a deep tree's nodes (~1 MB) are what a walk misses in cache,
+ * while rows stream in order; blocks of 512 rows per tree ran 2-3x slower on 100-tree forests.
+ */
 export function walkRange(a: WalkArgs): void {
   const { thr, meta, roots, leafValue, width: w, X, d, out } = a;
-  const BLOCK = 512;
+  const BLOCK = 1 << 15;
   for (let b0 = a.from; b0 < a.to; b0 += BLOCK) {
     const b1 = Math.min(a.to, b0 + BLOCK);
     for (let t = 0; t < roots.length; t++) {
