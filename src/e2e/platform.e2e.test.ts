@@ -433,6 +433,96 @@ describe('the embedded platform, end to end', () => {
     assert.match(dup.stderr, /already exists/);
   });
 
+  it('clusters iris with kmeans without a target, deploys it and predicts clusters over HTTP', async () => {
+    assert.equal((await cli(['dataset', 'create', 'flowers', '--file', dataset('iris.csv')], env)).code, 0);
+    // No --target: the species column is dropped, so the clusters never see it.
+    const t = await cli(
+      [
+        'train',
+        'flowers',
+        '--algorithm',
+        'kmeans',
+        '--param',
+        'n_clusters=3',
+        '--prep',
+        'species=drop',
+        '--wait',
+        '--json',
+      ],
+      env,
+    );
+    assert.equal(t.json.status, 'succeeded', t.stderr);
+    assert.equal(t.json.result.task, 'clustering');
+    assert.deepEqual(t.json.result.model, { name: 'flowers-kmeans', version: 1 });
+    const m = t.json.result.metrics;
+    assert.equal(m.cluster_sizes.length, 3);
+    assert.equal(
+      m.cluster_sizes.reduce((a: number, b: number) => a + b, 0),
+      t.json.result.rows.test,
+    );
+    assert.ok(m.silhouette > 0.3 && m.inertia > 0, JSON.stringify(m));
+    const shown = await cli(['model', 'show', 'flowers-kmeans', '--json'], env);
+    assert.equal(shown.json.model.task, 'clustering');
+    assert.equal(shown.json.model.lineage.target, null);
+    assert.deepEqual(shown.json.model.lineage.params, { n_clusters: 3 });
+    // A supervised algorithm without a target is refused before queueing, with the reason.
+    const refused = await cli(['train', 'flowers', '--algorithm', 'random_forest'], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /random_forest is supervised/);
+
+    const d = await cli(['deploy', 'flowers-kmeans@1', '--name', 'flowers', '--json'], env);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.json.status, 'running');
+    const lines = readFileSync(dataset('iris.csv'), 'utf8').trim().split('\n');
+    const names = lines[0].split(',');
+    const features = names.filter((n) => n !== 'species');
+    const rows = lines.slice(1).map((line) => {
+      const v = line.split(',');
+      return Object.fromEntries(features.map((n) => [n, Number(v[names.indexOf(n)])]));
+    });
+    const species = lines.slice(1).map((line) => line.split(',')[names.indexOf('species')]);
+    const served = await api(p, 'POST', '/v1/deployments/flowers/predict', { rows });
+    assert.equal(served.status, 200, served.text);
+    const doc = (await api(p, 'GET', '/v1/models/flowers-kmeans@1/document')).json as ModelDocument;
+    assert.equal(doc.target, null);
+    const local = Model.fromDocument(doc).predictRows(rows);
+    assert.deepEqual(served.json.predictions, local.predictions);
+    assert.deepEqual(served.json.scores, local.scores);
+    assert.ok(served.json.predictions.every((c: number) => c === 0 || c === 1 || c === 2));
+    assert.equal(served.json.scores.length, rows.length);
+    // The clusters recover the species: each cluster mostly one species (purity).
+    const byCluster = new Map<number, Map<string, number>>();
+    served.json.predictions.forEach((c: number, i: number) => {
+      const counts = byCluster.get(c) ?? new Map<string, number>();
+      counts.set(species[i], (counts.get(species[i]) ?? 0) + 1);
+      byCluster.set(c, counts);
+    });
+    const purity =
+      [...byCluster.values()].reduce((a, counts) => a + Math.max(...counts.values()), 0) / rows.length;
+    assert.ok(purity > 0.8, `purity ${purity}`);
+    assert.equal(byCluster.size, 3);
+
+    const oip = await api(p, 'POST', '/v2/models/flowers/infer', {
+      inputs: features.map((n) => ({
+        name: n,
+        shape: [5],
+        datatype: 'FP64',
+        data: rows.slice(0, 5).map((r) => r[n]),
+      })),
+    });
+    assert.equal(oip.status, 200, oip.text);
+    assert.deepEqual(
+      oip.json.outputs.map((o: { name: string }) => o.name),
+      ['predictions', 'scores'],
+    );
+    assert.deepEqual(oip.json.outputs[0].data, local.predictions.slice(0, 5));
+    assert.deepEqual(oip.json.outputs[1].data, local.scores!.slice(0, 5));
+    const viaCli = await cli(['predict', 'flowers', '--rows', JSON.stringify(rows.slice(0, 2))], env);
+    assert.equal(viaCli.code, 0, viaCli.stderr);
+    assert.match(viaCli.stdout, /^[0-2] {2}score [0-9.]+\n[0-2] {2}score [0-9.]+\n$/);
+    assert.equal((await cli(['deployment', 'rm', 'flowers'], env)).code, 0);
+  });
+
   it('cancels a running job, and marks a crashed worker failed while the platform stays up', async () => {
     assert.equal(
       (await cli(['dataset', 'create', 'housing', '--file', dataset('california_housing.csv')], env)).code,
