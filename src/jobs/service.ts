@@ -167,13 +167,13 @@ export class JobService {
           `preprocessing names ${unknown.join(', ')}, which dataset ${ds.name}@${ds.version} lacks (columns: ${columns.join(', ')})`,
         );
     }
-    return { ds, columns, rawParams };
+    return { ds, columns, rawParams, params };
   }
 
   async submitTraining(workspaceId: string, r: TrainRequest): Promise<Job> {
     const algo = algorithmSpec(r.algorithm);
     const unsupervised = isUnsupervised(algo);
-    const { ds, columns, rawParams } = unsupervised
+    const { ds, columns, rawParams, ...checked } = unsupervised
       ? await this.checkUnsupervised(workspaceId, r, algo)
       : await this.checkRecipe(workspaceId, { ...r, target: requireTarget(r.algorithm, r.target) });
     let test: DatasetVersion | null = null;
@@ -193,6 +193,16 @@ export class JobService {
       throw badRequest('invalid_split', 'test fraction must be between 0 and 0.9');
     if (!(validationFraction >= 0 && validationFraction < 0.9))
       throw badRequest('invalid_split', 'validation fraction must be at least 0 and below 0.9');
+    // More clusters than training rows cannot be fitted: say so now rather than fail the job.
+    const k = 'params' in checked ? checked.params.n_clusters : undefined;
+    if (typeof k === 'number') {
+      const trainRows = Math.floor(ds.rowCount * (1 - (test ? 0 : testFraction) - validationFraction));
+      if (k > trainRows)
+        throw badRequest(
+          'invalid_parameter',
+          `${r.algorithm}: n_clusters is ${k} but only about ${trainRows} of the ${ds.rowCount} rows of ${ds.name}@${ds.version} are for training`,
+        );
+    }
     parseRef(r.model, 'model');
     const trainSpec: TrainSpec = {
       dataset: { name: ds.name, version: ds.version },

@@ -99,6 +99,12 @@ describe('POST /v1/jobs/train, unsupervised', () => {
           'unknown_parameter',
           /kmeans has no parameter/,
         ],
+        // 30 rows, 24 of them for training.
+        [
+          { algorithm: 'kmeans', params: { n_clusters: 25 } },
+          'invalid_parameter',
+          /n_clusters is 25 .* about 24 of the 30/,
+        ],
         [
           { algorithm: 'isolation_forest', params: { contamination: 0.7 } },
           'invalid_parameter',
