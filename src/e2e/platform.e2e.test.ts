@@ -434,6 +434,20 @@ describe('the embedded platform, end to end', () => {
   });
 
   it('clusters iris with kmeans without a target, deploys it and predicts clusters over HTTP', async () => {
+    const algos = (await cli(['algorithms', '--json'], env)).json.algorithms as {
+      name: string;
+      tasks: string[];
+      target: string;
+      params: Record<string, unknown>;
+    }[];
+    const listed = (name: string) => algos.find((a) => a.name === name)!;
+    assert.deepEqual(listed('kmeans').tasks, ['clustering']);
+    assert.deepEqual(listed('isolation_forest').tasks, ['anomaly_detection']);
+    assert.equal(listed('kmeans').target, 'optional');
+    assert.equal(listed('random_forest').target, 'required');
+    for (const k of ['n_clusters', 'n_init', 'max_iter', 'tol']) assert.ok(listed('kmeans').params[k], k);
+    for (const k of ['n_estimators', 'max_samples', 'contamination', 'max_features'])
+      assert.ok(listed('isolation_forest').params[k], k);
     assert.equal((await cli(['dataset', 'create', 'flowers', '--file', dataset('iris.csv')], env)).code, 0);
     // No --target: the species column is dropped, so the clusters never see it.
     const t = await cli(
