@@ -223,71 +223,69 @@ export class LinearSvm implements Learner {
 }
 
 /**
- * Training rows for the coordinate updates, each a dot product and an update of w: stored
- * sparse (column indices and values) when most entries are zero, as one-hot columns make
- * them, so a row costs its nonzeros; dense otherwise.
+ * Training rows for the coordinate updates, each a dot product and an update of w, in
+ * compressed sparse rows (column indices and values of the nonzeros): one-hot columns make
+ * most entries zero, so a row costs its nonzeros. The solvers read the arrays directly, with
+ * the row's bounds in locals: a method call per row kept V8 re-reading them every step.
  */
 export class RowMatrix {
-  private readonly ptr: Int32Array | null = null;
-  private readonly idx: Int32Array | null = null;
-  private readonly val: Float64Array | null = null;
+  readonly ptr: Int32Array;
+  readonly idx: Int32Array;
+  readonly val: Float64Array;
 
   constructor(
-    private readonly A: Float64Array,
+    A: Float64Array,
     readonly n: number,
     readonly dd: number,
   ) {
     let nnz = 0;
     for (let k = 0; k < n * dd; k++) if (A[k] !== 0) nnz++;
-    if (nnz < 0.5 * n * dd) {
-      const ptr = new Int32Array(n + 1);
-      const idx = new Int32Array(nnz);
-      const val = new Float64Array(nnz);
-      let t = 0;
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < dd; j++) {
-          const v = A[i * dd + j];
-          if (v !== 0) {
-            idx[t] = j;
-            val[t++] = v;
-          }
+    this.ptr = new Int32Array(n + 1);
+    this.idx = new Int32Array(nnz);
+    this.val = new Float64Array(nnz);
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < dd; j++) {
+        const v = A[i * dd + j];
+        if (v !== 0) {
+          this.idx[t] = j;
+          this.val[t++] = v;
         }
-        ptr[i + 1] = t;
       }
-      this.ptr = ptr;
-      this.idx = idx;
-      this.val = val;
+      this.ptr[i + 1] = t;
     }
   }
 
   dot(r: number, w: Float64Array): number {
-    let s = 0;
-    if (this.ptr) {
-      const { idx, val } = this;
-      for (let k = this.ptr[r]; k < this.ptr[r + 1]; k++) s += val![k] * w[idx![k]];
-    } else {
-      const o = r * this.dd;
-      for (let j = 0; j < this.dd; j++) s += this.A[o + j] * w[j];
-    }
-    return s;
-  }
-
-  axpy(a: number, r: number, w: Float64Array): void {
-    if (this.ptr) {
-      const { idx, val } = this;
-      for (let k = this.ptr[r]; k < this.ptr[r + 1]; k++) w[idx![k]] += a * val![k];
-    } else {
-      const o = r * this.dd;
-      for (let j = 0; j < this.dd; j++) w[j] += a * this.A[o + j];
-    }
+    return rowDot(this.ptr, this.idx, this.val, r, w);
   }
 
   sq(r: number): number {
     let s = 0;
-    const o = r * this.dd;
-    for (let j = 0; j < this.dd; j++) s += this.A[o + j] * this.A[o + j];
+    for (let k = this.ptr[r]; k < this.ptr[r + 1]; k++) s += this.val[k] * this.val[k];
     return s;
   }
+}
+
+/** Row r · w, summed in column order (as liblinear sums it). */
+function rowDot(ptr: Int32Array, idx: Int32Array, val: Float64Array, r: number, w: Float64Array): number {
+  const e = ptr[r + 1];
+  let s = 0;
+  for (let k = ptr[r]; k < e; k++) s += val[k] * w[idx[k]];
+  return s;
+}
+
+/** w += a · row r. */
+function rowAxpy(
+  ptr: Int32Array,
+  idx: Int32Array,
+  val: Float64Array,
+  a: number,
+  r: number,
+  w: Float64Array,
+): void {
+  const e = ptr[r + 1];
+  for (let k = ptr[r]; k < e; k++) w[idx[k]] += a * val[k];
 }
 
 interface DualOptions {
@@ -311,6 +309,7 @@ export async function svcDual(
 ): Promise<Float64Array> {
   const l = rows.length;
   const diag = 0.5 / o.C;
+  const { ptr, idx, val } = M;
   const w = new Float64Array(M.dd);
   const alpha = new Float64Array(l);
   const QD = new Float64Array(l);
@@ -330,7 +329,7 @@ export async function svcDual(
     for (let s = 0; s < active; s++) {
       const i = index[s];
       const yi = y[rows[i]];
-      const G = yi * M.dot(rows[i], w) - 1 + alpha[i] * diag;
+      const G = yi * rowDot(ptr, idx, val, rows[i], w) - 1 + alpha[i] * diag;
       let PG = 0;
       if (alpha[i] === 0) {
         if (G > PGmaxOld) {
@@ -348,7 +347,7 @@ export async function svcDual(
       if (Math.abs(PG) > 1e-12) {
         const old = alpha[i];
         alpha[i] = Math.max(old - G / QD[i], 0);
-        M.axpy((alpha[i] - old) * yi, rows[i], w);
+        rowAxpy(ptr, idx, val, (alpha[i] - old) * yi, rows[i], w);
       }
     }
     if ((iter & 7) === 7) await ticker.tick();
@@ -378,6 +377,7 @@ export async function svrDual(
   const l = rows.length;
   const U = o.C;
   const p = o.epsilon;
+  const { ptr, idx, val } = M;
   const w = new Float64Array(M.dd);
   const beta = new Float64Array(l);
   const QD = new Float64Array(l);
@@ -397,7 +397,7 @@ export async function svrDual(
     }
     for (let s = 0; s < active; s++) {
       const i = index[s];
-      const G = -y[rows[i]] + M.dot(rows[i], w);
+      const G = -y[rows[i]] + rowDot(ptr, idx, val, rows[i], w);
       const H = QD[i];
       const Gp = G + p;
       const Gn = G - p;
@@ -433,7 +433,7 @@ export async function svrDual(
       const nb = Math.min(Math.max(b + step, -U), U);
       if (nb !== b) {
         beta[i] = nb;
-        M.axpy(nb - b, rows[i], w);
+        rowAxpy(ptr, idx, val, nb - b, rows[i], w);
       }
     }
     if (iter === 0) Gnorm1Init = Gnorm1;
