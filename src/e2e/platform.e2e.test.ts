@@ -516,6 +516,12 @@ describe('the embedded platform, end to end', () => {
     assert.ok(purity > 0.8, `purity ${purity}`);
     assert.equal(byCluster.size, 3);
 
+    const meta = await api(p, 'GET', '/v2/models/flowers');
+    assert.deepEqual(
+      meta.json.outputs.map((o: { name: string }) => o.name),
+      ['predictions', 'scores'],
+    );
+    assert.equal(meta.json.parameters.task, 'clustering');
     const oip = await api(p, 'POST', '/v2/models/flowers/infer', {
       inputs: features.map((n) => ({
         name: n,

@@ -43,6 +43,16 @@ describe('kmeans', () => {
     assert.ok(silhouette(X, labels) > 0.6);
     const back = KMeans.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
     assert.deepEqual(back.predict(X), labels);
+    // score: the distance to the own centre, the nearest of the distances to every centre.
+    const score = a.score(X);
+    const dist = a.distances(X);
+    for (let i = 0; i < 600; i++) {
+      const row = Array.from(dist.subarray(i * 3, i * 3 + 3));
+      assert.equal(row.indexOf(Math.min(...row)), labels[i]);
+      assert.ok(Math.abs(score[i] - Math.min(...row)) < 1e-9);
+    }
+    assert.equal(a.task, 'clustering');
+    assert.deepEqual(back.score(X), score);
   });
 
   it('checks its inputs and stops when cancelled', async () => {
