@@ -503,18 +503,31 @@ export class TreeGrower {
           }
         }
       }
-    } else {
+    } else if (weights) {
       const values = this.data.values!;
       for (let p = start; p < end; p++) {
         const s = samples[p];
         const row = s * d;
-        const w = weights ? weights[s] : 1;
+        const w = weights[s];
         const wy = w * values[s];
         for (let k = 0; k < ns; k++) {
           const h = (base[k] + codes[row + fs[k]]) * sw;
           hist[h] += w;
           hist[h + 1]++;
           hist[h + 2] += wy;
+        }
+      }
+    } else {
+      // Every row once: the weight is the count, filled in by the scan.
+      const values = this.data.values!;
+      for (let p = start; p < end; p++) {
+        const s = samples[p];
+        const row = s * d;
+        const y = values[s];
+        for (let k = 0; k < ns; k++) {
+          const h = (base[k] + codes[row + fs[k]]) * sw;
+          hist[h + 1]++;
+          hist[h + 2] += y;
         }
       }
     }
@@ -546,7 +559,7 @@ export class TreeGrower {
           L[0] += v;
         }
       } else {
-        L[0] += hist[h];
+        L[0] += this.weights ? hist[h] : c;
         L[2] += hist[h + 2];
       }
       nL += c;
