@@ -324,7 +324,7 @@ export async function train(
         // order), else by row into grad, then gathered for the sampled rows.
         B.job[GRAD_K] = k;
         B.job[GRAD_INTO_GRAD] = p.subsample < 1 ? 1 : 0;
-        team.run(CMD_GRADIENTS);
+        await team.run(CMD_GRADIENTS);
         let m = n;
         if (p.subsample < 1) {
           m = sampleInto(rows, n, p.subsample, rng);
@@ -398,7 +398,7 @@ export async function train(
         checkpoint({ bins, forest: builder.build(), base, rounds, bestIteration: null, bestScore: null });
     }
   } finally {
-    team.close();
+    await team.close();
   }
   let forest = builder.build();
   if (early && bestRound >= 0 && bestRound + 1 < rounds) {

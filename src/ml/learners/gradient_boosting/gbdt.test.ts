@@ -7,6 +7,7 @@ import type { FitProgress } from '../contract.js';
 import { resolveParams } from '../params.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type Forest } from './forest.js';
 import { GradientBoosting, gradientBoostingParams } from './index.js';
+import { lentWorkers } from './pool.js';
 
 const make = (task: 'regression' | 'classification', params: Record<string, unknown> = {}) =>
   new GradientBoosting(task, resolveParams('gradient_boosting', gradientBoostingParams, params));
@@ -327,6 +328,26 @@ describe('gradient_boosting', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 150);
     await assert.rejects(m.fit(X, y, { seed: 0, signal: ac.signal }), CancelledError);
+    const again = make('classification', { n_estimators: 5, n_jobs: 2 });
+    await again.fit(X, y, { seed: 0 });
+    assert.equal(again.info.trees, 5);
+  });
+
+  it('rejects, without hanging, when a worker thread dies during a fit; the next fit works', async () => {
+    const { X, y } = binaryData(40_000, 20, 15);
+    const m = make('classification', { n_estimators: 500, n_jobs: 2 });
+    let killed = 0;
+    const fit = m.fit(X, y, {
+      seed: 0,
+      onProgress: () => {
+        if (killed) return;
+        for (const w of lentWorkers()) void w.terminate();
+        killed = lentWorkers().length;
+      },
+    });
+    await assert.rejects(fit, /worker thread exited with code 1 during the fit/);
+    assert.ok(killed >= 1, 'a worker was lent to the fit');
+    assert.equal(lentWorkers().length, 0, 'no worker is left lent');
     const again = make('classification', { n_estimators: 5, n_jobs: 2 });
     await again.fit(X, y, { seed: 0 });
     assert.equal(again.info.trees, 5);

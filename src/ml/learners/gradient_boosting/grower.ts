@@ -90,9 +90,9 @@ export class Grower {
   }
 
   /**
-   * The active features, in chunks the threads claim in turn: four features at a time while
-   * much is left (a pass over the rows serves four histograms), down to one at the end so
-   * that no thread waits long for the last chunk of another.
+   * The active features, in chunks the threads claim in turn: eight or four features at a
+   * time while much is left (a pass over the rows serves that many histograms), down to one
+   * at the end so that no thread waits long for the last chunk of another.
    */
   setFeatures(active: Int32Array): void {
     const T = this.team.threads;
@@ -104,7 +104,9 @@ export class Grower {
     let c = 0;
     f[2 + m] = 0;
     while (at < m) {
-      const size = Math.max(1, Math.min(4, Math.ceil((m - at) / (2 * T))));
+      const share = Math.ceil((m - at) / (2 * T));
+      // Multiples of four while they last: the build handles 8 or 4 features per pass.
+      const size = T === 1 ? m - at : share >= 8 ? 8 : share >= 4 ? 4 : Math.max(1, share);
       at = Math.min(m, at + size);
       f[2 + m + ++c] = at;
     }
@@ -127,7 +129,7 @@ export class Grower {
   }
 
   /** Makes sure `k` more slots are free, growing the shared histogram buffer if needed. */
-  private reserve(k: number): void {
+  private async reserve(k: number): Promise<void> {
     if (this.freeSlots.length >= k) return;
     let cap = this.slotCap;
     while (cap - (this.slotCap - this.freeSlots.length) < k) cap *= 2;
@@ -137,7 +139,7 @@ export class Grower {
     hist.set(old);
     for (let s = cap - 1; s >= this.slotCap; s--) this.freeSlots.unshift(s);
     this.slotCap = cap;
-    this.team.resetup({ hist });
+    await this.team.resetup({ hist });
   }
 
   /**
@@ -157,7 +159,7 @@ export class Grower {
     const nodes: GrowNode[] = [root];
     if (!this.canEval(root)) return nodes;
     root.slot = this.alloc();
-    this.buildEval([[root.slot, 0, count, identity ? 1 : 0]], [], [root]);
+    await this.buildEval([[root.slot, 0, count, identity ? 1 : 0]], [], [root]);
 
     let open: GrowNode[] = this.valid(root) ? [root] : [];
     if (!this.valid(root)) this.release(root);
@@ -183,7 +185,7 @@ export class Grower {
       }
       if (!batch.length) break;
       for (let c = 0; c < batch.length; c += MAX_SPLITS_PER_JOB) {
-        const children = this.split(batch.slice(c, c + MAX_SPLITS_PER_JOB), nodes);
+        const children = await this.split(batch.slice(c, c + MAX_SPLITS_PER_JOB), nodes);
         for (const ch of children) {
           if (this.valid(ch)) open.push(ch);
           else this.release(ch);
@@ -203,7 +205,7 @@ export class Grower {
   }
 
   /** Splits the given nodes: partitions their rows, then builds and searches their children. */
-  private split(batch: GrowNode[], nodes: GrowNode[]): GrowNode[] {
+  private async split(batch: GrowNode[], nodes: GrowNode[]): Promise<GrowNode[]> {
     const { L, B, team } = this;
     const job = B.job;
     const T = team.threads;
@@ -239,7 +241,7 @@ export class Grower {
       job[tp + TASK_FROM] = from;
       job[tp + TASK_TO] = to;
     });
-    team.run(CMD_PARTITION, total < LOCAL_PARTITION_ROWS);
+    await team.run(CMD_PARTITION, total < LOCAL_PARTITION_ROWS);
     // Left counts per node; pieces of a node are put together: lefts in order, then rights.
     const nLefts = new Array<number>(batch.length).fill(0);
     const pieceList: [number, number, number][][] = batch.map(() => []);
@@ -306,7 +308,7 @@ export class Grower {
         if (x.count > y.count) need++;
       }
     });
-    this.reserve(need);
+    await this.reserve(need);
     for (const [n, l, r] of pairs) {
       const nl = this.canEval(l);
       const nr = this.canEval(r);
@@ -334,13 +336,13 @@ export class Grower {
       } else this.freeSlots.push(n.slot);
       n.slot = -1;
     }
-    if (evals.length) this.buildEval(builds, subs, evals);
+    if (evals.length) await this.buildEval(builds, subs, evals);
     for (const s of temps) this.freeSlots.push(s);
     return children;
   }
 
   /** One build/subtract/evaluate job; the evaluated nodes get their best split. */
-  private buildEval(builds: number[][], subs: number[][], evals: GrowNode[]): void {
+  private async buildEval(builds: number[][], subs: number[][], evals: GrowNode[]): Promise<void> {
     const { B, team } = this;
     const job = B.job;
     const jf = B.jobF;
@@ -370,7 +372,7 @@ export class Grower {
     // Work: a histogram cell per row and feature built, a bin per feature searched.
     let work = evals.length * 256;
     for (const b of builds) work += b[2];
-    const ran = team.run(CMD_BUILD_EVAL, work * this.B.feats[0] < LOCAL_BUILD_CELLS);
+    const ran = await team.run(CMD_BUILD_EVAL, work * this.B.feats[0] < LOCAL_BUILD_CELLS);
     const out = B.out;
     evals.forEach((n, e) => {
       let best = -1;

@@ -101,10 +101,38 @@ export function borrowPredictHelper(): PredictHelper | null {
   };
 }
 
+/** Atomics.waitAsync (Node 20 has it; the TypeScript library here does not declare it). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      i: number,
+      v: number,
+      ms: number,
+    ): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
+
+/**
+ * After spinning, a waiter blocks for up to SYNC_WAITS x SYNC_WAIT_MS (a busy machine can
+ * deschedule a worker that long), then waits asynchronously.
+ */
+const SYNC_WAITS = 25;
+const SYNC_WAIT_MS = 2;
+
+/** Workers lent to fits now (for diagnostics and tests). */
+const lent = new Set<Worker>();
+
+/** The worker threads lent to fits in progress. */
+export function lentWorkers(): Worker[] {
+  return [...lent];
+}
+
 /**
  * The threads of one fit: the main thread (thread 0) and `workers` helpers. `run` posts a
- * job through the control words, does thread 0's share and waits for the others: synchronous,
- * so the caller decides where to yield to the event loop.
+ * job through the control words, does thread 0's share and waits for the others: it spins a
+ * little, then waits without blocking the event loop, so that a worker that dies (its exit
+ * seen there) fails the job with a clear error instead of leaving the fit waiting forever.
  */
 export class Team {
   readonly threads: number;
@@ -113,6 +141,9 @@ export class Team {
   private readonly ports: MessageChannel[] = [];
   private readonly errs: SharedArrayBuffer[] = [];
   private closed = false;
+  /** Per worker: why it stopped, once it has (its exit code or error), else null. */
+  private readonly gone: (string | null)[];
+  private readonly listeners: [Worker, (x: unknown) => void][] = [];
   readonly scratch: Scratch = newScratch();
 
   private constructor(
@@ -122,7 +153,19 @@ export class Team {
   ) {
     this.threads = workers.length + 1;
     this.ctl = new Int32Array(new SharedArrayBuffer(CTL_INTS * 4));
+    this.gone = workers.map(() => null);
     workers.forEach((w, index) => {
+      lent.add(w);
+      // Referenced while lent: the waits below (Atomics.waitAsync) do not keep the process alive.
+      w.ref();
+      const onGone = (x: unknown) => {
+        this.gone[index] ??= x instanceof Error ? `failed: ${x.message}` : `exited with code ${String(x)}`;
+        // Wake a waiter on this worker: it finds the worker gone.
+        Atomics.notify(this.ctl, CTL_DONE + index);
+      };
+      w.on('exit', onGone);
+      w.on('error', onGone);
+      this.listeners.push([w, onGone]);
       const ch = new MessageChannel();
       const err = new SharedArrayBuffer(4096);
       this.ports.push(ch);
@@ -157,9 +200,10 @@ export class Team {
   /**
    * Runs a command on every thread, this one included, and returns once all are done;
    * `local` runs it on this thread alone (for jobs too small to be worth a wake-up).
-   * Returns how many threads took part (their results are in slots 0..count-1).
+   * Resolves to how many threads took part (their results are in slots 0..count-1); rejects
+   * if a worker failed or is gone.
    */
-  run(cmd: number, local = false): number {
+  async run(cmd: number, local = false): Promise<number> {
     if (this.closed) throw new Error('team is closed');
     const ctl = this.ctl;
     Atomics.store(this.B.counter, 0, 0);
@@ -187,7 +231,18 @@ export class Team {
       for (let spin = 0; ; spin++) {
         const done = Atomics.load(ctl, CTL_DONE + w);
         if (done === seq) break;
-        if (spin > SPIN) Atomics.wait(ctl, CTL_DONE + w, done, 1000);
+        if (this.gone[w] !== null) {
+          failure ??= new Error(
+            `gradient boosting worker thread ${this.gone[w]} during the fit; the fit is abandoned`,
+          );
+          break;
+        }
+        if (spin > SPIN + SYNC_WAITS) {
+          // Long: wait with the event loop free, where a worker's exit is seen.
+          const r = waitAsync(ctl, CTL_DONE + w, done, 1000);
+          if (r.async) await r.value;
+          else await new Promise((resolve) => setImmediate(resolve));
+        } else if (spin > SPIN) Atomics.wait(ctl, CTL_DONE + w, done, SYNC_WAIT_MS);
       }
       if (Atomics.load(ctl, CTL_ERR + w)) {
         const err = this.errs[w];
@@ -203,18 +258,36 @@ export class Team {
   }
 
   /** Hands the workers buffers that were replaced (grown) during the fit. */
-  resetup(buffers: Partial<Buffers>): void {
+  async resetup(buffers: Partial<Buffers>): Promise<void> {
     Object.assign(this.B, buffers);
     for (const ch of this.ports) ch.port1.postMessage({ buffers });
-    this.run(CMD_RESETUP);
+    await this.run(CMD_RESETUP);
   }
 
-  /** Ends the fit for the workers and returns them to the idle set. */
-  close(): void {
+  /**
+   * Ends the fit for the workers and returns the live ones to the idle set (one that is
+   * gone, or does not acknowledge, is terminated and dropped).
+   */
+  async close(): Promise<void> {
     if (this.closed) return;
-    if (this.workers.length) this.run(CMD_EXIT);
+    let ok = true;
+    if (this.workers.length)
+      try {
+        await this.run(CMD_EXIT);
+      } catch {
+        ok = false;
+      }
     this.closed = true;
     for (const ch of this.ports) ch.port1.close();
-    idle.push(...this.workers);
+    for (const [w, f] of this.listeners) {
+      w.off('exit', f);
+      w.off('error', f);
+      w.unref();
+      lent.delete(w);
+    }
+    this.workers.forEach((w, i) => {
+      if (ok && this.gone[i] === null) idle.push(w);
+      else if (this.gone[i] === null) void w.terminate();
+    });
   }
 }
