@@ -6,10 +6,11 @@
  * create() returns null and callers keep their JavaScript loops.
  *
  * A Dots instance owns a copy of one row-major matrix in its own memory, with room for a
- * row-index list, one query vector and one output vector.
+ * row-index list, one query vector and one output vector. A Near32 instance owns an f32 copy
+ * of one, interleaved by eight rows, for the f32 first pass of exact k-NN search.
  */
 const WASM =
-  'AGFzbQEAAAABHwNgBn9/f39/fwBgBX9/f39/AGAJf39/f398fH9/AX8DBAMAAQIFAwEAAQcoBAZtZW1vcnkCAAdkb3RzSWR4AAAHZG90c1NlcQABB25lYXJTZXEAAgrMBgOIAgMGfwJ7AXwgBEEDdCEHIARBfHEhCwJAA0AgBiADTw0BIAAgAiAGQQJ0aigCACAHbGohCEEAIQlEAAAAAAAAAAD9FCEMRAAAAAAAAAAA/RQhDQJAA0AgCSALTw0BIAlBA3QhCiAMIAEgCmr9AAQAIAggCmr9AAQA/fIB/fABIQwgDSABIApq/QAEECAIIApq/QAEEP3yAf3wASENIAlBBGohCQwACwsgDCAN/fABIQwgDP0hACAM/SEBoCEOAkADQCAJIARPDQEgCUEDdCEKIA4gASAKaisDACAIIApqKwMAoqAhDiAJQQFqIQkMAAsLIAUgBkEDdGogDjkDACAGQQFqIQYMAAsLC4ACAwZ/AnsBfCADQQN0IQYgA0F8cSEKIAEhBwJAA0AgBSACTw0BQQAhCEQAAAAAAAAAAP0UIQtEAAAAAAAAAAD9FCEMAkADQCAIIApPDQEgCEEDdCEJIAsgACAJav0ABAAgByAJav0ABAD98gH98AEhCyAMIAAgCWr9AAQQIAcgCWr9AAQQ/fIB/fABIQwgCEEEaiEIDAALCyALIAz98AEhCyAL/SEAIAv9IQGgIQ0CQANAIAggA08NASAIQQN0IQkgDSAAIAlqKwMAIAcgCWorAwCioCENIAhBAWohCAwACwsgBCAFQQN0aiANOQMAIAcgBmohByAFQQFqIQUMAAsLC70CBAZ/AnsBfAF/IANBA3QhCiADQXxxIQ4gASELAkADQCAJIAJPDQFBACEMRAAAAAAAAAAA/RQhD0QAAAAAAAAAAP0UIRACQANAIAwgDk8NASAMQQN0IQ0gDyAAIA1q/QAEACALIA1q/QAEAP3yAf3wASEPIBAgACANav0ABBAgCyANav0ABBD98gH98AEhECAMQQRqIQwMAAsLIA8gEP3wASEPIA/9IQAgD/0hAaAhEQJAA0AgDCADTw0BIAxBA3QhDSARIAAgDWorAwAgCyANaisDAKKgIREgDEEBaiEMDAALCyAFIAQgCUEDdGorAwCgRAAAAAAAAABAIBGioSERIBEgBmMEQCAHIBJBAnRqIAk2AgAgCCASQQN0aiAROQMAIBJBAWohEgsgCyAKaiELIAlBAWohCQwACwsgEgs=';
+  'AGFzbQEAAAABLgRgBn9/f39/fwBgBX9/f39/AGAJf39/f398fH9/AX9gC39/f39/f39/f31/AX8DBQQAAQIDBQMBAAEHNAUGbWVtb3J5AgAHZG90c0lkeAAAB2RvdHNTZXEAAQduZWFyU2VxAAIJbmVhclF1YWRzAAMKkhEEiAIDBn8CewF8IARBA3QhByAEQXxxIQsCQANAIAYgA08NASAAIAIgBkECdGooAgAgB2xqIQhBACEJRAAAAAAAAAAA/RQhDEQAAAAAAAAAAP0UIQ0CQANAIAkgC08NASAJQQN0IQogDCABIApq/QAEACAIIApq/QAEAP3yAf3wASEMIA0gASAKav0ABBAgCCAKav0ABBD98gH98AEhDSAJQQRqIQkMAAsLIAwgDf3wASEMIAz9IQAgDP0hAaAhDgJAA0AgCSAETw0BIAlBA3QhCiAOIAEgCmorAwAgCCAKaisDAKKgIQ4gCUEBaiEJDAALCyAFIAZBA3RqIA45AwAgBkEBaiEGDAALCwuAAgMGfwJ7AXwgA0EDdCEGIANBfHEhCiABIQcCQANAIAUgAk8NAUEAIQhEAAAAAAAAAAD9FCELRAAAAAAAAAAA/RQhDAJAA0AgCCAKTw0BIAhBA3QhCSALIAAgCWr9AAQAIAcgCWr9AAQA/fIB/fABIQsgDCAAIAlq/QAEECAHIAlq/QAEEP3yAf3wASEMIAhBBGohCAwACwsgCyAM/fABIQsgC/0hACAL/SEBoCENAkADQCAIIANPDQEgCEEDdCEJIA0gACAJaisDACAHIAlqKwMAoqAhDSAIQQFqIQgMAAsLIAQgBUEDdGogDTkDACAHIAZqIQcgBUEBaiEFDAALCwu9AgQGfwJ7AXwBfyADQQN0IQogA0F8cSEOIAEhCwJAA0AgCSACTw0BQQAhDEQAAAAAAAAAAP0UIQ9EAAAAAAAAAAD9FCEQAkADQCAMIA5PDQEgDEEDdCENIA8gACANav0ABAAgCyANav0ABAD98gH98AEhDyAQIAAgDWr9AAQQIAsgDWr9AAQQ/fIB/fABIRAgDEEEaiEMDAALCyAPIBD98AEhDyAP/SEAIA/9IQGgIRECQANAIAwgA08NASAMQQN0IQ0gESAAIA1qKwMAIAsgDWorAwCioCERIAxBAWohDAwACwsgBSAEIAlBA3RqKwMAoEQAAAAAAAAAQCARoqEhESARIAZjBEAgByASQQJ0aiAJNgIAIAggEkEDdGogETkDACASQQFqIRILIAsgCmohCyAJQQFqIQkMAAsLIBILxAoCDH8TeyACQQV0IRIgAkEEdCETIAn9EyEaIAAhDQJAA0AgCyABTw0BQQAhDCADIQ4CQANAIAwgBE8NAf0MAAAAAAAAAAAAAAAAAAAAACEi/QwAAAAAAAAAAAAAAAAAAAAAISP9DAAAAAAAAAAAAAAAAAAAAAAhJP0MAAAAAAAAAAAAAAAAAAAAACEl/QwAAAAAAAAAAAAAAAAAAAAAISb9DAAAAAAAAAAAAAAAAAAAAAAhJ/0MAAAAAAAAAAAAAAAAAAAAACEo/QwAAAAAAAAAAAAAAAAAAAAAISkgDSEPIA4hECAOIBJqIREDQCAQ/QAEACEXIBD9AAQQIRggD/0JAgAhGSAiIBkgF/3mAf3kASEiICMgGSAY/eYB/eQBISMgD/0JAgQhGSAkIBkgF/3mAf3kASEkICUgGSAY/eYB/eQBISUgD/0JAgghGSAmIBkgF/3mAf3kASEmICcgGSAY/eYB/eQBIScgD/0JAgwhGSAoIBkgF/3mAf3kASEoICkgGSAY/eYB/eQBISkgEEEgaiEQIA9BEGohDyAQIBFJDQALIAxBBXQhFiAFIBZq/QAEACEbIAUgFmr9AAQQIRwgBiAWav0ABAAhHSAGIBZq/QAEECEeIAggC0EEdGr9CQIAIRkgByALQQR0av0JAgAhISAZIB395AEhHyAZIB795AEhICAbICIgIv3kAf3lASAaIB8gH/3mAf3mAf3lASEfIBwgIyAj/eQB/eUBIBogICAg/eYB/eYB/eUBISAgHyAh/UMhHyAgICH9QyEgIB8gIP1Q/VMEQCAf/aQBICD9pAFBBHRyIRUDQCAKIBRBA3RqIAtBAnRBAGo2AgAgCiAUQQN0aiAMQQN0IBVoajYCBCAUQQFqIRQgFSAVQQFrcSEVIBUNAAsLIAggC0EEdGr9CQIEIRkgByALQQR0av0JAgQhISAZIB395AEhHyAZIB795AEhICAbICQgJP3kAf3lASAaIB8gH/3mAf3mAf3lASEfIBwgJSAl/eQB/eUBIBogICAg/eYB/eYB/eUBISAgHyAh/UMhHyAgICH9QyEgIB8gIP1Q/VMEQCAf/aQBICD9pAFBBHRyIRUDQCAKIBRBA3RqIAtBAnRBAWo2AgAgCiAUQQN0aiAMQQN0IBVoajYCBCAUQQFqIRQgFSAVQQFrcSEVIBUNAAsLIAggC0EEdGr9CQIIIRkgByALQQR0av0JAgghISAZIB395AEhHyAZIB795AEhICAbICYgJv3kAf3lASAaIB8gH/3mAf3mAf3lASEfIBwgJyAn/eQB/eUBIBogICAg/eYB/eYB/eUBISAgHyAh/UMhHyAgICH9QyEgIB8gIP1Q/VMEQCAf/aQBICD9pAFBBHRyIRUDQCAKIBRBA3RqIAtBAnRBAmo2AgAgCiAUQQN0aiAMQQN0IBVoajYCBCAUQQFqIRQgFSAVQQFrcSEVIBUNAAsLIAggC0EEdGr9CQIMIRkgByALQQR0av0JAgwhISAZIB395AEhHyAZIB795AEhICAbICggKP3kAf3lASAaIB8gH/3mAf3mAf3lASEfIBwgKSAp/eQB/eUBIBogICAg/eYB/eYB/eUBISAgHyAh/UMhHyAgICH9QyEgIB8gIP1Q/VMEQCAf/aQBICD9pAFBBHRyIRUDQCAKIBRBA3RqIAtBAnRBA2o2AgAgCiAUQQN0aiAMQQN0IBVoajYCBCAUQQFqIRQgFSAVQQFrcSEVIBUNAAsLIAxBAWohDCAOIBJqIQ4MAAsLIAtBAWohCyANIBNqIQ0MAAsLIBQL';
 
 // Node has the WebAssembly API; the project's TypeScript libraries (no DOM) do not declare it.
 interface WasmMemory {
@@ -36,6 +37,19 @@ interface Exports {
     worst: number,
     iOff: number,
     vOff: number,
+  ): number;
+  nearQuads(
+    q: number,
+    nq: number,
+    d: number,
+    p: number,
+    nb: number,
+    xn: number,
+    xs: number,
+    thr: number,
+    qs: number,
+    c: number,
+    out: number,
   ): number;
 }
 
@@ -139,3 +153,145 @@ export class Dots {
 }
 
 const align = (x: number) => (x + 15) & ~15;
+
+/** Largest magnitude a coordinate may have for the f32 first pass (squares stay far inside f32 range). */
+const F32_SAFE = 1e15;
+
+/**
+ * The first pass of an exact nearest-neighbour search in f32 (four lanes, four queries by
+ * eight points per step): for a block of up to `maxQueries` queries and a run of points, the
+ * pairs whose squared distance could be below the query's threshold. A pair is kept when
+ * |x|² - 2 q·x (in f32) is below the threshold plus a margin c (|q| + |x|)², c = (d + 8) 2^-20:
+ * sixteen times a bound on the f32 rounding error of that expression (and on that of the f64
+ * distance), so every pair whose f64 distance |q|² + |x|² - 2 q·x is below |q|² + threshold is
+ * kept. Callers recompute kept pairs in f64.
+ */
+export class Near32 {
+  private readonly e: Exports;
+  private readonly quads: number;
+  private readonly xnOff: number;
+  private readonly xsOff: number;
+  private readonly qOff: number;
+  private readonly thrOff: number;
+  private readonly qsOff: number;
+  private readonly outOff: number;
+  private readonly mem: ArrayBuffer;
+  /** Per query of the block: threshold on |x|² - 2 q·x (write before scan()). */
+  readonly thr: Float32Array;
+
+  private constructor(
+    e: Exports,
+    readonly n: number,
+    readonly d: number,
+    readonly maxQueries: number,
+    readonly maxPoints: number,
+  ) {
+    this.e = e;
+    const octets = Math.ceil(n / 8);
+    this.quads = Math.ceil(maxQueries / 4);
+    this.xnOff = align(octets * d * 32);
+    this.xsOff = align(this.xnOff + octets * 32);
+    this.qOff = align(this.xsOff + octets * 32);
+    this.thrOff = align(this.qOff + this.quads * d * 16);
+    this.qsOff = align(this.thrOff + this.quads * 16);
+    this.outOff = align(this.qsOff + this.quads * 16);
+    const need = this.outOff + this.quads * 4 * (Math.ceil(maxPoints / 8) * 8) * 8;
+    const have = e.memory.buffer.byteLength;
+    if (need > have) e.memory.grow(Math.ceil((need - have) / 65536));
+    this.mem = e.memory.buffer;
+    this.thr = new Float32Array(this.mem, this.thrOff, this.quads * 4);
+  }
+
+  /**
+   * An f32 copy of X (row-major n x d, squared row norms `norms`) for blocks of up to
+   * `maxQueries` queries against runs of up to `maxPoints` points; null without WebAssembly
+   * SIMD, past 2 GB, or where a coordinate is not finite or beyond 1e15 in magnitude.
+   */
+  static create(
+    X: Float64Array,
+    norms: Float64Array,
+    n: number,
+    d: number,
+    maxQueries: number,
+    maxPoints: number,
+  ): Near32 | null {
+    const mod = wasmModule();
+    if (!mod || n === 0 || d === 0 || maxQueries < 1 || maxPoints < 1) return null;
+    const octets = Math.ceil(n / 8);
+    const quads = Math.ceil(maxQueries / 4);
+    const bytes =
+      octets * (d + 2) * 32 + quads * (d + 2) * 16 + quads * 32 * Math.ceil(maxPoints / 8) * 8 + 256;
+    if (bytes > 2 ** 31) return null;
+    for (let i = 0; i < n * d; i++) if (!(Math.abs(X[i]) <= F32_SAFE)) return null;
+    const e = new WA!.Instance(mod).exports as Exports;
+    const s = new Near32(e, n, d, maxQueries, maxPoints);
+    const pts = new Float32Array(s.mem, 0, octets * d * 8);
+    for (let i = 0; i < n; i++) {
+      const o = (i >> 3) * d * 8 + (i & 7);
+      for (let j = 0; j < d; j++) pts[o + j * 8] = X[i * d + j];
+    }
+    const xn = new Float32Array(s.mem, s.xnOff, octets * 8);
+    const xs = new Float32Array(s.mem, s.xsOff, octets * 8);
+    // Padding points are infinitely far: never kept.
+    xn.fill(Infinity);
+    for (let i = 0; i < n; i++) {
+      xn[i] = norms[i];
+      xs[i] = Math.sqrt(norms[i]);
+    }
+    return s;
+  }
+
+  /**
+   * Loads queries [from, from + count) of row-major Q (squared norms qn[0..count)) as the
+   * block; false (nothing loaded) where a coordinate is not finite or beyond 1e15.
+   */
+  setQueries(Q: Float64Array, from: number, count: number, qn: Float64Array): boolean {
+    const d = this.d;
+    if (count > this.maxQueries) throw new RangeError('Near32: too many queries');
+    for (let i = from * d; i < (from + count) * d; i++) if (!(Math.abs(Q[i]) <= F32_SAFE)) return false;
+    const quads = Math.ceil(count / 4);
+    const q = new Float32Array(this.mem, this.qOff, quads * d * 4);
+    const qs = new Float32Array(this.mem, this.qsOff, quads * 4);
+    q.fill(0);
+    qs.fill(0);
+    for (let t = 0; t < count; t++) {
+      const o = (t >> 2) * d * 4 + (t & 3);
+      for (let j = 0; j < d; j++) q[o + j * 4] = Q[(from + t) * d + j];
+      qs[t] = Math.sqrt(qn[t]);
+    }
+    this.count = count;
+    // Padding queries keep nothing.
+    for (let t = count; t < quads * 4; t++) this.thr[t] = -Infinity;
+    return true;
+  }
+
+  private count = 0;
+
+  /**
+   * Pairs of the loaded queries and points [from, from + count) (from a multiple of 8) that
+   * may be below the thresholds in `thr`: pairs[2u] the query's place in the block,
+   * pairs[2u + 1] the point's offset from `from`, for u < m, in order of point for each query
+   * (offsets up to the next multiple of 8 may appear past `count` before n: callers skip them;
+   * padding past n is never kept). The view is valid until the next call.
+   */
+  scan(from: number, count: number): { m: number; pairs: Int32Array } {
+    const d = this.d;
+    if (from % 8 !== 0 || count > this.maxPoints) throw new RangeError('Near32: bad point run');
+    const o = from >> 3;
+    const nb = Math.ceil(count / 8);
+    const m = this.e.nearQuads(
+      this.qOff,
+      Math.ceil(this.count / 4),
+      d,
+      o * d * 32,
+      nb,
+      this.xnOff + o * 32,
+      this.xsOff + o * 32,
+      this.thrOff,
+      this.qsOff,
+      (d + 8) * 2 ** -20,
+      this.outOff,
+    );
+    return { m, pairs: new Int32Array(this.mem, this.outOff, 2 * m) };
+  }
+}

@@ -3,9 +3,10 @@
  * median, bounding boxes for pruning) and brute force with early exit (a candidate is
  * dropped as soon as its partial distance passes the current k-th best; columns are stored
  * widest first so that happens early). Distances are Minkowski with power p, compared as
- * sum |dx|^p and rooted only at the end. `searchRange` is a pool kernel (see ../kit/pool.ts).
+ * sum |dx|^p and rooted only at the end. Euclidean brute force goes through WebAssembly SIMD
+ * instead (bruteEuclidean). `searchRange` is a pool kernel (see ../kit/pool.ts).
  */
-import { Dots } from '../kit/simd.js';
+import { Dots, Near32 } from '../kit/simd.js';
 
 export interface KdTree {
   /** Node i covers points [start[i], end[i]) of the reordered data; children -1 for leaves. */
@@ -352,11 +353,19 @@ function bruteRangeJs(a: SearchArgs): void {
   }
 }
 
-/** The training points in WebAssembly memory and their squared norms, kept per thread for the last search. */
-let cached: { key: number; dots: Dots | null; norms: Float64Array } | null = null;
+/** Queries per block of the Euclidean brute force (a multiple of 4: Near32 works on quads). */
+const QB = 64;
+/** Points per f32 scan (a multiple of 8): a run of about 128 KB, which stays in the core's L2 cache while a block of queries passes over it. */
+const runLength = (d: number) => Math.max(64, Math.min(2048, Math.floor(32768 / d) & ~7));
+/** Points searched exactly first, so each query has k neighbours and a finite threshold before the f32 pass. */
+const HEAD = 256;
 
-function prepared(a: SearchArgs): { dots: Dots | null; norms: Float64Array } {
+/** The training points in WebAssembly memory and their squared norms, kept per thread for the last search. */
+let cached: { key: number; dots: Dots | null; near32: Near32 | null; norms: Float64Array } | null = null;
+
+function prepared(a: SearchArgs): { dots: Dots | null; near32: Near32 | null; norms: Float64Array } {
   if (cached && cached.key === a.key && a.key !== 0) return cached;
+  cached = null;
   const { points, n, d } = a;
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -366,21 +375,57 @@ function prepared(a: SearchArgs): { dots: Dots | null; norms: Float64Array } {
   }
   const dots = Dots.create(points, n, d);
   dots?.setNorms(norms);
-  cached = { key: a.key, dots, norms };
+  const near32 = dots && n > HEAD ? Near32.create(points, norms, n, d, QB, runLength(d)) : null;
+  cached = { key: a.key, dots, near32, norms };
   return cached;
 }
 
 /**
- * Euclidean brute force as |q|² + |x|² - 2 q·x (as scikit-learn computes it): distances on
- * WebAssembly SIMD, which hands back only the points nearer than the current k-th; a block of
- * queries against a block of points that stays in cache, so the training set streams from
- * memory once per query block rather than once per query.
+ * q·x in f64 summed exactly as Dots.near (simd.wat nearSeq) sums it: four running sums over
+ * columns j mod 4 (two f64x2 accumulators), combined as (s0 + s2) + (s1 + s3), then the
+ * columns past the last multiple of 4 one by one. So a distance recomputed here is
+ * bit-identical to the one near() gives.
+ */
+function dotExact(Q: Float64Array, qo: number, X: Float64Array, xo: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const d4 = d & ~3;
+  let j = 0;
+  for (; j < d4; j += 4) {
+    s0 += Q[qo + j] * X[xo + j];
+    s1 += Q[qo + j + 1] * X[xo + j + 1];
+    s2 += Q[qo + j + 2] * X[xo + j + 2];
+    s3 += Q[qo + j + 3] * X[xo + j + 3];
+  }
+  let s = s0 + s2 + (s1 + s3);
+  for (; j < d; j++) s += Q[qo + j] * X[xo + j];
+  return s;
+}
+
+/** An f32 at or above x (x finite or infinite, not NaN): x nudged up by 2^-22 of itself, then rounded. */
+function f32Up(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.fround(x + Math.abs(x) * 2 ** -22);
+  return f;
+}
+
+/**
+ * Euclidean brute force as |q|² + |x|² - 2 q·x (as scikit-learn computes it), exact in f64
+ * and scanned in order of point, so ties keep the earlier point. A block of queries first
+ * meets the first HEAD points exactly (Dots.near on WebAssembly SIMD), which gives each query a
+ * k-th distance; then an f32 pass (Near32: twice the lanes, half the bytes, each load shared
+ * by four queries or eight points) over runs of points that stay in cache hands back only the
+ * pairs that could beat their query's current k-th distance, and those are recomputed in f64
+ * exactly as Dots.near computes them. The f32 pass keeps a superset of what the f64 distance
+ * would keep, so the neighbours and distances are those of the f64 search. Where the f32 pass
+ * is unavailable (no SIMD, coordinates beyond 1e15), Dots.near covers all points.
  */
 function bruteEuclidean(a: SearchArgs): void {
-  const { rowOf, n, d, queries, k, outIdx, outDist } = a;
-  const { dots } = prepared(a);
+  const { points, rowOf, n, d, queries, k, outIdx, outDist } = a;
+  const { dots, near32, norms } = prepared(a);
   if (!dots) return bruteRangeJs(a);
-  const QB = 16;
   const PB = 1024;
   const bd = new Float64Array(QB * k);
   const bi = new Int32Array(QB * k);
@@ -388,6 +433,22 @@ function bruteEuclidean(a: SearchArgs): void {
   const filled = new Int32Array(QB);
   const qn = new Float64Array(QB);
   const q = new Float64Array(d);
+  const insert = (t: number, s: number, i: number): void => {
+    const o = t * k;
+    let f = filled[t];
+    if (s < 0) s = 0;
+    // Insert in order; ties keep the earlier point.
+    let z = f < k ? f++ : k - 1;
+    while (z > 0 && bd[o + z - 1] > s) {
+      bd[o + z] = bd[o + z - 1];
+      bi[o + z] = bi[o + z - 1];
+      z--;
+    }
+    bd[o + z] = s;
+    bi[o + z] = i;
+    if (f === k) worst[t] = bd[o + k - 1];
+    filled[t] = f;
+  };
   for (let r0 = a.from; r0 < a.to; r0 += QB) {
     const r1 = Math.min(a.to, r0 + QB);
     bd.fill(Infinity);
@@ -399,32 +460,39 @@ function bruteEuclidean(a: SearchArgs): void {
       for (let j = 0; j < d; j++) s += queries[r * d + j] * queries[r * d + j];
       qn[r - r0] = s;
     }
-    for (let p0 = 0; p0 < n; p0 += PB) {
-      const cnt = Math.min(PB, n - p0);
+    const fast = near32 !== null && near32.setQueries(queries, r0, r1 - r0, qn);
+    const head = fast ? HEAD : n;
+    for (let p0 = 0; p0 < head; p0 += PB) {
+      const cnt = Math.min(PB, head - p0);
       for (let r = r0; r < r1; r++) {
         const t = r - r0;
         q.set(queries.subarray(r * d, (r + 1) * d));
-        const o = t * k;
-        let w = worst[t];
-        let f = filled[t];
-        const near = dots.near(q, qn[t], p0, cnt, w);
+        const near = dots.near(q, qn[t], p0, cnt, worst[t]);
         for (let u = 0; u < near.m; u++) {
-          let s = near.dist[u];
-          if (!(s < w)) continue;
-          if (s < 0) s = 0;
-          // Insert in order; ties keep the earlier point.
-          let z = f < k ? f++ : k - 1;
-          while (z > 0 && bd[o + z - 1] > s) {
-            bd[o + z] = bd[o + z - 1];
-            bi[o + z] = bi[o + z - 1];
-            z--;
-          }
-          bd[o + z] = s;
-          bi[o + z] = p0 + near.idx[u];
-          if (f === k) w = bd[o + k - 1];
+          const s = near.dist[u];
+          if (s < worst[t]) insert(t, s, p0 + near.idx[u]);
         }
-        worst[t] = w;
-        filled[t] = f;
+      }
+    }
+    if (fast) {
+      const thr = near32.thr;
+      const PC = near32.maxPoints;
+      for (let p0 = head; p0 < n; p0 += PC) {
+        const cnt = Math.min(PC, n - p0);
+        // Threshold on |x|² - 2 q·x: the k-th distance less |q|², rounded up (the f32 margin is added in the scan).
+        for (let t = 0; t < r1 - r0; t++) {
+          const w = worst[t];
+          thr[t] = f32Up(w - qn[t] + (Math.abs(w) + qn[t]) * 2 ** -40 + 1e-20);
+        }
+        const { m, pairs } = near32.scan(p0, cnt);
+        for (let u = 0; u < m; u++) {
+          const t = pairs[2 * u];
+          const off = pairs[2 * u + 1];
+          if (off >= cnt) continue;
+          const i = p0 + off;
+          const s = qn[t] + norms[i] - 2 * dotExact(queries, (r0 + t) * d, points, i * d, d);
+          if (s < worst[t]) insert(t, s, i);
+        }
       }
     }
     for (let r = r0; r < r1; r++) {
