@@ -21,7 +21,23 @@ interface FastLayout {
   P: Float64Array;
   DR: Int32Array;
   treeHasCat: Uint8Array;
+  /**
+   * Trees without categorical splits and at most PERFECT_MAX_DEPTH deep, also padded into
+   * perfect trees of their depth (pDepth[t], -1 for none): internal node p at pAt[t] + p
+   * (feature pF, threshold pT, default-right pDR), children 2p+1 and 2p+2, leaves at
+   * pVAt[t] in pV. A leaf above the bottom becomes splits that send everything left (+Infinity).
+   */
+  pDepth: Int32Array;
+  pAt: Int32Array;
+  pVAt: Int32Array;
+  pF: Int32Array;
+  pT: Float64Array;
+  pDR: Int32Array;
+  pV: Float64Array;
 }
+
+/** Deepest tree walked as a perfect tree (2^depth leaves). */
+const PERFECT_MAX_DEPTH = 10;
 
 /** What a worker needs to walk a forest: its arrays, in shared memory. */
 export interface SharedForest extends FastLayout {
@@ -110,6 +126,13 @@ export class Forest {
       P: share(f.P),
       DR: share(f.DR),
       treeHasCat: share(f.treeHasCat),
+      pDepth: share(f.pDepth),
+      pAt: share(f.pAt),
+      pVAt: share(f.pVAt),
+      pF: share(f.pF),
+      pT: share(f.pT),
+      pDR: share(f.pDR),
+      pV: share(f.pV),
     });
   }
 
@@ -129,7 +152,19 @@ export class Forest {
       e,
       e,
     );
-    f.fast = { I: s.I, P: s.P, DR: s.DR, treeHasCat: s.treeHasCat };
+    f.fast = {
+      I: s.I,
+      P: s.P,
+      DR: s.DR,
+      treeHasCat: s.treeHasCat,
+      pDepth: s.pDepth,
+      pAt: s.pAt,
+      pVAt: s.pVAt,
+      pF: s.pF,
+      pT: s.pT,
+      pDR: s.pDR,
+      pV: s.pV,
+    };
     return f;
   }
 
@@ -150,7 +185,129 @@ export class Forest {
       const end = t + 1 < this.nTrees ? this.roots[t + 1] : m;
       for (let i = this.roots[t]; i < end; i++) if (this.flags[i] & FLAG_CATEGORICAL) treeHasCat[t] = 1;
     }
-    return (this.fast = { I, P, DR, treeHasCat });
+    const nT = this.nTrees;
+    const pDepth = new Int32Array(nT).fill(-1);
+    const pAt = new Int32Array(nT);
+    const pVAt = new Int32Array(nT);
+    let inner = 0;
+    let leaves = 0;
+    const depthOf = (node: number): number =>
+      this.feature[node] < 0 ? 0 : 1 + Math.max(depthOf(this.left[node]), depthOf(this.left[node] + 1));
+    for (let t = 0; t < nT; t++) {
+      if (treeHasCat[t]) continue;
+      const D = depthOf(this.roots[t]);
+      if (D > PERFECT_MAX_DEPTH) continue;
+      pDepth[t] = D;
+      pAt[t] = inner;
+      pVAt[t] = leaves;
+      inner += (1 << D) - 1;
+      leaves += 1 << D;
+    }
+    const pF = new Int32Array(inner);
+    const pT = new Float64Array(inner);
+    const pDR = new Int32Array(inner);
+    const pV = new Float64Array(leaves);
+    const fill = (t: number, node: number, p: number, depth: number): void => {
+      const D = pDepth[t];
+      if (depth === D) {
+        pV[pVAt[t] + p - ((1 << D) - 1)] = this.value[node];
+        return;
+      }
+      const q = pAt[t] + p;
+      if (this.feature[node] < 0) {
+        pF[q] = 0;
+        pT[q] = Infinity;
+        pDR[q] = 0;
+        fill(t, node, 2 * p + 1, depth + 1);
+        fill(t, node, 2 * p + 2, depth + 1);
+      } else {
+        pF[q] = this.feature[node];
+        pT[q] = this.threshold[node];
+        pDR[q] = DR[node];
+        fill(t, this.left[node], 2 * p + 1, depth + 1);
+        fill(t, this.left[node] + 1, 2 * p + 2, depth + 1);
+      }
+    };
+    for (let t = 0; t < nT; t++) if (pDepth[t] >= 0) fill(t, this.roots[t], 0, 0);
+    return (this.fast = { I, P, DR, treeHasCat, pDepth, pAt, pVAt, pF, pT, pDR, pV });
+  }
+
+  /**
+   * Walks a perfect tree (see FastLayout) over rows [0, n), four at a time: every row takes
+   * exactly D steps of p = 2p + 1 + (x > threshold), with no branch on the path taken (a
+   * missing value, for which x > threshold is false, adds its node's default-right flag).
+   */
+  private walkPerfect(
+    t: number,
+    k: number,
+    X: Float64Array,
+    n: number,
+    d: number,
+    out: Float64Array,
+    hasNaN: boolean,
+  ): void {
+    const { pDepth, pAt, pVAt, pF, pT, pDR, pV } = this.fast!;
+    const K = this.K;
+    const D = pDepth[t];
+    const b = pAt[t];
+    const v = pVAt[t] - ((1 << D) - 1);
+    let i = 0;
+    if (hasNaN) {
+      for (; i + 4 <= n; i += 4) {
+        const o0 = i * d;
+        const o1 = o0 + d;
+        const o2 = o1 + d;
+        const o3 = o2 + d;
+        let p0 = 0;
+        let p1 = 0;
+        let p2 = 0;
+        let p3 = 0;
+        for (let l = 0; l < D; l++) {
+          const x0 = X[o0 + pF[b + p0]];
+          const x1 = X[o1 + pF[b + p1]];
+          const x2 = X[o2 + pF[b + p2]];
+          const x3 = X[o3 + pF[b + p3]];
+          p0 = 2 * p0 + 1 + (+(x0 > pT[b + p0]) | (pDR[b + p0] & +(x0 !== x0)));
+          p1 = 2 * p1 + 1 + (+(x1 > pT[b + p1]) | (pDR[b + p1] & +(x1 !== x1)));
+          p2 = 2 * p2 + 1 + (+(x2 > pT[b + p2]) | (pDR[b + p2] & +(x2 !== x2)));
+          p3 = 2 * p3 + 1 + (+(x3 > pT[b + p3]) | (pDR[b + p3] & +(x3 !== x3)));
+        }
+        out[i * K + k] += pV[v + p0];
+        out[(i + 1) * K + k] += pV[v + p1];
+        out[(i + 2) * K + k] += pV[v + p2];
+        out[(i + 3) * K + k] += pV[v + p3];
+      }
+    } else {
+      for (; i + 4 <= n; i += 4) {
+        const o0 = i * d;
+        const o1 = o0 + d;
+        const o2 = o1 + d;
+        const o3 = o2 + d;
+        let p0 = 0;
+        let p1 = 0;
+        let p2 = 0;
+        let p3 = 0;
+        for (let l = 0; l < D; l++) {
+          p0 = 2 * p0 + 1 + (+(X[o0 + pF[b + p0]] > pT[b + p0]) | 0);
+          p1 = 2 * p1 + 1 + (+(X[o1 + pF[b + p1]] > pT[b + p1]) | 0);
+          p2 = 2 * p2 + 1 + (+(X[o2 + pF[b + p2]] > pT[b + p2]) | 0);
+          p3 = 2 * p3 + 1 + (+(X[o3 + pF[b + p3]] > pT[b + p3]) | 0);
+        }
+        out[i * K + k] += pV[v + p0];
+        out[(i + 1) * K + k] += pV[v + p1];
+        out[(i + 2) * K + k] += pV[v + p2];
+        out[(i + 3) * K + k] += pV[v + p3];
+      }
+    }
+    for (; i < n; i++) {
+      const o = i * d;
+      let p = 0;
+      for (let l = 0; l < D; l++) {
+        const x = X[o + pF[b + p]];
+        p = 2 * p + 1 + (+(x > pT[b + p]) | (pDR[b + p] & +(x !== x)));
+      }
+      out[i * K + k] += pV[v + p];
+    }
   }
 
   /**
@@ -162,13 +319,17 @@ export class Forest {
    * node is left + (x > threshold), so the walk costs dependent loads, not mispredictions.
    */
   addMargins(X: Float64Array, n: number, d: number, out: Float64Array, hasNaN = true): void {
-    const { I, P, DR, treeHasCat } = this.layout();
+    const { I, P, DR, treeHasCat, pDepth } = this.layout();
     const { roots, K } = this;
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       const k = t % K;
       if (treeHasCat[t]) {
         this.walkGeneral(root, k, X, n, d, out);
+        continue;
+      }
+      if (pDepth[t] >= 0) {
+        this.walkPerfect(t, k, X, n, d, out, hasNaN);
         continue;
       }
       let i = 0;

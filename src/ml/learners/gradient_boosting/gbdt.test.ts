@@ -98,6 +98,23 @@ describe('gradient_boosting', () => {
     assert.ok(Math.abs(p[1] + 1) < 0.3 && Math.abs(p[2] - 1) < 0.3, `values predict ${p[1]}, ${p[2]}`);
   });
 
+  it('walks trees deeper than the padded layout allows (and shallow ones) as the textbook walk', async () => {
+    const { X, y } = regressionData(4000, 5, 5);
+    const m = make('regression', { n_estimators: 4, max_depth: 14, min_child_weight: 0 });
+    await m.fit(X, y, { seed: 0 });
+    const model = (m as unknown as { model: { forest: Forest; base: Float64Array } }).model;
+    const f = model.forest;
+    const depth = (node: number): number =>
+      f.feature[node] < 0 ? 0 : 1 + Math.max(depth(f.left[node]), depth(f.left[node] + 1));
+    assert.ok(depth(f.roots[0]) > 10, `the first tree is ${depth(f.roots[0])} deep`);
+    const rng = new Rng(6);
+    const rows = Array.from({ length: 999 }, () =>
+      Array.from({ length: 5 }, () => (rng.next() < 0.1 ? NaN : rng.normal() * 2)),
+    );
+    const frame = numeric(Array.from({ length: 5 }, (_, j) => Float64Array.from(rows, (r) => r[j])));
+    assert.deepEqual(m.predict(frame), referenceMargins(model.forest, rows, model.base[0]));
+  });
+
   it('walks trees four rows at a time exactly as the textbook walk, with and without missing values', async () => {
     const { X, y } = regressionData(3000, 5, 2);
     const m = make('regression', { n_estimators: 30 });
