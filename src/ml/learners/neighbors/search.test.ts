@@ -41,10 +41,17 @@ function reference(points: Float64Array, n: number, d: number, q: Float64Array, 
 
 let key = 1_000_000;
 
-function check(n: number, d: number, m: number, k: number, value: (rng: Rng, i: number) => number): void {
+function check(
+  n: number,
+  d: number,
+  m: number,
+  k: number,
+  value: (rng: Rng) => number,
+  queryValue: (rng: Rng) => number = value,
+): void {
   const rng = new Rng(n + d + k);
-  const points = new Float64Array(n * d).map((_, i) => value(rng, i));
-  const queries = new Float64Array(m * d).map((_, i) => value(rng, i));
+  const points = new Float64Array(n * d).map(() => value(rng));
+  const queries = new Float64Array(m * d).map(() => queryValue(rng));
   const rowOf = Int32Array.from({ length: n }, (_, i) => i);
   const outIdx = new Int32Array(m * k);
   const outDist = new Float64Array(m * k);
@@ -81,6 +88,14 @@ describe('Euclidean brute force', () => {
     // Rare large coordinates (one-hot columns standardized), and coordinates past f32 range.
     check(2000, 61, 30, 5, (rng) => (rng.next() < 0.01 ? 60 : 0) + rng.normal() * 0.1);
     check(1000, 10, 30, 5, (rng) => (rng.next() < 0.001 ? 1e20 : rng.normal()));
+    check(
+      1000,
+      10,
+      200,
+      5,
+      (rng) => rng.normal(),
+      (rng) => (rng.next() < 0.002 ? 1e20 : rng.normal()),
+    );
     check(1000, 10, 30, 5, (rng) => rng.normal() * 1e-25);
     // k beyond the exactly searched head of the points; n just past it.
     check(600, 5, 20, 300, (rng) => rng.normal());
