@@ -101,10 +101,10 @@ describe('gradient_boosting binning', () => {
     );
   });
 
-  it('orders categories by frequency and sends missing ones to bin 0', () => {
+  it('orders categories by frequency and sends missing ones to bin 0', async () => {
     const values = ['b', 'a', 'b', null, 'c', 'b', 'a'];
     const out = new Uint8Array(values.length);
-    const bins = fitBins(
+    const bins = await fitBins(
       { nRows: values.length, columns: [{ name: 'c', kind: 'categorical', values }] },
       256,
       new Rng(0),

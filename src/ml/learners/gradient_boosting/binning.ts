@@ -296,18 +296,33 @@ export function categoryList(
 
 /**
  * Fits the bins of every column and writes the column-major byte matrix (column j at
- * [j*n, (j+1)*n)) into out.
+ * [j*n, (j+1)*n)) into out. `numericOn`, when given, fits the listed numeric columns
+ * elsewhere (another thread) and resolves to their cuts, or to null to have them fitted
+ * here; the result is the same either way.
  */
-export function fitBins(X: Frame, maxBin: number, rng: Rng, out: Uint8Array): ColumnBins[] {
+export async function fitBins(
+  X: Frame,
+  maxBin: number,
+  rng: Rng,
+  out: Uint8Array,
+  numericOn?: (columns: number[], sketch: Int32Array | null) => Promise<Float64Array[] | null> | null,
+): Promise<ColumnBins[]> {
   const maxBins = Math.max(1, Math.min(MAX_VALUE_BINS, maxBin));
   const n = X.nRows;
   let fine: Uint16Array | null = null;
   let catSample: Int32Array | null | undefined;
   // One sample of rows serves every numeric column.
   const sketch = sampleRows(n, SKETCH_SAMPLE, rng);
-  return X.columns.map((c, j): ColumnBins => {
+  const numeric = X.columns.flatMap((c, j) => (c.kind === 'numeric' ? [j] : []));
+  // The second half of the numeric columns may go to another thread.
+  const away = numericOn && numeric.length >= 2 ? numeric.slice(numeric.length >> 1) : [];
+  const remote = away.length ? numericOn!(away, sketch) : null;
+  if (!remote) away.length = 0;
+  const awaySet = new Set(away);
+  const result: (ColumnBins | null)[] = X.columns.map((c, j): ColumnBins | null => {
     const dst = out.subarray(j * n, (j + 1) * n);
     if (c.kind === 'numeric') {
+      if (awaySet.has(j)) return null;
       fine ??= new Uint16Array(n);
       return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBin, sketch, dst, fine) };
     }
@@ -320,6 +335,18 @@ export function fitBins(X: Frame, maxBin: number, rng: Rng, out: Uint8Array): Co
     binCategorical(c.values, categoryIndex(b), dst);
     return b;
   });
+  const cuts = remote ? await remote : null;
+  away.forEach((j, i) => {
+    const c = X.columns[j];
+    if (c.kind !== 'numeric') return;
+    if (cuts) result[j] = { name: c.name, kind: 'numeric', cuts: cuts[i] };
+    else {
+      fine ??= new Uint16Array(n);
+      const dst = out.subarray(j * n, (j + 1) * n);
+      result[j] = { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBin, sketch, dst, fine) };
+    }
+  });
+  return result as ColumnBins[];
 }
 
 /** Bin of x among cuts (ascending, last = +Infinity): 1 + the first i with cuts[i] >= x; 0 for NaN. */

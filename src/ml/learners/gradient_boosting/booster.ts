@@ -21,7 +21,7 @@ import {
 } from './kernels.js';
 import { CMD_GRADIENTS } from './protocol.js';
 import { makeObjective, softmax, type Objective, type ObjectiveSpec } from './objectives.js';
-import { Team } from './pool.js';
+import { Team, binOnWorker } from './pool.js';
 
 export interface BoostParams {
   nEstimators: number;
@@ -219,7 +219,20 @@ export async function train(
     if (bins.length !== d || bins.some((b, j) => b.name !== X.columns[j].name))
       throw badRequest('invalid_init_model', 'the model to continue was trained on other columns');
     binFrame(X, bins, binMatrix);
-  } else bins = fitBins(X, p.maxBin, rng, binMatrix);
+  } else
+    bins = await fitBins(X, p.maxBin, rng, binMatrix, (cols, sketch) =>
+      // Half the numeric columns on an idle worker, when the fit may use two threads.
+      p.threads > 1 && n * d >= PARALLEL_MIN_CELLS
+        ? binOnWorker(
+            cols.map((j) => X.columns[j].values as Float64Array),
+            cols,
+            p.maxBin,
+            sketch,
+            binMatrix,
+            n,
+          )
+        : null,
+    );
   const nb = Int32Array.from(bins.map(valueBins));
   const { off, histSize } = histLayout(nb);
   const isCat = Uint8Array.from(bins.map((b) => (b.kind === 'categorical' ? 1 : 0)));

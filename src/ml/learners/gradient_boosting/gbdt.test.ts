@@ -350,6 +350,16 @@ describe('gradient_boosting', () => {
     assert.equal(again.info.trees, 5);
   });
 
+  it('bins half the numeric columns on an idle worker, to the same model as on one thread', async () => {
+    const { X, y } = binaryData(30_000, 9, 21);
+    const one = make('classification', { n_estimators: 5, n_jobs: 1 });
+    const two = make('classification', { n_estimators: 5, n_jobs: 2 });
+    await two.fit(X, y, { seed: 1 }); // leaves its worker idle for the next fit
+    await two.fit(X, y, { seed: 1 });
+    await one.fit(X, y, { seed: 1 });
+    assert.deepEqual(two.toJSON().state, one.toJSON().state);
+  });
+
   it('rejects, without hanging, when a worker thread dies during a fit; the next fit works', async () => {
     const { X, y } = binaryData(40_000, 20, 15);
     const m = make('classification', { n_estimators: 500, n_jobs: 2 });

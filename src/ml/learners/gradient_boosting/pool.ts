@@ -68,6 +68,40 @@ export interface PredictHelper {
 
 let warming = false;
 
+/**
+ * Binning help: fits the cuts of the given numeric columns on an idle worker, writing their
+ * bins into `out` (column-major, shared). Null when no worker is idle (the caller bins them
+ * itself); the promise resolves to null if the worker fails or exits, with the bins then
+ * left for the caller to redo.
+ */
+export function binOnWorker(
+  values: Float64Array[],
+  columns: number[],
+  maxBin: number,
+  sketch: Int32Array | null,
+  out: Uint8Array,
+  n: number,
+): Promise<Float64Array[] | null> | null {
+  const w = idle.shift();
+  if (!w) return null;
+  return new Promise((resolve) => {
+    const done = (cuts: Float64Array[] | null, alive: boolean) => {
+      w.off('message', onMessage);
+      w.off('exit', onExit);
+      if (alive) idle.push(w);
+      resolve(cuts);
+    };
+    const onMessage = (m: { type: string; cuts?: Float64Array[]; error?: string }) => {
+      if (m.type === 'binned') done(m.cuts ?? null, true);
+    };
+    const onExit = () => done(null, false);
+    w.on('message', onMessage);
+    w.on('exit', onExit);
+    w.ref();
+    w.postMessage({ type: 'bin', values, columns, maxBin, sketch, out, n });
+  }).finally(() => w.unref()) as Promise<Float64Array[] | null>;
+}
+
 export function borrowPredictHelper(): PredictHelper | null {
   const w = idle.shift();
   if (!w) {

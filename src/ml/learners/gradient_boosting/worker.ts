@@ -5,6 +5,7 @@
  * futex wake, not a message round-trip.
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { fitNumeric } from './binning.js';
 import { walkShared, type SharedForest } from './forest.js';
 import { newScratch, type Buffers, type Layout } from './kernels.js';
 import {
@@ -75,8 +76,38 @@ function predict(msg: PredictMessage): void {
   Atomics.notify(msg.done, 0);
 }
 
-parentPort!.on('message', (msg: SetupMessage | PredictMessage) => {
+/** Numeric columns to bin: their values, the frame positions, and the shared byte matrix. */
+interface BinMessage {
+  type: 'bin';
+  values: Float64Array[];
+  columns: number[];
+  maxBin: number;
+  sketch: Int32Array | null;
+  out: Uint8Array;
+  n: number;
+}
+
+function bin(msg: BinMessage): void {
+  try {
+    const fine = new Uint16Array(msg.n);
+    const cuts = msg.values.map((v, i) =>
+      fitNumeric(
+        v,
+        msg.maxBin,
+        msg.sketch,
+        msg.out.subarray(msg.columns[i] * msg.n, (msg.columns[i] + 1) * msg.n),
+        fine,
+      ),
+    );
+    parentPort!.postMessage({ type: 'binned', cuts });
+  } catch (e) {
+    parentPort!.postMessage({ type: 'binned', error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+parentPort!.on('message', (msg: SetupMessage | PredictMessage | BinMessage) => {
   if (msg.type === 'setup') serve(msg);
   else if (msg.type === 'predict') predict(msg);
+  else if (msg.type === 'bin') bin(msg);
 });
 parentPort!.postMessage({ type: 'ready' });
