@@ -97,6 +97,23 @@ describe('Euclidean brute force', () => {
       (rng) => (rng.next() < 0.002 ? 1e20 : rng.normal()),
     );
     check(1000, 10, 30, 5, (rng) => rng.normal() * 1e-25);
+    // Queries beyond the points' range (the f32 first pass for their block).
+    check(
+      1500,
+      30,
+      130,
+      5,
+      (rng) => rng.normal(),
+      (rng) => (rng.next() < 0.01 ? 40 : rng.normal()),
+    );
+    check(
+      800,
+      9,
+      64,
+      4,
+      (rng) => rng.normal(),
+      (rng) => rng.normal() * 3,
+    );
     // k beyond the exactly searched head of the points; n just past it.
     check(600, 5, 20, 300, (rng) => rng.normal());
     check(257, 3, 20, 5, (rng) => rng.normal());

@@ -6,7 +6,7 @@
  * sum |dx|^p and rooted only at the end. Euclidean brute force goes through WebAssembly SIMD
  * instead (bruteEuclidean). `searchRange` is a pool kernel (see ../kit/pool.ts).
  */
-import { Dots, Near32 } from '../kit/simd.js';
+import { Dots, Near16, Near32 } from '../kit/simd.js';
 
 export interface KdTree {
   /** Node i covers points [start[i], end[i]) of the reordered data; children -1 for leaves. */
@@ -361,9 +361,17 @@ const runLength = (d: number) => Math.max(64, Math.min(2048, Math.floor(32768 / 
 const HEAD = 256;
 
 /** The training points in WebAssembly memory and their squared norms, kept per thread for the last search. */
-let cached: { key: number; dots: Dots | null; near32: Near32 | null; norms: Float64Array } | null = null;
+interface Prepared {
+  key: number;
+  dots: Dots | null;
+  near16: Near16 | null;
+  /** Made on first need: where near16 is null, or for queries beyond the points' range. */
+  near32: Near32 | null | undefined;
+  norms: Float64Array;
+}
+let cached: Prepared | null = null;
 
-function prepared(a: SearchArgs): { dots: Dots | null; near32: Near32 | null; norms: Float64Array } {
+function prepared(a: SearchArgs): Prepared {
   if (cached && cached.key === a.key && a.key !== 0) return cached;
   cached = null;
   const { points, n, d } = a;
@@ -375,8 +383,8 @@ function prepared(a: SearchArgs): { dots: Dots | null; near32: Near32 | null; no
   }
   const dots = Dots.create(points, n, d);
   dots?.setNorms(norms);
-  const near32 = dots && n > HEAD ? Near32.create(points, norms, n, d, QB, runLength(d)) : null;
-  cached = { key: a.key, dots, near32, norms };
+  const near16 = dots && n > HEAD ? Near16.create(points, norms, n, d, QB, runLength(d)) : null;
+  cached = { key: a.key, dots, near16, near32: dots && n > HEAD ? undefined : null, norms };
   return cached;
 }
 
@@ -404,27 +412,26 @@ function dotExact(Q: Float64Array, qo: number, X: Float64Array, xo: number, d: n
   return s;
 }
 
-/** An f32 at or above x (x finite or infinite, not NaN): x nudged up by 2^-22 of itself, then rounded. */
-function f32Up(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.fround(x + Math.abs(x) * 2 ** -22);
-  return f;
-}
-
 /**
  * Euclidean brute force as |q|² + |x|² - 2 q·x (as scikit-learn computes it), exact in f64
  * and scanned in order of point, so ties keep the earlier point. A block of queries first
  * meets the first HEAD points exactly (Dots.near on WebAssembly SIMD), which gives each query a
- * k-th distance; then an f32 pass (Near32: twice the lanes, half the bytes, each load shared
- * by four queries or eight points) over runs of points that stay in cache hands back only the
+ * k-th distance; then a first pass over runs of points that stay in cache hands back only the
  * pairs that could beat their query's current k-th distance, and those are recomputed in f64
- * exactly as Dots.near computes them. The f32 pass keeps a superset of what the f64 distance
- * would keep, so the neighbours and distances are those of the f64 search. Where the f32 pass
- * is unavailable (no SIMD, coordinates beyond 1e15), Dots.near covers all points.
+ * exactly as Dots.near computes them. The first pass is Near16 (16-bit integers, exact sums,
+ * a proven margin for the quantization), or Near32 (f32) for a block with a query beyond the
+ * points' range; both keep a superset of what the f64 distance would keep, so the neighbours
+ * and distances are those of the f64 search. Where neither applies (no SIMD, coordinates
+ * beyond 1e15), Dots.near covers all points.
  */
 function bruteEuclidean(a: SearchArgs): void {
   const { points, rowOf, n, d, queries, k, outIdx, outDist } = a;
-  const { dots, near32, norms } = prepared(a);
+  const prep = prepared(a);
+  const { dots, near16, norms } = prep;
+  const near32 = (): Near32 | null =>
+    prep.near32 !== undefined
+      ? prep.near32
+      : (prep.near32 = Near32.create(points, norms, n, d, QB, runLength(d)));
   if (!dots) return bruteRangeJs(a);
   const PB = 1024;
   const bd = new Float64Array(QB * k);
@@ -460,7 +467,12 @@ function bruteEuclidean(a: SearchArgs): void {
       for (let j = 0; j < d; j++) s += queries[r * d + j] * queries[r * d + j];
       qn[r - r0] = s;
     }
-    const fast = near32 !== null && near32.setQueries(queries, r0, r1 - r0, qn);
+    const fast =
+      near16 !== null && near16.setQueries(queries, r0, r1 - r0, qn)
+        ? near16
+        : near32()?.setQueries(queries, r0, r1 - r0, qn)
+          ? near32()
+          : null;
     const head = fast ? HEAD : n;
     for (let p0 = 0; p0 < head; p0 += PB) {
       const cnt = Math.min(PB, head - p0);
@@ -475,16 +487,11 @@ function bruteEuclidean(a: SearchArgs): void {
       }
     }
     if (fast) {
-      const thr = near32.thr;
-      const PC = near32.maxPoints;
+      const PC = fast.maxPoints;
       for (let p0 = head; p0 < n; p0 += PC) {
         const cnt = Math.min(PC, n - p0);
-        // Threshold on |x|² - 2 q·x: the k-th distance less |q|², rounded up (the f32 margin is added in the scan).
-        for (let t = 0; t < r1 - r0; t++) {
-          const w = worst[t];
-          thr[t] = f32Up(w - qn[t] + (Math.abs(w) + qn[t]) * 2 ** -40 + 1e-20);
-        }
-        const { m, pairs } = near32.scan(p0, cnt);
+        fast.setThresholds(worst, qn);
+        const { m, pairs } = fast.scan(p0, cnt);
         for (let u = 0; u < m; u++) {
           const t = pairs[2 * u];
           const off = pairs[2 * u + 1];
