@@ -22,7 +22,7 @@ interface FastLayout {
   DR: Int32Array;
   treeHasCat: Uint8Array;
   /**
-   * Trees without categorical splits and at most PERFECT_MAX_DEPTH deep, also padded into
+   * Trees at most PERFECT_MAX_DEPTH deep, also padded into
    * perfect trees of their depth (pDepth[t], -1 for none): internal node p at pAt[t] + p
    * (feature pF, threshold pT, default-right pDR), children 2p+1 and 2p+2, leaves at
    * pVAt[t] in pV. A leaf above the bottom becomes splits that send everything left (+Infinity).
@@ -34,6 +34,8 @@ interface FastLayout {
   pT: Float64Array;
   pDR: Int32Array;
   pV: Float64Array;
+  /** Per internal node of a perfect tree: word offset of its category set in catBits, or -1 (numeric). */
+  pCat: Int32Array;
 }
 
 /** Deepest tree walked as a perfect tree (2^depth leaves). */
@@ -133,6 +135,7 @@ export class Forest {
       pT: share(f.pT),
       pDR: share(f.pDR),
       pV: share(f.pV),
+      pCat: share(f.pCat),
     });
   }
 
@@ -164,6 +167,7 @@ export class Forest {
       pT: s.pT,
       pDR: s.pDR,
       pV: s.pV,
+      pCat: s.pCat,
     };
     return f;
   }
@@ -194,7 +198,6 @@ export class Forest {
     const depthOf = (node: number): number =>
       this.feature[node] < 0 ? 0 : 1 + Math.max(depthOf(this.left[node]), depthOf(this.left[node] + 1));
     for (let t = 0; t < nT; t++) {
-      if (treeHasCat[t]) continue;
       const D = depthOf(this.roots[t]);
       if (D > PERFECT_MAX_DEPTH) continue;
       pDepth[t] = D;
@@ -206,6 +209,7 @@ export class Forest {
     const pF = new Int32Array(inner);
     const pT = new Float64Array(inner);
     const pDR = new Int32Array(inner);
+    const pCat = new Int32Array(inner).fill(-1);
     const pV = new Float64Array(leaves);
     const fill = (t: number, node: number, p: number, depth: number): void => {
       const D = pDepth[t];
@@ -224,12 +228,47 @@ export class Forest {
         pF[q] = this.feature[node];
         pT[q] = this.threshold[node];
         pDR[q] = DR[node];
+        if (this.flags[node] & FLAG_CATEGORICAL) pCat[q] = this.catAt[node];
         fill(t, this.left[node], 2 * p + 1, depth + 1);
         fill(t, this.left[node] + 1, 2 * p + 2, depth + 1);
       }
     };
     for (let t = 0; t < nT; t++) if (pDepth[t] >= 0) fill(t, this.roots[t], 0, 0);
-    return (this.fast = { I, P, DR, treeHasCat, pDepth, pAt, pVAt, pF, pT, pDR, pV });
+    return (this.fast = { I, P, DR, treeHasCat, pDepth, pAt, pVAt, pF, pT, pDR, pV, pCat });
+  }
+
+  /** Walks a perfect tree with categorical splits (a category goes right unless its bit is set). */
+  private walkPerfectCat(
+    t: number,
+    k: number,
+    X: Float64Array,
+    n: number,
+    d: number,
+    out: Float64Array,
+  ): void {
+    const { pDepth, pAt, pVAt, pF, pT, pDR, pV, pCat } = this.fast!;
+    const cb = this.catBits;
+    const K = this.K;
+    const D = pDepth[t];
+    const b = pAt[t];
+    const v = pVAt[t] - ((1 << D) - 1);
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      let p = 0;
+      for (let l = 0; l < D; l++) {
+        const q = b + p;
+        const x = X[o + pF[q]];
+        const at = pCat[q];
+        let right: number;
+        if (x !== x) right = pDR[q];
+        else if (at >= 0) {
+          const c = x | 0;
+          right = 1 - ((cb[at + (c >> 5)] >>> (c & 31)) & 1);
+        } else right = +(x > pT[q]);
+        p = 2 * p + 1 + right;
+      }
+      out[i * K + k] += pV[v + p];
+    }
   }
 
   /**
@@ -324,12 +363,13 @@ export class Forest {
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       const k = t % K;
-      if (treeHasCat[t]) {
-        this.walkGeneral(root, k, X, n, d, out);
+      if (pDepth[t] >= 0) {
+        if (treeHasCat[t]) this.walkPerfectCat(t, k, X, n, d, out);
+        else this.walkPerfect(t, k, X, n, d, out, hasNaN);
         continue;
       }
-      if (pDepth[t] >= 0) {
-        this.walkPerfect(t, k, X, n, d, out, hasNaN);
+      if (treeHasCat[t]) {
+        this.walkGeneral(root, k, X, n, d, out);
         continue;
       }
       let i = 0;

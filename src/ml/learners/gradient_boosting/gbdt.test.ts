@@ -181,6 +181,18 @@ describe('gradient_boosting', () => {
     for (const v of p) assert.ok(Number.isFinite(v));
     const imp = m.importance('weight');
     assert.ok(imp.values[0] > 0 && imp.values[1] > 0);
+    // The walk over category codes equals the textbook walk.
+    const model = (
+      m as unknown as {
+        model: { forest: Forest; base: Float64Array; bins: { categories: string[] }[] };
+      }
+    ).model;
+    const code = (j: number, v: string | null) => {
+      const at = v === null ? -1 : model.bins[j].categories.indexOf(v);
+      return at < 0 ? NaN : at + 1;
+    };
+    const rows = c1.map((a, i) => [code(0, a), code(1, c2[i])]);
+    assert.deepEqual(m.predict(X), referenceMargins(model.forest, rows, model.base[0]));
   });
 
   it('keeps predictions monotone in a constrained column', async () => {
