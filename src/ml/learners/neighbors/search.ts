@@ -353,11 +353,11 @@ function bruteRangeJs(a: SearchArgs): void {
   }
 }
 
-/** Queries per block of the Euclidean brute force (a multiple of 4: Near32 works on quads). */
+/** Queries per block of the Euclidean brute force (a multiple of 4: Near16 and Near32 work on quads). */
 const QB = 64;
-/** Points per f32 scan (a multiple of 8): a run of about 128 KB, which stays in the core's L2 cache while a block of queries passes over it. */
+/** Points per first-pass scan (a multiple of 8): a run of about 128 KB in f32, which stays in the core's L2 cache while a block of queries passes over it. */
 const runLength = (d: number) => Math.max(64, Math.min(2048, Math.floor(32768 / d) & ~7));
-/** Points searched exactly first, so each query has k neighbours and a finite threshold before the f32 pass. */
+/** Points searched exactly first, so each query has k neighbours and a finite threshold before the first pass. */
 const HEAD = 256;
 
 /** The training points in WebAssembly memory and their squared norms, kept per thread for the last search. */
