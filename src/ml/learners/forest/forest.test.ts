@@ -23,8 +23,10 @@ function data(n: number, seed: number) {
 }
 
 // Forests are random: one seed's score on a 30-row test set is mostly luck, so both sides
-// average the same sixteen seeds.
-const SEEDS = Array.from({ length: 16 }, (_, i) => i);
+// average the same seeds: sixty-four on iris and wine (one test row is 0.03 of accuracy,
+// and sixteen seeds left the mean within a noise of the 0.01 bar), sixteen elsewhere.
+const seedsFor = (dataset: string) =>
+  Array.from({ length: dataset === 'iris' || dataset === 'wine' ? 64 : 16 }, (_, i) => i);
 
 for (const algorithm of ['random_forest', 'extra_trees']) {
   describe(algorithm, () => {
@@ -51,7 +53,7 @@ for (const algorithm of ['random_forest', 'extra_trees']) {
 
     for (const dataset of ['iris', 'wine', 'breast_cancer', 'german_credit', 'diabetes']) {
       it(`matches scikit-learn on ${dataset}`, async () => {
-        const c = await compare({ algorithm, dataset, seeds: SEEDS });
+        const c = await compare({ algorithm, dataset, seeds: seedsFor(dataset) });
         assert.ok(
           c.every((x) => x.ok),
           describeComparison(c),

@@ -64,6 +64,12 @@ function grow<T extends Float64Array | Int32Array>(a: T, size: number): T {
   return b;
 }
 
+function swap(a: Int32Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
 export class TreeGrower {
   private readonly K: number;
   /** Stats per bin or node: [W, count, then K class weights or S]. */
@@ -79,6 +85,8 @@ export class TreeGrower {
   private sDepth = new Int32Array(64);
   private sParent = new Int32Array(64);
   private sIsLeft = new Int32Array(64);
+  /** Features known constant in the pending node (the prefix feats[0, n) when it is processed). */
+  private sConst = new Int32Array(64);
   private sStats: Float64Array;
   // Output.
   private nNodes = 0;
@@ -102,6 +110,8 @@ export class TreeGrower {
   /** Per batch slot: 1 when it goes by histogram. */
   private readonly byHist: Uint8Array;
   private readonly slotFeature: Int32Array;
+  /** Per batch slot: 1 when the feature was constant in the node. */
+  private readonly slotConst: Uint8Array;
   private readonly slotBase: Int32Array;
   private readonly leftAcc: Float64Array;
   private readonly childL: Float64Array;
@@ -151,6 +161,7 @@ export class TreeGrower {
     this.batchLeft = new Float64Array(opt.splitter === 'random' ? per * this.sw : 0);
     this.byHist = new Uint8Array(d);
     this.slotFeature = new Int32Array(d);
+    this.slotConst = new Uint8Array(d);
     this.slotBase = new Int32Array(d);
     this.leftAcc = new Float64Array(this.sw);
     this.childL = new Float64Array(this.sw);
@@ -160,7 +171,7 @@ export class TreeGrower {
     const st = new Float64Array(this.sw);
     this.rangeStats(0, m, st);
     this.rootW = st[0];
-    this.push(0, m, 0, -1, 0, st);
+    this.push(0, m, 0, -1, 0, st, 0);
   }
 
   /** Grows until about `budget` row-visits are spent; true when the tree is complete. */
@@ -173,7 +184,15 @@ export class TreeGrower {
       const st = this.node;
       for (let k = 0; k < this.sw; k++) st[k] = this.sStats[sp * this.sw + k];
       spent += (end - start) * Math.min(this.opt.maxFeatures, this.data.d);
-      this.processNode(start, end, this.sDepth[sp], this.sParent[sp], this.sIsLeft[sp] === 1, st);
+      this.processNode(
+        start,
+        end,
+        this.sDepth[sp],
+        this.sParent[sp],
+        this.sIsLeft[sp] === 1,
+        st,
+        this.sConst[sp],
+      );
     }
     return this.sp === 0;
   }
@@ -205,6 +224,7 @@ export class TreeGrower {
     parent: number,
     isLeft: number,
     st: Float64Array,
+    nConst: number,
   ): void {
     const sp = this.sp++;
     if (sp >= this.sStart.length) {
@@ -214,6 +234,7 @@ export class TreeGrower {
       this.sDepth = grow(this.sDepth, size);
       this.sParent = grow(this.sParent, size);
       this.sIsLeft = grow(this.sIsLeft, size);
+      this.sConst = grow(this.sConst, size);
       this.sStats = grow(this.sStats, size * this.sw);
     }
     this.sStart[sp] = start;
@@ -221,6 +242,7 @@ export class TreeGrower {
     this.sDepth[sp] = depth;
     this.sParent[sp] = parent;
     this.sIsLeft[sp] = isLeft;
+    this.sConst[sp] = nConst;
     for (let k = 0; k < this.sw; k++) this.sStats[sp * this.sw + k] = st[k];
   }
 
@@ -304,14 +326,16 @@ export class TreeGrower {
     parent: number,
     isLeft: boolean,
     st: Float64Array,
+    nKnown: number,
   ): void {
     const id = this.newNode(parent, isLeft);
     const count = end - start;
     const imp = this.impurity(st);
     const o = this.opt;
     let leaf = count < o.minSamplesSplit || count < 2 * o.minSamplesLeaf || depth >= o.maxDepth || imp <= EPS;
+    let nConst = nKnown;
     if (!leaf) {
-      this.findSplit(start, end, st);
+      nConst = this.findSplit(start, end, st, nKnown);
       leaf = this.bFeature < 0;
     }
     if (!leaf) {
@@ -329,8 +353,8 @@ export class TreeGrower {
         this.threshold[id] = this.bThreshold;
         this.importance[this.bFeature] += decrease;
         // Right pushed first so the left subtree is grown (and numbered) first.
-        this.push(mid, end, depth + 1, id, 0, R);
-        this.push(start, mid, depth + 1, id, 1, L);
+        this.push(mid, end, depth + 1, id, 0, R, nConst);
+        this.push(start, mid, depth + 1, id, 1, L, nConst);
         return;
       }
     }
@@ -347,35 +371,63 @@ export class TreeGrower {
   }
 
   /**
-   * Draws max_features candidates in random order and evaluates them together; if every one
-   * was constant in the node, keeps drawing one at a time until a non-constant one is found
-   * or none are left (scikit-learn's rule).
+   * scikit-learn's feature draw: features found constant in an ancestor (the prefix
+   * feats[0, nKnown)) are never evaluated again, though drawing one counts as a visit, and
+   * features found constant here join that prefix for the children. Candidates are drawn
+   * without replacement until max_features were visited and at least one was not constant
+   * (or none are left), and each round of draws is evaluated together. Returns how many
+   * features the children know to be constant.
+   *
+   * Layout of feats while drawing: [0, nDrawn) known constants drawn, [nDrawn, nKnown) known
+   * constants not drawn, [nKnown, nKnown + nFound) found constant here, then the unvisited
+   * features up to fI, then the visited non-constant ones.
    */
-  private findSplit(start: number, end: number, st: Float64Array): void {
+  private findSplit(start: number, end: number, st: Float64Array, nKnown: number): number {
     this.bFeature = -1;
     this.bProxy = -Infinity;
     const d = this.data.d;
     const feats = this.feats;
+    const batch = this.batch;
+    const isConst = this.slotConst;
     const want = this.opt.maxFeatures;
+    let fI = d;
+    let nDrawn = 0;
+    let nFound = 0;
     let visited = 0;
-    let constants = 0;
-    let i = 0;
-    while (i < d && !(visited >= want && visited > constants)) {
-      const take = visited < want ? Math.min(want - visited, d - i) : 1;
-      for (let k = 0; k < take; k++) {
-        const j = i + k + this.rng.int(d - i - k);
-        const f = feats[j];
-        feats[j] = feats[i + k];
-        feats[i + k] = f;
-        this.batch[k] = f;
+    while (fI > nKnown + nFound && (visited < want || visited <= nFound + nDrawn)) {
+      const need = visited < want ? want - visited : 1;
+      let take = 0;
+      while (take < need && fI - take > nKnown + nFound) {
+        visited++;
+        let j = nDrawn + this.rng.int(fI - take - nFound - nDrawn);
+        if (j < nKnown) {
+          swap(feats, nDrawn++, j);
+          continue;
+        }
+        j += nFound;
+        const pos = fI - take - 1;
+        swap(feats, j, pos);
+        batch[take++] = feats[pos];
       }
-      constants +=
-        this.opt.splitter === 'best'
-          ? this.evalBest(take, start, end, st)
-          : this.evalRandom(take, start, end, st);
-      visited += take;
-      i += take;
+      if (take === 0) continue;
+      if (this.opt.splitter === 'best') this.evalBest(take, start, end, st);
+      else this.evalRandom(take, start, end, st);
+      // The round sits at feats[fI - take, fI): constants first, then the rest (visited).
+      let c = 0;
+      for (let q = 0; q < take; q++) if (isConst[q]) c++;
+      if (c > 0) {
+        let lo = fI - take;
+        let hi = lo + c;
+        for (let q = 0; q < take; q++) feats[isConst[q] ? lo++ : hi++] = batch[q];
+        // Rotate the constants in front of the unvisited block, after the ones found before.
+        const a = nKnown + nFound;
+        const U = fI - take - a;
+        for (let i = a; i < a + c; i++) swap(feats, i, i + U);
+        nFound += c;
+      }
+      fI -= take - c;
     }
+    return nKnown + nFound;
   }
 
   /** Scores a split with left stats in `L` at offset `o`: scikit-learn's -wR·impR - wL·impL (proxy for MSE). */
@@ -450,6 +502,7 @@ export class TreeGrower {
       const nb = bins.offset[f + 1] - bins.offset[f];
       const constant =
         nb <= 1 ? true : hf[q] ? this.scanHistogram(q, f, nb, m, st) : this.evalSorted(f, start, end, st);
+      this.slotConst[q] = constant ? 1 : 0;
       if (constant) constants++;
     }
     return constants;
@@ -676,7 +729,8 @@ export class TreeGrower {
       const vmin = lo[o + mn[q]];
       const vmax = hi[o + mx[q]];
       cut[q] = -1;
-      if (vmax <= vmin + FEATURE_THRESHOLD) {
+      this.slotConst[q] = vmax <= vmin + FEATURE_THRESHOLD ? 1 : 0;
+      if (this.slotConst[q]) {
         constants++;
         continue;
       }
