@@ -29,7 +29,7 @@ import {
   type PeerResult,
   type SplitFiles,
 } from '../ml/learners/gradient_boosting/peers.js';
-import { takeRows, takeTarget, type Task } from '../ml/frame.js';
+import type { Task } from '../ml/frame.js';
 
 interface Dataset {
   name: string;
@@ -149,14 +149,6 @@ async function measure(
 ): Promise<OurResult> {
   const { Xtr, ytr, Xte, yte } = await loadSplit(files);
   const rssLoaded = process.memoryUsage().rss;
-  // Untimed warm-up on a slice (compiled code is timed, as the peer's imports are not).
-  const slice = Int32Array.from({ length: Math.min(Xtr.nRows, 20_000) }, (_, i) => i);
-  const warm = new GradientBoosting(
-    files.task,
-    resolveParams('gradient_boosting', gradientBoostingParams, { ...params, n_estimators: 5 }),
-  );
-  await warm.fit(takeRows(Xtr, slice), takeTarget(ytr, slice), { seed: 0 });
-  for (let r = 0; r < 3; r++) warm.predict(Xte);
   const fits: number[] = [];
   let m: GradientBoosting | null = null;
   for (let r = 0; r < repeat; r++) {
