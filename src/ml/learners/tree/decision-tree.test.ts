@@ -9,6 +9,38 @@ import { makeBins } from './binning.js';
 const SEEDS = Array.from({ length: 30 }, (_, i) => i);
 
 describe('decision_tree', () => {
+  it('skips only features that are constant in the node itself: distinct rows end in pure leaves', async () => {
+    // Sparse binary columns (as one-hot encoding makes) become constant deep in one subtree
+    // but not in its siblings; a sibling that skipped such a column would stop at an impure
+    // leaf. With every row distinct and no depth limit, every training row is classified right.
+    const rng = new Rng(11);
+    const n = 400;
+    const d = 14;
+    const seen = new Set<string>();
+    const cols = Array.from({ length: d }, () => new Float64Array(n));
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n;) {
+      const row = Array.from({ length: d }, (_, j) => (rng.next() < (j < 4 ? 0.5 : 0.15) ? 1 : 0));
+      const key = row.join('');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      row.forEach((v, j) => (cols[j][i] = v));
+      labels[i] = rng.next() < 0.5 ? 1 : 0;
+      i++;
+    }
+    const X = numericFrame(
+      cols.map((_, j) => `c${j}`),
+      cols,
+    );
+    for (const seed of [0, 1, 2]) {
+      const m = createLearner('decision_tree', 'classification');
+      await m.fit(X, { task: 'classification', labels, classes: ['0', '1'] }, { seed });
+      const p = m.predict(X);
+      const wrong = labels.reduce((s, l, i) => s + (p[i] === l ? 0 : 1), 0);
+      assert.equal(wrong, 0, `seed ${seed}: ${wrong} training rows misclassified`);
+    }
+  });
+
   it('places thresholds halfway between neighbouring values and respects min_samples_leaf and max_depth', async () => {
     const x = new Float64Array([1, 2, 3, 10, 11, 12]);
     const y: Target = {

@@ -78,6 +78,12 @@ export class TreeGrower {
   private readonly scratch: Int32Array;
   private readonly rng: Rng;
   private readonly feats: Int32Array;
+  /**
+   * The known-constant prefix in the order ancestors left it. Drawing reorders feats[0, n)
+   * inside a node; restoring it from here afterwards keeps each pending node's prefix its own
+   * (a descendant's extra constants must not move into an ancestor sibling's prefix).
+   */
+  private readonly constFeats: Int32Array;
   // Pending nodes (a stack).
   private sp = 0;
   private sStart = new Int32Array(64);
@@ -135,6 +141,7 @@ export class TreeGrower {
     this.sw = 2 + (nClasses > 0 ? nClasses : 2);
     this.rng = new Rng(seed);
     this.feats = new Int32Array(d);
+    this.constFeats = new Int32Array(d);
     for (let j = 0; j < d; j++) this.feats[j] = j;
     let m = n;
     if (weights) {
@@ -427,6 +434,8 @@ export class TreeGrower {
       }
       fI -= take - c;
     }
+    feats.set(this.constFeats.subarray(0, nKnown), 0);
+    this.constFeats.set(feats.subarray(nKnown, nKnown + nFound), nKnown);
     return nKnown + nFound;
   }
 
