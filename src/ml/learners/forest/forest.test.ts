@@ -22,11 +22,14 @@ function data(n: number, seed: number) {
   };
 }
 
-// Forests are random: one seed's score on a 30-row test set is mostly luck, so both sides
-// average the same seeds: sixty-four on iris and wine (one test row is 0.03 of accuracy,
-// and sixteen seeds left the mean within a noise of the 0.01 bar), sixteen elsewhere.
+// Forests are random: one seed's score on a small test set is mostly luck, so both sides
+// average the same seeds, more where the test set is smaller or noisier (iris and wine: one
+// test row is 0.03 of accuracy; german_credit's roc_auc moved by 0.01 between 16-seed runs).
 const seedsFor = (dataset: string) =>
-  Array.from({ length: dataset === 'iris' || dataset === 'wine' ? 64 : 16 }, (_, i) => i);
+  Array.from(
+    { length: dataset === 'iris' || dataset === 'wine' ? 64 : dataset === 'german_credit' ? 48 : 16 },
+    (_, i) => i,
+  );
 
 for (const algorithm of ['random_forest', 'extra_trees']) {
   describe(algorithm, () => {
