@@ -8,45 +8,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pino } from 'pino';
 import { NeutrinoError } from '../core/errors.js';
-import { DatasetService } from '../data/datasets.js';
-import { ModelRegistry } from '../registry/registry.js';
-import { LocalArtifactStore } from '../storage/artifacts/local.js';
-import { SqliteStore } from '../storage/metadata/sqlite.js';
 import type { CvOutcome } from './messages.js';
-import { JobRunner } from './runner.js';
-import { JobService } from './service.js';
-
-async function open(home: string) {
-  const store = new SqliteStore(join(home, 'meta.db'));
-  await store.migrate();
-  const artifacts = new LocalArtifactStore(join(home, 'artifacts'));
-  await artifacts.init();
-  const ws = await store.ensureWorkspace('default');
-  const registry = new ModelRegistry(store, artifacts, 'test');
-  const datasets = new DatasetService(store, artifacts, home, 1e9);
-  const runner = new JobRunner(store, artifacts, registry, home, pino({ level: 'silent' }), 1);
-  const jobs = new JobService(store, datasets, runner);
-  return { store, artifacts, ws, registry, datasets, runner, jobs };
-}
-
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out; last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { openJobs, until } from './testing.js';
 
 const csv = 'x,y\n' + Array.from({ length: 60 }, (_, i) => `${i / 10},${(3 * i) / 10 + 2}`).join('\n') + '\n';
 
 describe('job runner and its durable queue', () => {
   it('runs a job queued before a restart after it, and registers the model', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-queue-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     await a.datasets.create(a.ws.id, 'line', Readable.from([csv]), 'line.csv');
     // Queued while no runner runs (the platform stopped right after accepting it).
     const job = await a.jobs.submitTraining(a.ws.id, {
@@ -58,7 +29,7 @@ describe('job runner and its durable queue', () => {
     assert.equal((await a.store.getJob(a.ws.id, job.id))?.status, 'queued');
     await a.store.close();
 
-    const b = await open(home);
+    const b = await openJobs(home);
     await b.runner.start();
     try {
       const done = await until(
@@ -80,7 +51,7 @@ describe('job runner and its durable queue', () => {
 
   it('requeues a job that was running when the runner stopped, and cancels queued jobs at once', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-queue-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     await a.datasets.create(a.ws.id, 'line', Readable.from([csv]), 'line.csv');
     await a.runner.start();
     const slow = await a.jobs.submitTraining(a.ws.id, {
@@ -114,7 +85,7 @@ describe('job runner and its durable queue', () => {
   });
   it('carries a preprocessing spec to the worker, and refuses a bad one before queueing', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-queue-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     const withNote =
       'x,note,y\n' +
       Array.from({ length: 60 }, (_, i) => `${i / 10},n${i},${(3 * i) / 10 + 2}`).join('\n') +
@@ -170,7 +141,7 @@ describe('job runner and its durable queue', () => {
 describe('cross-validation jobs', () => {
   it('read the dataset version pinned at submit, report each fold, and store per-fold metrics with their mean and std', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-cv-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     await a.datasets.create(a.ws.id, 'line', Readable.from([csv]), 'line.csv');
     const job = await a.jobs.submitCrossValidation(a.ws.id, {
       dataset: 'line',
@@ -243,7 +214,7 @@ describe('cross-validation jobs', () => {
 
   it('cancel stops a running cross-validation promptly', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-cv-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     await a.datasets.create(a.ws.id, 'line', Readable.from([csv]), 'line.csv');
     await a.runner.start();
     try {
@@ -275,7 +246,7 @@ describe('cross-validation jobs', () => {
 
   it('fail a job whose order column turns out unreadable in the worker, with its reason, not a crash', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-cv-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     // min and max of 't' read as date-times, so the submit accepts it; a row in between does not.
     const rows = Array.from({ length: 40 }, (_, i) => {
       const t =

@@ -10,41 +10,12 @@ import { createReadStream, mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { NeutrinoError } from '../core/errors.js';
-import { DatasetService } from '../data/datasets.js';
 import { loadFrame } from '../data/load.js';
 import { Model } from '../ml/model.js';
 import { sharedDir } from '../ml/testing/shared.js';
 import { trainModel } from '../ml/train.js';
-import { ModelRegistry } from '../registry/registry.js';
-import { LocalArtifactStore } from '../storage/artifacts/local.js';
-import { SqliteStore } from '../storage/metadata/sqlite.js';
-import { JobRunner } from './runner.js';
-import { JobService } from './service.js';
-
-async function open(home: string) {
-  const store = new SqliteStore(join(home, 'meta.db'));
-  await store.migrate();
-  const artifacts = new LocalArtifactStore(join(home, 'artifacts'));
-  await artifacts.init();
-  const ws = await store.ensureWorkspace('default');
-  const registry = new ModelRegistry(store, artifacts, 'test');
-  const datasets = new DatasetService(store, artifacts, home, 1e9);
-  const runner = new JobRunner(store, artifacts, registry, home, pino({ level: 'silent' }), 1);
-  const jobs = new JobService(store, datasets, runner);
-  return { store, artifacts, ws, registry, datasets, runner, jobs };
-}
-
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out; last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { openJobs, until } from './testing.js';
 
 const code = (c: string, msg?: RegExp) => (e: unknown) =>
   e instanceof NeutrinoError && e.code === c && e.status === 400 && (!msg || msg.test(e.message));
@@ -54,7 +25,7 @@ const csvOf = (name: string) => sharedDir('datasets', 'clean', `${name}.csv`);
 describe('unsupervised training jobs', () => {
   it('trains kmeans without a target and isolation_forest against a label, on workers', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-unsup-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     await a.datasets.create(a.ws.id, 'iris', createReadStream(csvOf('iris')), 'iris.csv');
     await a.datasets.create(a.ws.id, 'fraud', createReadStream(csvOf('creditcard_fraud')), 'fraud.csv');
     await a.runner.start();
@@ -78,6 +49,7 @@ describe('unsupervised training jobs', () => {
         const done = await until(
           () => a.store.getJob(a.ws.id, j.id),
           (x) => x!.status !== 'queued' && x!.status !== 'running',
+          60_000,
         );
         assert.equal(done!.status, 'succeeded', done!.error ?? '');
       }
@@ -120,7 +92,7 @@ describe('unsupervised training jobs', () => {
 
   it('keeps predictions identical through the registry', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-unsup-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     try {
       const data = await loadFrame(csvOf('creditcard_fraud'));
       for (const [algorithm, target] of [
@@ -159,7 +131,7 @@ describe('unsupervised training jobs', () => {
 
   it('refuses what cannot work with a 400, queueing nothing', async () => {
     const home = mkdtempSync(join(tmpdir(), 'neutrino-unsup-'));
-    const a = await open(home);
+    const a = await openJobs(home);
     await a.datasets.create(a.ws.id, 'iris', createReadStream(csvOf('iris')), 'iris.csv');
     try {
       const base = { dataset: 'iris', model: 'm' };
