@@ -8,7 +8,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFrame } from '../../../data/load.js';
-import { duck, sqlString } from '../../../data/duckdb.js';
 import type { Frame, Target, Task } from '../../frame.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -107,24 +106,8 @@ export function makeTable(
   return { train, test, target: 'y', task };
 }
 
-/**
- * Rewrites a CSV through DuckDB with a timestamp column turned into numeric time features
- * (hour, day of week, day of month, month, year, day of year), for both sides to read.
- */
-export async function withTimeFeatures(src: string, dst: string, column: string): Promise<void> {
-  if (existsSync(dst)) return;
-  const c = await duck();
-  try {
-    const ts = `CAST("${column}" AS TIMESTAMP)`;
-    await c.run(
-      `COPY (SELECT * EXCLUDE ("${column}"), hour(${ts}) AS hour, dayofweek(${ts}) AS day_of_week, day(${ts}) AS day_of_month, ` +
-        `month(${ts}) AS month, year(${ts}) AS year, dayofyear(${ts}) AS day_of_year FROM read_csv(${sqlString(src)}, header = true)) ` +
-        `TO ${sqlString(dst)} (HEADER, DELIMITER ',')`,
-    );
-  } finally {
-    c.closeSync();
-  }
-}
+/** Timestamp parts in place of a timestamp column: the one the classic learners' peer files use. */
+export { withTimeFeatures } from '../kit/peer.js';
 
 /** Splits a frame into features and target; class labels are sorted as strings, as the peers sort them. */
 export function featuresAndTarget(
