@@ -224,11 +224,16 @@ describe('cross-validation jobs', () => {
         algorithm: 'linear_regression',
         params: { solver: 'sgd', epochs: 200000, batch_size: 1 },
       });
+      // The worker's log line and its first progress report are stored independently: wait for both.
       await until(
         () => a.store.getJobLogs(job.id),
         (logs) => logs.some((l) => l.line.includes('cross-validating linear_regression on 5 kfold folds')),
       );
-      assert.equal((await a.store.getJob(a.ws.id, job.id))!.progress!.foldsDone, 0);
+      const running = await until(
+        () => a.store.getJob(a.ws.id, job.id),
+        (j) => j!.progress !== null,
+      );
+      assert.equal(running!.progress!.foldsDone, 0);
       const t0 = Date.now();
       await a.jobs.cancel(a.ws.id, job.id);
       const done = await until(

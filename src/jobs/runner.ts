@@ -143,35 +143,38 @@ export class JobRunner {
       await this.finish(job, patch);
       this.poke();
     };
+    // The worker's reports reach the store one after another, in the order sent: a progress
+    // write must not land after the final status (a networked store could reorder them).
+    let reports = Promise.resolve();
+    const inOrder = (write: () => Promise<unknown>) => {
+      reports = reports.then(write).then(
+        () => undefined,
+        (e: unknown) => this.log.error({ err: e, job: job.id }, 'could not store a job report'),
+      );
+    };
     child.on('message', (m: FromWorker) => {
       if (this.stopping) return;
       switch (m.type) {
         case 'progress':
-          void this.store.updateJob(job.id, { progress: { ...m.progress } });
-          break;
+          return inOrder(() => this.store.updateJob(job.id, { progress: { ...m.progress } }));
         case 'log':
-          void this.store.appendJobLog(job.id, m.line);
-          break;
+          return inOrder(() => this.store.appendJobLog(job.id, m.line));
         case 'done':
-          void settle({ status: 'succeeded' }, m.outcome);
-          break;
+          return inOrder(() => settle({ status: 'succeeded' }, m.outcome));
         case 'cv_done':
-          void settle({ status: 'succeeded', result: { ...m.outcome } });
-          break;
+          return inOrder(() => settle({ status: 'succeeded', result: { ...m.outcome } }));
         case 'failed':
-          void settle({ status: 'failed', error: m.error });
-          break;
+          return inOrder(() => settle({ status: 'failed', error: m.error }));
         case 'cancelled':
-          void settle({ status: 'cancelled', error: null });
-          break;
+          return inOrder(() => settle({ status: 'cancelled', error: null }));
       }
     });
     child.on('exit', (code, signal) => {
       if (this.stopping) return this.running.delete(job.id);
-      if (entry.cancelTimer) return void settle({ status: 'cancelled', error: null });
+      if (entry.cancelTimer) return inOrder(() => settle({ status: 'cancelled', error: null }));
       const why =
         stderr.trim().split('\n').slice(-3).join(' ') || `worker exited with ${signal ?? `code ${code}`}`;
-      void settle({ status: 'failed', error: `the worker crashed: ${why}` });
+      inOrder(() => settle({ status: 'failed', error: `the worker crashed: ${why}` }));
     });
     const run: ToWorker =
       job.kind === 'cv'
