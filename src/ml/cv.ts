@@ -6,12 +6,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { badRequest, CancelledError, NeutrinoError } from '../core/errors.js';
+import { badRequest, CancelledError } from '../core/errors.js';
 import { takeRows, takeTarget, type Frame, type Target, type Task } from './frame.js';
 import { kFold, stratifiedKFold, timeSeriesSplit, type Fold } from './folds.js';
 import type { InputNeeds } from './learners/contract.js';
 import { createLearner } from './learners/index.js';
-import { startWorker } from './learners/kit/workers.js';
+import { runOnThreads } from './learners/kit/workers.js';
 import { evaluate, type Metrics } from './metrics/index.js';
 import { parseDateTime } from './prep/datetime.js';
 import type { ResolvedSpec } from './prep/spec.js';
@@ -196,11 +196,7 @@ async function inProcess(
   return out;
 }
 
-/** What a fold thread sends back: a result, or the error that stopped it. */
-export type FromFoldWorker =
-  | { type: 'fold'; result: FoldResult }
-  | { type: 'error'; code: string | null; status: number; message: string };
-
+/** What a fold thread is given once; each task then names a fold by its index (the task id). */
 export interface FoldWorkerData {
   X: Frame;
   y: Target;
@@ -208,7 +204,7 @@ export interface FoldWorkerData {
   recipe: FoldRecipe;
 }
 
-function onThreads(
+async function onThreads(
   X: Frame,
   y: Target,
   folds: Fold[],
@@ -217,46 +213,17 @@ function onThreads(
   signal?: AbortSignal,
   onFold?: (f: FoldResult) => void,
 ): Promise<FoldResult[]> {
-  return new Promise((resolve, reject) => {
-    const out: FoldResult[] = new Array(folds.length);
-    const workers: ReturnType<typeof startWorker>[] = [];
-    let next = 0;
-    let done = 0;
-    let settled = false;
-    const finish = (err?: unknown) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve(out);
-    };
-    const onAbort = () => finish(new CancelledError('cancelled by request'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const data: FoldWorkerData = { X, y, folds, recipe };
-    for (let t = 0; t < threads; t++) {
-      const w = startWorker(import.meta.url, 'cv-worker', data);
-      workers.push(w);
-      const feed = () => {
-        if (next < folds.length) w.postMessage({ fold: next++ });
-      };
-      w.on('message', (m: FromFoldWorker) => {
-        if (m.type === 'error') {
-          finish(m.code ? new NeutrinoError(m.code, m.message, m.status) : new Error(m.message));
-          return;
-        }
-        out[m.result.fold] = m.result;
-        onFold?.(m.result);
-        if (++done === folds.length) finish();
-        else feed();
-      });
-      w.on('error', (e) => finish(e));
-      w.on('exit', (code) => {
-        if (!settled && code !== 0) finish(new Error(`a cross-validation thread exited with code ${code}`));
-      });
-      feed();
-    }
-  });
+  const data: FoldWorkerData = { X, y, folds, recipe };
+  const done = await runOnThreads<{ id: number }, { id: number; result: FoldResult }>(
+    import.meta.url,
+    'cv-worker',
+    data,
+    folds.map((_, id) => ({ id })),
+    threads,
+    signal,
+    (r) => onFold?.(r.result),
+  );
+  return done.map((r) => r.result);
 }
 
 /** Mean and population standard deviation of each numeric metric over the folds that define it. */

@@ -1,10 +1,10 @@
 import { Ticker } from '../../../core/abort.js';
-import { badRequest, CancelledError } from '../../../core/errors.js';
+import { badRequest } from '../../../core/errors.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { argmaxRows, columnMeans, fitDesign, predictRows } from '../kit/input.js';
-import { shared, startWorker, threadCount } from '../kit/workers.js';
+import { runOnThreads, shared, threadCount } from '../kit/workers.js';
 import type { ParamSchema, Params } from '../params.js';
 import { makeBins } from '../tree/binning.js';
 import type { GrowData, TreeArrays } from '../tree/grower.js';
@@ -186,52 +186,23 @@ async function growHere(
 }
 
 /** Hands trees to `threads` workers one at a time (trees differ in cost), cancelling them all on abort. */
-function growOnThreads(
+async function growOnThreads(
   job: ForestJob,
   seeds: number[],
   threads: number,
   signal: AbortSignal | undefined,
   progress: (done: number) => void,
 ): Promise<TreeArrays[]> {
-  return new Promise((resolve, reject) => {
-    const out = new Array<TreeArrays>(seeds.length);
-    const workers: ReturnType<typeof startWorker>[] = [];
-    let next = 0;
-    let done = 0;
-    let settled = false;
-    const finish = (err?: unknown) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve(out);
-    };
-    const onAbort = () => finish(new CancelledError('cancelled by request'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    for (let k = 0; k < threads; k++) {
-      const w = startWorker(import.meta.url, 'worker', job);
-      workers.push(w);
-      const feed = () => {
-        if (next < seeds.length) {
-          const t = next++;
-          w.postMessage({ t, seed: seeds[t] });
-        }
-      };
-      w.on('message', (m: { t: number; tree: TreeArrays }) => {
-        out[m.t] = m.tree;
-        done++;
-        progress(done);
-        if (done === seeds.length) finish();
-        else feed();
-      });
-      w.on('error', (e) => finish(e));
-      w.on('exit', (code) => {
-        if (!settled && code !== 0) finish(new Error(`a tree-growing thread exited with code ${code}`));
-      });
-      feed();
-    }
-  });
+  const grown = await runOnThreads<{ id: number; seed: number }, { id: number; tree: TreeArrays }>(
+    import.meta.url,
+    'worker',
+    job,
+    seeds.map((seed, id) => ({ id, seed })),
+    threads,
+    signal,
+    (_, done) => progress(done),
+  );
+  return grown.map((g) => g.tree);
 }
 
 function spec(kind: Kind, description: string): LearnerSpec {

@@ -4,9 +4,9 @@ import { treeGrower, type ForestJob } from './grow.js';
 
 const job = workerData as ForestJob;
 
-parentPort!.on('message', (m: { t: number; seed: number }) => {
+parentPort!.on('message', (m: { id: number; seed: number }) => {
   const tree = treeGrower(job, m.seed).growAll();
-  parentPort!.postMessage({ t: m.t, tree }, [
+  parentPort!.postMessage({ id: m.id, tree }, [
     tree.feature.buffer,
     tree.threshold.buffer,
     tree.left.buffer,

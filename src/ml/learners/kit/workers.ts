@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CancelledError } from '../../../core/errors.js';
+import { CancelledError, NeutrinoError } from '../../../core/errors.js';
 
 /**
  * Starts a worker thread on a module beside the caller. Under tsx (tests and scripts run from
@@ -35,10 +35,29 @@ export function shared<T extends Float64Array | Int32Array | Uint8Array | Uint16
   return out;
 }
 
+/** A worker's answer to a task that threw: enough to raise the same error in the caller. */
+export interface ThreadFailure {
+  id: number;
+  error: { code: string | null; status: number; message: string };
+}
+
+/** What a worker sends back when a task throws (NeutrinoError keeps its code and status). */
+export function threadFailure(id: number, e: unknown): ThreadFailure {
+  return {
+    id,
+    error: {
+      code: e instanceof NeutrinoError ? e.code : null,
+      status: e instanceof NeutrinoError ? e.status : 500,
+      message: e instanceof Error ? e.message : String(e),
+    },
+  };
+}
+
 /**
  * Runs tasks on `threads` fresh worker threads (module `baseName` beside the caller, which
- * answers each {task} message with {id, ...result}), one task per worker at a time, results
- * in task order. On abort every worker is terminated and CancelledError thrown.
+ * answers each {id, ...task} message with {id, ...result}, or with threadFailure(id, e)), one
+ * task per worker at a time so that uneven tasks balance, results in task order. A failed task,
+ * a crashed worker or an abort terminates every worker and rejects (abort: CancelledError).
  */
 export function runOnThreads<T extends { id: number }, R extends { id: number }>(
   callerUrl: string,
@@ -74,16 +93,21 @@ export function runOnThreads<T extends { id: number }, R extends { id: number }>
       const feed = () => {
         if (next < tasks.length) w.postMessage(tasks[next++]);
       };
-      w.on('message', (r: R) => {
-        out[byId.get(r.id)!] = r;
+      w.on('message', (r: R | ThreadFailure) => {
+        if ('error' in r && r.error && typeof r.error === 'object') {
+          const { code, status, message } = (r as ThreadFailure).error;
+          return finish(code ? new NeutrinoError(code, message, status) : new Error(message));
+        }
+        out[byId.get(r.id)!] = r as R;
         done++;
-        onResult?.(r, done);
+        onResult?.(r as R, done);
         if (done === tasks.length) finish();
         else feed();
       });
       w.on('error', (e) => finish(e));
       w.on('exit', (code) => {
-        if (!settled && code !== 0) finish(new Error(`a worker thread exited with code ${code}`));
+        if (!settled && code !== 0)
+          finish(new Error(`a worker thread (${baseName}) exited with code ${code}`));
       });
       feed();
     }
