@@ -4,18 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pino } from 'pino';
-import { DatasetService } from '../../data/datasets.js';
-import type { JobRunner } from '../../jobs/runner.js';
-import { JobService, type TrainRequest } from '../../jobs/service.js';
-import { LocalArtifactStore } from '../../storage/artifacts/local.js';
-import { SqliteStore } from '../../storage/metadata/sqlite.js';
+import type { TrainRequest } from '../../jobs/service.js';
 import type { Job } from '../../storage/metadata/store.js';
 import { buildApp } from '../app.js';
+import { jobsApi } from '../testing.js';
 import type { ApiContext } from '../context.js';
 
 async function appRecording() {
@@ -117,41 +110,7 @@ describe('POST /v1/jobs/cv', () => {
     ).join('\n') +
     '\n';
 
-  async function platform() {
-    const home = mkdtempSync(join(tmpdir(), 'neutrino-cv-route-'));
-    const store = new SqliteStore(join(home, 'meta.db'));
-    await store.migrate();
-    const artifacts = new LocalArtifactStore(join(home, 'artifacts'));
-    await artifacts.init();
-    const ws = await store.ensureWorkspace('default');
-    const datasets = new DatasetService(store, artifacts, home, 1e9);
-    await datasets.create(ws.id, 'd', Readable.from([csv]), 'd.csv');
-    let pokes = 0;
-    const runner = { poke: () => pokes++ } as unknown as JobRunner;
-    const jobs = new JobService(store, datasets, runner);
-    const ctx = {
-      store,
-      datasets,
-      jobs,
-      noAuth: true,
-      defaultWorkspaceId: ws.id,
-      processTokenHash: '',
-      version: 'test',
-      startedAt: new Date(0).toISOString(),
-    } as unknown as ApiContext;
-    const app = await buildApp(ctx, pino({ level: 'silent' }));
-    return {
-      app,
-      store,
-      ws,
-      pokes: () => pokes,
-      post: (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/v1/jobs/cv', payload }),
-      close: async () => {
-        await app.close();
-        await store.close();
-      },
-    };
-  }
+  const platform = () => jobsApi(csv, '/v1/jobs/cv');
 
   const classify = { dataset: 'd', target: 'label', algorithm: 'logistic_regression' };
   const regress = { dataset: 'd', target: 'n', algorithm: 'linear_regression' };

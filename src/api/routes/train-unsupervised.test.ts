@@ -5,18 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pino } from 'pino';
-import { DatasetService } from '../../data/datasets.js';
-import type { JobRunner } from '../../jobs/runner.js';
-import { JobService } from '../../jobs/service.js';
-import { LocalArtifactStore } from '../../storage/artifacts/local.js';
-import { SqliteStore } from '../../storage/metadata/sqlite.js';
-import { buildApp } from '../app.js';
-import type { ApiContext } from '../context.js';
+import { jobsApi } from '../testing.js';
 
 // 30 rows: two numeric features, a two-valued label, a three-valued one.
 const csv =
@@ -26,39 +15,7 @@ const csv =
   ).join('\n') +
   '\n';
 
-async function platform() {
-  const home = mkdtempSync(join(tmpdir(), 'neutrino-unsup-route-'));
-  const store = new SqliteStore(join(home, 'meta.db'));
-  await store.migrate();
-  const artifacts = new LocalArtifactStore(join(home, 'artifacts'));
-  await artifacts.init();
-  const ws = await store.ensureWorkspace('default');
-  const datasets = new DatasetService(store, artifacts, home, 1e9);
-  await datasets.create(ws.id, 'd', Readable.from([csv]), 'd.csv');
-  const runner = { poke: () => undefined } as unknown as JobRunner;
-  const jobs = new JobService(store, datasets, runner);
-  const ctx = {
-    store,
-    datasets,
-    jobs,
-    noAuth: true,
-    defaultWorkspaceId: ws.id,
-    processTokenHash: '',
-    version: 'test',
-    startedAt: new Date(0).toISOString(),
-  } as unknown as ApiContext;
-  const app = await buildApp(ctx, pino({ level: 'silent' }));
-  return {
-    app,
-    post: (payload: Record<string, unknown>) =>
-      app.inject({ method: 'POST', url: '/v1/jobs/train', payload }),
-    queued: async () => (await store.listJobs(ws.id)).length,
-    close: async () => {
-      await app.close();
-      await store.close();
-    },
-  };
-}
+const platform = () => jobsApi(csv, '/v1/jobs/train');
 
 describe('POST /v1/jobs/train, unsupervised', () => {
   it('queues kmeans and isolation_forest without a target, or with one as an evaluation label', async () => {
