@@ -63,6 +63,16 @@ export interface TrainResult {
   preprocessing: PreprocessingPlan;
 }
 
+/** Refuses a test set that lacks any of `names`, naming all it lacks. */
+function requireColumns(data: Frame, names: string[]): void {
+  const missing = names.filter((n) => !data.columns.some((c) => c.name === n));
+  if (missing.length)
+    throw badRequest(
+      'missing_column',
+      `the test data lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+    );
+}
+
 /** Fewer usable rows than this cannot make a train/test split worth reporting. */
 export const MIN_ROWS = 10;
 
@@ -95,17 +105,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
 
   let test: { X: Frame; y: Target } | null = null;
   if (o.testData) {
-    const tcol = o.testData.columns.find((c) => c.name === target);
-    const missing = features
-      .filter((f) => !o.testData!.columns.some((c) => c.name === f.name))
-      .map((f) => f.name);
-    if (!tcol) missing.unshift(target);
-    if (missing.length)
-      throw badRequest(
-        'missing_column',
-        `the test data lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      );
-    const t = labelled(o.testData, tcol!, features);
+    requireColumns(o.testData, [target, ...features.map((f) => f.name)]);
+    const tcol = o.testData.columns.find((c) => c.name === target)!;
+    const t = labelled(o.testData, tcol, features);
     if (t.X.nRows === 0)
       throw badRequest('too_few_rows', `the test data has no rows with a value for '${target}'`);
     if (classes) {
@@ -146,23 +148,35 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const fit_s = (performance.now() - t0) / 1000;
 
   const model = new Model(task, target, o.algorithm, features, classes, pipeline, learner);
-  const t1 = performance.now();
-  const score = (X: Frame, yy: Target): Metrics => {
-    if (X.nRows === 0) return {};
-    const Xt = pipeline.transform(X);
+  const score = (part: { X: Frame; y: Target }): Metrics => {
+    const Xt = pipeline.transform(part.X);
     return evaluate(
-      yy,
+      part.y,
       learner.predict(Xt),
       task === 'classification' ? learner.predictProba?.(Xt) : undefined,
     );
   };
-  const metrics = score(test.X, test.y);
-  const evaluate_s = (performance.now() - t1) / 1000;
-  const validationMetrics = validation ? score(takeRows(data.X, parts.validation), validation.y) : null;
+  const validationPart = validation ? { X: takeRows(data.X, parts.validation), y: validation.y } : null;
+  return scoreAndReport(model, plan, fit_s, parts, score, test, validationPart);
+}
 
+/** Scores the test rows (and the validation rows, when any) and reports a training's outcome. */
+function scoreAndReport<P extends { X: Frame }>(
+  model: Model,
+  plan: PreprocessingPlan,
+  fit_s: number,
+  parts: { train: Int32Array; validation: Int32Array },
+  score: (part: P) => Metrics,
+  test: P,
+  validation: P | null,
+): TrainResult {
+  const t1 = performance.now();
+  const metrics = test.X.nRows > 0 ? score(test) : {};
+  const evaluate_s = (performance.now() - t1) / 1000;
+  const validationMetrics = validation && validation.X.nRows > 0 ? score(validation) : null;
   return {
     model,
-    task,
+    task: model.task,
     metrics,
     validationMetrics,
     timings: { fit_s, evaluate_s },
@@ -428,16 +442,8 @@ async function trainUnsupervised(
   let test: { X: Frame; truth: Int32Array | null } | null = null;
   if (o.testData) {
     const target = o.target ?? null;
-    const missing = features
-      .filter((f) => !o.testData!.columns.some((c) => c.name === f.name))
-      .map((f) => f.name);
-    const tcol = target === null ? null : o.testData.columns.find((c) => c.name === target);
-    if (tcol === undefined) missing.unshift(target!);
-    if (missing.length)
-      throw badRequest(
-        'missing_column',
-        `the test data lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      );
+    requireColumns(o.testData, [...(target === null ? [] : [target]), ...features.map((f) => f.name)]);
+    const tcol = target === null ? null : o.testData.columns.find((c) => c.name === target)!;
     if (!tcol) test = { X: o.testData, truth: null };
     else {
       const t = labelled(o.testData, tcol, features);
@@ -487,27 +493,15 @@ async function trainUnsupervised(
   const fit_s = (performance.now() - t0) / 1000;
 
   const model = new Model(task, null, o.algorithm, features, null, pipeline, learner);
-  const t1 = performance.now();
   const score = (part: { X: Frame; truth: Int32Array | null }): Metrics => {
-    if (part.X.nRows === 0) return {};
     const Xt = pipeline.transform(part.X);
     return unsupervisedMetrics(task, Xt, learner.predict(Xt), learner.score(Xt), part.truth, {
       k: task === 'clustering' ? (learner.params.n_clusters as number) : 0,
       seed,
     });
   };
-  const metrics = score(test);
-  const evaluate_s = (performance.now() - t1) / 1000;
-  const validationMetrics = parts.validation.length > 0 ? score(pick(parts.validation)) : null;
-  return {
-    model,
-    task,
-    metrics,
-    validationMetrics,
-    timings: { fit_s, evaluate_s },
-    rows: { train: parts.train.length, validation: parts.validation.length, test: test.X.nRows },
-    preprocessing: plan,
-  };
+  const validation = parts.validation.length > 0 ? pick(parts.validation) : null;
+  return scoreAndReport(model, plan, fit_s, parts, score, test, validation);
 }
 
 /**
