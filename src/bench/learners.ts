@@ -14,29 +14,23 @@
  * classify and regression for the rest; kernel SVMs, quadratic in rows on both sides, use the
  * first --svm-rows rows of it.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { loadFrame } from '../data/load.js';
 import { takeRows, takeTarget, type Frame, type Target, type Task } from '../ml/frame.js';
 import { createLearner, LEARNERS, learnerSpec } from '../ml/learners/index.js';
 import {
   DATASETS,
   headline,
+  makeTable,
   peerAvailable,
-  peersDir,
-  PYTHON,
   runPeer,
   scoreLearner,
   splitDataset,
   type DatasetInfo,
 } from '../ml/learners/kit/peer.js';
 import { fitPipeline } from '../ml/prep/index.js';
-
-const run = promisify(execFile);
 
 export const CLASSIC = [
   'decision_tree',
@@ -82,32 +76,8 @@ export interface Row {
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
-async function table(task: Task, rows: number, features: number): Promise<{ train: string; test: string }> {
-  const out = join(tmpdir(), 'neutrino-bench-tables', `${task}-${rows}x${features}`);
-  if (!existsSync(join(out, 'test.csv'))) {
-    mkdirSync(out, { recursive: true });
-    await run(
-      PYTHON,
-      [
-        join(peersDir(), 'make_table.py'),
-        '--task',
-        task,
-        '--rows',
-        String(rows),
-        '--features',
-        String(features),
-        '--seed',
-        '0',
-        '--out',
-        out,
-      ],
-      {
-        maxBuffer: 1 << 24,
-      },
-    );
-  }
-  return { train: join(out, 'train.csv'), test: join(out, 'test.csv') };
-}
+const table = (task: Task, rows: number, features: number) =>
+  makeTable(task, rows, features, join(tmpdir(), 'neutrino-bench-tables', `${task}-${rows}x${features}`));
 
 function splitTarget(
   f: Frame,
@@ -251,7 +221,7 @@ export async function benchLearners(
     if (o.table) {
       const task: Task = spec.tasks.includes('classification') ? 'classification' : 'regression';
       const n = algorithm === 'svm' ? Math.min(o.rows, o.svmRows) : o.rows;
-      await one(algorithm, `generated ${n}x${o.features}`, task, await table(task, n, o.features), 'y');
+      await one(algorithm, `generated ${n}x${o.features}`, task, table(task, n, o.features), 'y');
     }
     for (const name of o.datasets) {
       const ds: DatasetInfo = DATASETS[name];

@@ -5,33 +5,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadFrame } from '../../../data/load.js';
 import type { Frame, Target, Task } from '../../frame.js';
 
-export const PYTHON = '/usr/bin/python3';
+export { makeTable, PYTHON, peersDir, sharedDir } from '../kit/peer.js';
+import { PYTHON, peersDir } from '../kit/peer.js';
+
 export const SETUP_HINT =
   'run `bash ../shared/bench/peers/setup.sh tabular` (from the repository root) to install scikit-learn, XGBoost and pandas';
-
-/** The repository root: the first directory above this file holding package.json (works from src/ and dist/). */
-export function repoRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
-}
-
-export function sharedDir(): string {
-  return resolve(repoRoot(), '..', 'shared');
-}
-
-export function peersDir(): string {
-  return join(sharedDir(), 'bench', 'peers');
-}
 
 /** Null when the Python peers can run here, else why not (with the fix). */
 export function peersMissing(): string | null {
@@ -75,35 +57,6 @@ export function splitDataset(csv: string, target: string, task: Task, outDir: st
       outDir,
     ]);
   return { train, test, target, task };
-}
-
-/** make_table.py: a generated table, already split 80/20, target "y". */
-export function makeTable(
-  task: Task,
-  rows: number,
-  features: number,
-  outDir: string,
-  extra: string[] = [],
-): SplitFiles {
-  mkdirSync(outDir, { recursive: true });
-  const train = join(outDir, 'train.csv');
-  const test = join(outDir, 'test.csv');
-  if (!existsSync(train) || !existsSync(test))
-    run([
-      join(peersDir(), 'make_table.py'),
-      '--task',
-      task,
-      '--rows',
-      String(rows),
-      '--features',
-      String(features),
-      '--seed',
-      '0',
-      '--out',
-      outDir,
-      ...extra,
-    ]);
-  return { train, test, target: 'y', task };
 }
 
 /** Timestamp parts in place of a timestamp column: the one the classic learners' peer files use. */

@@ -3,11 +3,10 @@
  * (../shared/bench/peers/split.py), the same preprocessing (median impute, standard scaling
  * where the learner wants it, one-hot), the peer's metrics (tabular.py).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { duck, sqlString } from '../../../data/duckdb.js';
 import { loadFrame } from '../../../data/load.js';
@@ -18,22 +17,33 @@ import type { InputNeeds, Learner } from '../contract.js';
 import { argmaxRows } from './input.js';
 import { TfidfVectorizer } from '../../prep/text.js';
 import { writeFileAtomic } from '../../../core/fs.js';
+import { sharedDir } from '../../testing/shared.js';
 
 const run = promisify(execFile);
 export const PYTHON = '/usr/bin/python3';
 
-/** ../shared beside the repository root (the directory holding package.json), from src/ or dist/. */
-export function sharedDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('no package.json above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return join(dir, '..', 'shared');
-}
+export { sharedDir };
+export const peersDir = () => sharedDir('bench', 'peers');
 
-export const peersDir = () => join(sharedDir(), 'bench', 'peers');
+/** make_table.py: a generated table, already split 80/20 into outDir (cached), target "y". */
+export function makeTable(
+  task: Task,
+  rows: number,
+  features: number,
+  outDir: string,
+  extra: string[] = [],
+): { train: string; test: string; target: string; task: Task } {
+  mkdirSync(outDir, { recursive: true });
+  const train = join(outDir, 'train.csv');
+  const test = join(outDir, 'test.csv');
+  if (!existsSync(train) || !existsSync(test)) {
+    const args = [join(peersDir(), 'make_table.py'), '--task', task, '--rows', String(rows)];
+    args.push('--features', String(features), '--seed', '0', '--out', outDir, ...extra);
+    const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`make_table.py failed: ${r.stderr || r.error?.message}`);
+  }
+  return { train, test, target: 'y', task };
+}
 
 export interface DatasetInfo {
   name: string;
