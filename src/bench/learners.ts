@@ -127,9 +127,10 @@ async function ours(
   const fitPreps: number[] = [];
   const predPreps: number[] = [];
   let metrics: Record<string, number> = {};
-  // One untimed run first, so the timed ones measure compiled code and started worker
-  // threads, not the JIT warming up (the peer's timings are of compiled code too): on all
-  // the rows for small data, on a slice of them for large.
+  // Untimed runs first, so the timed ones measure compiled code and started worker threads,
+  // not the JIT warming up (the peer's timings are of compiled code too): five on all the rows
+  // for small data (a predict over a few hundred rows stays in V8's interpreter for its first
+  // few calls, 30x slower), one on a slice of the rows for large.
   if (tr.X.nRows >= 20_000) {
     const head = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
     const wx = takeRows(tr.X, head(4000));
@@ -141,7 +142,8 @@ async function ours(
     if (task === 'classification' && m.predictProba) m.predictProba(wt);
     else m.predict(wt);
   }
-  const runs = tr.X.nRows < 20_000 ? repeat + 1 : repeat;
+  const warm = tr.X.nRows < 20_000 ? 5 : 0;
+  const runs = warm + repeat;
   for (let r = 0; r < runs; r++) {
     let t = performance.now();
     const pipe = fitPipeline(tr.X, spec.input, tr.y);
@@ -156,7 +158,7 @@ async function ours(
     if (task === 'classification' && m.predictProba) m.predictProba(Xte);
     else m.predict(Xte);
     const predS = (performance.now() - t) / 1000;
-    if (runs === repeat || r > 0) {
+    if (r >= warm) {
       fits.push(fitS);
       preds.push(predS);
       fitPreps.push(fitPrep);

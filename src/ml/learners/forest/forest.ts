@@ -35,8 +35,11 @@ interface ForestState {
   importance: EncodedArray;
 }
 
-/** Below this many row-trees, threads cost more to start than they save. */
-const THREAD_WORK = 400_000;
+/**
+ * Below this many row-tree-features (rows x trees x features drawn per node), threads cost
+ * more to start than they save (a quarter of a second of growing, or less).
+ */
+const THREAD_WORK = 1_000_000;
 const STEP = 200_000;
 
 function forestParams(kind: Kind): ParamSchema {
@@ -90,8 +93,9 @@ export class Forest implements Learner {
     await ticker.tick();
     const nTrees = this.params.n_estimators as number;
     const threads = Math.min(threadCount(this.params.n_jobs as number | null), nTrees);
-    const parallel = threads > 1 && D.n * nTrees >= THREAD_WORK;
     const splitter = this.algorithm === 'extra_trees' ? 'random' : 'best';
+    const opt = growOptions(this.algorithm, this.params, this.task, D.d, splitter);
+    const parallel = threads > 1 && D.n * nTrees * Math.min(D.d, opt.maxFeatures) >= THREAD_WORK;
     const nClasses = y.task === 'classification' ? y.classes.length : 0;
     const share = <T extends Float64Array | Int32Array>(a: T): T => (parallel ? shared(a) : a);
     const data: GrowData = {
@@ -105,7 +109,7 @@ export class Forest implements Learner {
     ticker.throwIfAborted();
     const job: ForestJob = {
       data,
-      opt: growOptions(this.algorithm, this.params, this.task, D.d, splitter),
+      opt,
       bootstrap: this.params.bootstrap as boolean,
     };
     const seeds = Array.from({ length: nTrees }, (_, t) => treeSeed(ctx.seed, t));

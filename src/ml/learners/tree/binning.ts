@@ -11,14 +11,25 @@
 export interface Bins {
   n: number;
   d: number;
-  /** Row-major codes: feature j of row i at [i*d + j] (a row's codes share a cache line). */
+  /** Feature j of row i at [i*rowStride + j*colStride]. */
   codes: Uint8Array | Uint16Array | Uint32Array;
+  /**
+   * Row-major (rowStride d, colStride 1) while a row's codes fit in a cache line or two, so a
+   * node's pass over several features reads one line per row; column-major (rowStride 1,
+   * colStride n) for wider tables, where the features a node draws sit on separate lines of
+   * a row anyway and a feature's column, read in row order, streams.
+   */
+  rowStride: number;
+  colStride: number;
   /** Feature j's bins are [offset[j], offset[j+1]) in lo and hi. */
   offset: Int32Array;
   /** Smallest and largest training value in each bin. */
   lo: Float64Array;
   hi: Float64Array;
 }
+
+/** The widest table whose codes are laid out row-major (see Bins.rowStride). */
+const ROW_MAJOR_UP_TO = 64;
 
 const RADIX_BITS = 11;
 const BUCKETS = 1 << RADIX_BITS;
@@ -166,6 +177,10 @@ export function makeBins(
       : widest <= 65536
         ? alloc(Uint16Array, n * d * 2)
         : alloc(Uint32Array, n * d * 4);
+  if (d > ROW_MAJOR_UP_TO) {
+    for (let j = 0; j < d; j++) codes.set(rowBin[j], j * n);
+    return { n, d, codes, rowStride: 1, colStride: n, offset, lo, hi };
+  }
   // Rows in blocks, so the row-major writes of a block stay in cache across features.
   const BLOCK = 2048;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
@@ -175,5 +190,5 @@ export function makeBins(
       for (let i = i0; i < i1; i++) codes[i * d + j] = b[i];
     }
   }
-  return { n, d, codes, offset, lo, hi };
+  return { n, d, codes, rowStride: d, colStride: 1, offset, lo, hi };
 }

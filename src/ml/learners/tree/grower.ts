@@ -524,8 +524,7 @@ export class TreeGrower {
   private fillHistograms(take: number, start: number, end: number): void {
     const { samples, weights, K, sw, widest, hist } = this;
     const bins = this.data.bins!;
-    const codes = bins.codes;
-    const d = this.data.d;
+    const { codes, rowStride: rs, colStride: cs } = bins;
     const hf = this.byHist;
     const fs = this.slotFeature;
     const base = this.slotBase;
@@ -535,7 +534,7 @@ export class TreeGrower {
       const f = this.batch[q];
       const nb = bins.offset[f + 1] - bins.offset[f];
       hist.fill(0, q * widest * sw, (q * widest + nb) * sw);
-      fs[ns] = f;
+      fs[ns] = f * cs;
       base[ns] = q * widest;
       ns++;
     }
@@ -544,7 +543,7 @@ export class TreeGrower {
       if (weights) {
         for (let p = start; p < end; p++) {
           const s = samples[p];
-          const row = s * d;
+          const row = s * rs;
           const w = weights[s];
           const lab = 2 + labels[s];
           for (let k = 0; k < ns; k++) {
@@ -556,7 +555,7 @@ export class TreeGrower {
       } else {
         for (let p = start; p < end; p++) {
           const s = samples[p];
-          const row = s * d;
+          const row = s * rs;
           const lab = 2 + labels[s];
           for (let k = 0; k < ns; k++) {
             const h = (base[k] + codes[row + fs[k]]) * sw;
@@ -569,7 +568,7 @@ export class TreeGrower {
       const values = this.data.values!;
       for (let p = start; p < end; p++) {
         const s = samples[p];
-        const row = s * d;
+        const row = s * rs;
         const w = weights[s];
         const wy = w * values[s];
         for (let k = 0; k < ns; k++) {
@@ -584,7 +583,7 @@ export class TreeGrower {
       const values = this.data.values!;
       for (let p = start; p < end; p++) {
         const s = samples[p];
-        const row = s * d;
+        const row = s * rs;
         const y = values[s];
         for (let k = 0; k < ns; k++) {
           const h = (base[k] + codes[row + fs[k]]) * sw;
@@ -634,8 +633,8 @@ export class TreeGrower {
   private evalSorted(f: number, start: number, end: number, st: Float64Array): boolean {
     const { samples, weights, K } = this;
     const bins = this.data.bins!;
-    const codes = bins.codes;
-    const d = this.data.d;
+    const { codes, rowStride: rs } = bins;
+    const fo = f * bins.colStride;
     const m = end - start;
     const msl = this.opt.minSamplesLeaf;
     const L = this.leftAcc;
@@ -646,7 +645,7 @@ export class TreeGrower {
     if (small) {
       if (this.keys32.length < m) this.keys32 = new Uint32Array(Math.max(m, this.keys32.length * 2));
       keys32 = this.keys32.subarray(0, m);
-      for (let q = 0; q < m; q++) keys32[q] = ((codes[samples[start + q] * d + f] << 16) | q) >>> 0;
+      for (let q = 0; q < m; q++) keys32[q] = ((codes[samples[start + q] * rs + fo] << 16) | q) >>> 0;
       if (m <= 32) {
         // Insertion sort: tiny nodes are the most numerous, and a native sort call costs more.
         for (let a = 1; a < m; a++) {
@@ -663,7 +662,7 @@ export class TreeGrower {
     } else {
       if (!this.keys64 || this.keys64.length < m) this.keys64 = new Float64Array(m);
       keys64 = this.keys64.subarray(0, m);
-      for (let q = 0; q < m; q++) keys64[q] = codes[samples[start + q] * d + f] * 4294967296 + q;
+      for (let q = 0; q < m; q++) keys64[q] = codes[samples[start + q] * rs + fo] * 4294967296 + q;
       keys64.sort();
       if (Math.floor(keys64[0] / 4294967296) === Math.floor(keys64[m - 1] / 4294967296)) return true;
     }
@@ -705,8 +704,7 @@ export class TreeGrower {
   private evalRandom(take: number, start: number, end: number, st: Float64Array): number {
     const { samples, weights, K, sw } = this;
     const bins = this.data.bins!;
-    const { codes, lo, hi, offset } = bins;
-    const d = this.data.d;
+    const { codes, lo, hi, offset, rowStride: rs, colStride: cs } = bins;
     const batch = this.batch;
     const mn = this.slotFeature;
     const mx = this.slotBase;
@@ -717,11 +715,11 @@ export class TreeGrower {
     for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
       const p1 = Math.min(end, p0 + ROW_BLOCK);
       for (let q = 0; q < take; q++) {
-        const f = batch[q];
+        const fo = batch[q] * cs;
         let a = mn[q];
         let b = mx[q];
         for (let p = p0; p < p1; p++) {
-          const c = codes[samples[p] * d + f];
+          const c = codes[samples[p] * rs + fo];
           if (c < a) a = c;
           if (c > b) b = c;
         }
@@ -772,15 +770,27 @@ export class TreeGrower {
         for (let q = 0; q < take; q++) {
           const c = cut[q];
           if (c < 0) continue;
-          const f = batch[q];
+          const fo = batch[q] * cs;
           let count = 0;
           let sum = 0;
-          for (let p = p0; p < p1; p++) {
-            const s = samples[p];
-            // Branch-free: which side a row falls is a coin flip to the CPU.
-            const l = +(codes[s * d + f] <= c);
-            count += l;
-            sum += l * (K === 2 ? labels![s] : values![s]);
+          // Branch-free (which side a row falls is a coin flip to the CPU), in int32 where it
+          // can be: l = 1 when the code is at most c, from the sign of c - code.
+          if (K === 2) {
+            const lab = labels!;
+            for (let p = p0; p < p1; p++) {
+              const s = samples[p];
+              const l = ((c - codes[s * rs + fo]) >> 31) + 1;
+              count += l;
+              sum += l & lab[s];
+            }
+          } else {
+            const val = values!;
+            for (let p = p0; p < p1; p++) {
+              const s = samples[p];
+              const l = ((c - codes[s * rs + fo]) >> 31) + 1;
+              count += l;
+              sum += l * val[s];
+            }
           }
           const o = q * sw;
           L[o] += count;
@@ -794,12 +804,12 @@ export class TreeGrower {
     } else
       for (let p = start; p < end; p++) {
         const s = samples[p];
-        const row = s * d;
+        const row = s * rs;
         const w = weights ? weights[s] : 1;
         const add = K > 0 ? 2 + labels![s] : 2;
         const v = K > 0 ? w : w * values![s];
         for (let q = 0; q < take; q++) {
-          const l = +(codes[row + batch[q]] <= cut[q]);
+          const l = +(codes[row + batch[q] * cs] <= cut[q]);
           const o = q * sw;
           L[o] += w * l;
           L[o + 1] += l;
@@ -828,14 +838,13 @@ export class TreeGrower {
    */
   private partition(start: number, end: number, L: Float64Array): number {
     const { samples, scratch, weights, K } = this;
-    const f = this.bFeature;
-    const d = this.data.d;
+    const { codes, rowStride: rs, colStride: cs } = this.data.bins!;
+    const fo = this.bFeature * cs;
     const labels = this.data.labels;
     const values = this.data.values;
     L.fill(0);
     let l = start;
     let r = 0;
-    const codes = this.data.bins!.codes;
     const bin = this.bBin;
     if (!weights && (K === 2 || K === 0)) {
       // Every row once, two classes or regression: count, sum and sum of squares suffice.
@@ -843,7 +852,7 @@ export class TreeGrower {
       let sq = 0;
       for (let p = start; p < end; p++) {
         const s = samples[p];
-        if (codes[s * d + f] <= bin) {
+        if (codes[s * rs + fo] <= bin) {
           samples[l++] = s;
           const v = K === 2 ? labels![s] : values![s];
           sum += v;
@@ -865,7 +874,7 @@ export class TreeGrower {
     }
     for (let p = start; p < end; p++) {
       const s = samples[p];
-      if (codes[s * d + f] <= bin) {
+      if (codes[s * rs + fo] <= bin) {
         samples[l++] = s;
         const w = weights ? weights[s] : 1;
         L[0] += w;
