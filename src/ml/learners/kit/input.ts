@@ -91,7 +91,7 @@ export function predictColumns(
   const cols = modelColumns(algorithm, X, names).map((v, j) => {
     for (let i = 0; i < n; i++) {
       const x = v[i];
-      if (x !== x || x > LIMIT || x < -LIMIT) {
+      if (!(Math.abs(x) <= LIMIT)) {
         const out = new Float64Array(n);
         putColumn(out, v, fill[j], 0, 1, 0, n);
         return out;

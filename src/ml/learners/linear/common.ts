@@ -1,6 +1,7 @@
 import { badRequest } from '../../../core/errors.js';
 import { toMatrix, type Frame, type Matrix, type Target } from '../../frame.js';
 import type { FitContext, FitProgress } from '../contract.js';
+import { predictColumns } from '../kit/input.js';
 
 /** Progress reports per fit, at most: enough for a live curve, few enough not to flood a job log. */
 export const MAX_REPORTS = 200;
@@ -50,35 +51,43 @@ function numericMatrix(algorithm: string, X: Frame): Matrix {
   return toMatrix(X);
 }
 
-/** Bound on one term w·x: d such terms still sum to a finite number, so scores never overflow to NaN. */
-const TERM_MAX = 1e300;
-
 /**
- * Linear scores for K outputs, row-major n x K: intercept[k] + Σ_j coef[k*d + j] x_j.
- * A missing input counts as 0 (the training mean after scaling) and each term is clamped,
- * so extreme inputs give large finite scores instead of Infinity - Infinity = NaN.
+ * Linear scores for K outputs, row-major n x K: intercept[k] + Σ_j coef[k*d + j] x_j, over
+ * the model's columns of X (matched by name) read in place. A missing input counts as 0 (the
+ * training mean after scaling) and an extreme one is clamped (kit/input.ts), so scores stay
+ * finite: never Infinity - Infinity = NaN.
  */
-export function linearScores(X: Matrix, coef: Float64Array, intercept: Float64Array): Float64Array {
-  const n = X.nRows;
-  const d = X.nCols;
+export function linearScores(
+  algorithm: string,
+  X: Frame,
+  names: string[],
+  coef: Float64Array,
+  intercept: Float64Array,
+): Float64Array {
+  const { n, cols } = predictColumns(algorithm, X, names, new Float64Array(names.length));
+  const d = cols.length;
   const K = intercept.length;
   const out = new Float64Array(n * K);
-  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = intercept[k];
+  if (K === 1) out.fill(intercept[0]);
+  else for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = intercept[k];
   for (let j = 0; j < d; j++) {
-    const off = j * n;
+    const v = cols[j];
     for (let k = 0; k < K; k++) {
       const w = coef[k * d + j];
       if (w === 0) continue;
-      for (let i = 0; i < n; i++) {
-        const x = X.data[off + i];
-        if (Number.isNaN(x)) continue;
-        const t = w * x;
-        out[i * K + k] += t > TERM_MAX ? TERM_MAX : t < -TERM_MAX ? -TERM_MAX : t;
-      }
+      if (K === 1) for (let i = 0; i < n; i++) out[i] += w * v[i];
+      else for (let i = 0; i < n; i++) out[i * K + k] += w * v[i];
     }
+  }
+  // Inputs are clamped to 1e100, so only absurd weights could overflow: bound the sum anyway.
+  for (let i = 0; i < out.length; i++) {
+    const z = out[i];
+    if (!(Math.abs(z) <= SCORE_MAX)) out[i] = z > 0 ? SCORE_MAX : z < 0 ? -SCORE_MAX : 0;
   }
   return out;
 }
+
+const SCORE_MAX = 1e300;
 
 /** Emits progress, swallowing nothing: a throwing listener is the caller's bug to see. */
 export function report(ctx: FitContext, p: FitProgress): void {

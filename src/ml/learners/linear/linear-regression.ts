@@ -104,8 +104,7 @@ export class LinearRegression implements Learner {
 
   predict(X: Frame): Float64Array {
     if (!this.coef) throw badRequest('not_fitted', `${NAME}: predict before fit`);
-    const M = predictMatrix(NAME, X, this.coef.length);
-    return linearScores(M, this.coef, new Float64Array([this.intercept]));
+    return linearScores(NAME, X, this.names, this.coef, new Float64Array([this.intercept]));
   }
 
   toJSON(): SerializedLearner {

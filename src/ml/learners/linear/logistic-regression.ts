@@ -124,9 +124,8 @@ export class LogisticRegression implements Learner {
 
   predictProba(X: Frame): Float64Array {
     if (!this.coef || !this.intercept) throw badRequest('not_fitted', `${NAME}: predict before fit`);
-    const M = predictMatrix(NAME, X, this.names.length);
-    const z = linearScores(M, this.coef, this.intercept);
-    const n = M.nRows;
+    const z = linearScores(NAME, X, this.names, this.coef, this.intercept);
+    const n = X.nRows;
     const K = this.classes.length;
     const out = new Float64Array(n * K);
     if (this.intercept.length === 1) {
