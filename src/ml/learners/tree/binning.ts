@@ -26,10 +26,15 @@ export interface Bins {
   /** Smallest and largest training value in each bin. */
   lo: Float64Array;
   hi: Float64Array;
+  /** Per feature, the bin holding at least half its rows (0-based within the feature), else -1: sparse data's zero. */
+  mode: Int32Array;
 }
 
 /** The widest table whose codes are laid out row-major (see Bins.rowStride). */
 const ROW_MAJOR_UP_TO = 64;
+
+/** The share of the rows that makes a bin a feature's dominant one (Bins.mode). */
+const DOMINANT = 0.5;
 
 const RADIX_BITS = 11;
 const BUCKETS = 1 << RADIX_BITS;
@@ -117,6 +122,7 @@ export function makeBins(
   const scratch = sortScratch(n);
   // Per feature: its rows' bins (in row order) and each bin's value range.
   const rowBin: Int32Array[] = [];
+  const modes: number[] = [];
   const los: Float64Array[] = [];
   const his: Float64Array[] = [];
   const runStart = new Int32Array(n + 1);
@@ -148,13 +154,18 @@ export function makeBins(
     const lo = new Float64Array(nb).fill(Infinity);
     const hi = new Float64Array(nb).fill(-Infinity);
     const bins = new Int32Array(n);
+    const size = new Int32Array(nb);
     for (let r = 0; r < runs; r++) {
       const b = binOfRun[r];
+      size[b] += runStart[r + 1] - runStart[r];
       const v = col[order[runStart[r]]];
       if (v < lo[b]) lo[b] = v;
       if (v > hi[b]) hi[b] = v;
       for (let k = runStart[r]; k < runStart[r + 1]; k++) bins[order[k]] = b;
     }
+    let mode = 0;
+    for (let b = 1; b < nb; b++) if (size[b] > size[mode]) mode = b;
+    modes.push(size[mode] >= DOMINANT * n ? mode : -1);
     rowBin.push(bins);
     los.push(lo);
     his.push(hi);
@@ -165,6 +176,8 @@ export function makeBins(
   const total = offset[d];
   const alloc = <T>(C: new (x: ArrayBuffer | SharedArrayBuffer) => T, bytes: number): T =>
     new C(share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const mode = alloc(Int32Array, d * 4);
+  mode.set(modes);
   const lo = alloc(Float64Array, total * 8);
   const hi = alloc(Float64Array, total * 8);
   for (let j = 0; j < d; j++) {
@@ -179,7 +192,7 @@ export function makeBins(
         : alloc(Uint32Array, n * d * 4);
   if (d > ROW_MAJOR_UP_TO) {
     for (let j = 0; j < d; j++) codes.set(rowBin[j], j * n);
-    return { n, d, codes, rowStride: 1, colStride: n, offset, lo, hi };
+    return { n, d, codes, rowStride: 1, colStride: n, offset, lo, hi, mode };
   }
   // Rows in blocks, so the row-major writes of a block stay in cache across features.
   const BLOCK = 2048;
@@ -190,5 +203,5 @@ export function makeBins(
       for (let i = i0; i < i1; i++) codes[i * d + j] = b[i];
     }
   }
-  return { n, d, codes, rowStride: d, colStride: 1, offset, lo, hi };
+  return { n, d, codes, rowStride: d, colStride: 1, offset, lo, hi, mode };
 }
