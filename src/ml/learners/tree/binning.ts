@@ -28,6 +28,12 @@ export interface Bins {
   hi: Float64Array;
   /** Per feature, the bin holding at least half its rows (0-based within the feature), else -1: sparse data's zero. */
   mode: Int32Array;
+  /**
+   * Per feature with a dominant bin, the rows outside it, ascending, at [nzOffset[j],
+   * nzOffset[j+1]) of nzRows: a node whose rows outnumber them reads these instead.
+   */
+  nzOffset: Int32Array;
+  nzRows: Int32Array;
 }
 
 /** The widest table whose codes are laid out row-major (see Bins.rowStride). */
@@ -178,6 +184,18 @@ export function makeBins(
     new C(share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const mode = alloc(Int32Array, d * 4);
   mode.set(modes);
+  const nzOffset = alloc(Int32Array, (d + 1) * 4);
+  for (let j = 0; j < d; j++) {
+    let nz = 0;
+    if (modes[j] >= 0) for (let i = 0; i < n; i++) if (rowBin[j][i] !== modes[j]) nz++;
+    nzOffset[j + 1] = nzOffset[j] + nz;
+  }
+  const nzRows = alloc(Int32Array, nzOffset[d] * 4);
+  for (let j = 0; j < d; j++) {
+    if (modes[j] < 0) continue;
+    let k = nzOffset[j];
+    for (let i = 0; i < n; i++) if (rowBin[j][i] !== modes[j]) nzRows[k++] = i;
+  }
   const lo = alloc(Float64Array, total * 8);
   const hi = alloc(Float64Array, total * 8);
   for (let j = 0; j < d; j++) {
@@ -192,7 +210,7 @@ export function makeBins(
         : alloc(Uint32Array, n * d * 4);
   if (d > ROW_MAJOR_UP_TO) {
     for (let j = 0; j < d; j++) codes.set(rowBin[j], j * n);
-    return { n, d, codes, rowStride: 1, colStride: n, offset, lo, hi, mode };
+    return { n, d, codes, rowStride: 1, colStride: n, offset, lo, hi, mode, nzOffset, nzRows };
   }
   // Rows in blocks, so the row-major writes of a block stay in cache across features.
   const BLOCK = 2048;
@@ -203,5 +221,5 @@ export function makeBins(
       for (let i = i0; i < i1; i++) codes[i * d + j] = b[i];
     }
   }
-  return { n, d, codes, rowStride: d, colStride: 1, offset, lo, hi, mode };
+  return { n, d, codes, rowStride: d, colStride: 1, offset, lo, hi, mode, nzOffset, nzRows };
 }

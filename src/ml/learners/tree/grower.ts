@@ -34,6 +34,8 @@ export interface GrowOptions {
   minSamplesLeaf: number;
   maxFeatures: number;
   minImpurityDecrease: number;
+  /** Read a feature with a dominant bin through its other rows where fewer (default true; false for tests). */
+  sparseReads?: boolean;
 }
 
 /** A grown tree. Internal nodes: feature >= 0, go left when x <= threshold. Leaves: feature -1, left = leaf index. */
@@ -119,6 +121,20 @@ export class TreeGrower {
   /** Per batch slot: 1 when the feature was constant in the node. */
   private readonly slotConst: Uint8Array;
   private readonly slotBase: Int32Array;
+  /** Per histogram slot: its batch slot; the first slotsDense read row by row, the rest sparse. */
+  private readonly slotOf: Int32Array;
+  private slotsDense = 0;
+  /** Per batch slot: 1 when the node reads the feature's rows outside its dominant bin (Bins.nzRows). */
+  private readonly slotSparse: Uint8Array;
+  /** Per batch slot of a sparse read: how many of the node's rows lie outside the dominant bin. */
+  private readonly slotNz: Int32Array;
+  /** The dense passes' copy of batchCut, -1 where a sparse read does the counting. */
+  private readonly denseCut: Int32Array;
+  /**
+   * Row -> its index in `samples` (-1: not in this tree), kept up to date by partition, so a
+   * sparse read can tell which of a feature's rows are in the node. Null without sparse features.
+   */
+  private readonly pos: Int32Array | null;
   /** Per histogram slot: its feature's most populated bin, and its number of bins. */
   private readonly slotMode: Int32Array;
   private readonly slotBins: Int32Array;
@@ -157,6 +173,11 @@ export class TreeGrower {
       let k = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) this.samples[k++] = i;
     } else for (let i = 0; i < n; i++) this.samples[i] = i;
+    this.pos = null;
+    if (data.bins.nzRows.length > 0 && opt.sparseReads !== false) {
+      this.pos = new Int32Array(n).fill(-1);
+      for (let k = 0; k < m; k++) this.pos[this.samples[k]] = k;
+    }
     this.importance = new Float64Array(d);
     this.leafValue = new Float64Array(256 * Math.max(1, nClasses));
     let widest = 2;
@@ -173,6 +194,10 @@ export class TreeGrower {
     this.slotFeature = new Int32Array(d);
     this.slotConst = new Uint8Array(d);
     this.slotBase = new Int32Array(d);
+    this.slotOf = new Int32Array(d);
+    this.slotSparse = new Uint8Array(d);
+    this.slotNz = new Int32Array(d);
+    this.denseCut = new Int32Array(d);
     this.slotMode = new Int32Array(d);
     this.slotBins = new Int32Array(d);
     this.leftAcc = new Float64Array(this.sw);
@@ -539,18 +564,26 @@ export class TreeGrower {
     const base = this.slotBase;
     const md = this.slotMode;
     const nbs = this.slotBins;
+    // Slots read row by row first (ns of them), then the sparse ones (up to all).
+    const sparse = K > 0 ? this.markSparse(take, start, end) : this.slotSparse.fill(0, 0, take);
     let ns = 0;
-    for (let q = 0; q < take; q++) {
-      if (!hf[q]) continue;
-      const f = this.batch[q];
-      const nb = bins.offset[f + 1] - bins.offset[f];
-      hist.fill(0, q * widest * sw, (q * widest + nb) * sw);
-      fs[ns] = f * cs;
-      base[ns] = q * widest;
-      md[ns] = bins.mode[f];
-      nbs[ns] = nb;
-      ns++;
+    for (let pass = 0; pass < 2; pass++) {
+      if (pass === 1) ns = this.slotsDense = ns;
+      for (let q = 0; q < take; q++) {
+        if (!hf[q] || sparse[q] !== pass) continue;
+        const f = this.batch[q];
+        const nb = bins.offset[f + 1] - bins.offset[f];
+        hist.fill(0, q * widest * sw, (q * widest + nb) * sw);
+        fs[ns] = f * cs;
+        base[ns] = q * widest;
+        md[ns] = bins.mode[f];
+        nbs[ns] = nb;
+        this.slotOf[ns] = q;
+        ns++;
+      }
     }
+    const nAll = ns;
+    ns = this.slotsDense;
     if (K > 0) {
       const labels = this.data.labels!;
       if (weights) {
@@ -581,7 +614,8 @@ export class TreeGrower {
           }
         }
       }
-      for (let k = 0; k < ns; k++) {
+      for (let k = ns; k < nAll; k++) this.sparseHistogram(k, start, end);
+      for (let k = 0; k < nAll; k++) {
         if (md[k] < 0) continue;
         const h0 = (base[k] + md[k]) * sw;
         for (let x = 1; x < sw; x++) hist[h0 + x] = st[x];
@@ -737,11 +771,13 @@ export class TreeGrower {
     const mx = this.slotBase;
     mn.fill(0x7fffffff, 0, take);
     mx.fill(-1, 0, take);
+    const sparse = this.markSparse(take, start, end);
     // Rows in blocks and one feature at a time within a block: the block's rows stay in cache
     // across features while each feature's min and max live in registers.
     for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
       const p1 = Math.min(end, p0 + ROW_BLOCK);
       for (let q = 0; q < take; q++) {
+        if (sparse[q]) continue;
         const fo = batch[q] * cs;
         let a = mn[q];
         let b = mx[q];
@@ -755,6 +791,7 @@ export class TreeGrower {
       }
     }
     const m = end - start;
+    for (let q = 0; q < take; q++) if (sparse[q]) this.sparseRange(q, start, end, m);
     const cut = this.batchCut; // last bin going left, per slot (-1: no valid split)
     const thr = this.batchThr;
     let constants = 0;
@@ -788,6 +825,9 @@ export class TreeGrower {
     if (constants === take) return constants;
     const L = this.batchLeft;
     L.fill(0, 0, take * sw);
+    // Classification counts a sparse read's side from its rows outside the dominant bin.
+    const dc = this.denseCut;
+    for (let q = 0; q < take; q++) dc[q] = sparse[q] && K > 0 ? -1 : cut[q];
     const labels = this.data.labels;
     const values = this.data.values;
     if (!weights && (K === 2 || K === 0)) {
@@ -795,7 +835,7 @@ export class TreeGrower {
       for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
         const p1 = Math.min(end, p0 + ROW_BLOCK);
         for (let q = 0; q < take; q++) {
-          const c = cut[q];
+          const c = dc[q];
           if (c < 0) continue;
           const fo = batch[q] * cs;
           let count = 0;
@@ -836,13 +876,16 @@ export class TreeGrower {
         const add = K > 0 ? 2 + labels![s] : 2;
         const v = K > 0 ? w : w * values![s];
         for (let q = 0; q < take; q++) {
-          const l = +(codes[row + batch[q] * cs] <= cut[q]);
+          const l = +(codes[row + batch[q] * cs] <= dc[q]);
           const o = q * sw;
           L[o] += w * l;
           L[o + 1] += l;
           L[o + add] += v * l;
         }
       }
+    if (K > 0)
+      for (let q = 0; q < take; q++)
+        if (sparse[q] && cut[q] >= 0) this.sparseLeft(q, start, end, st, cut[q], L);
     const msl = this.opt.minSamplesLeaf;
     for (let q = 0; q < take; q++) {
       if (cut[q] < 0) continue;
@@ -857,6 +900,110 @@ export class TreeGrower {
       }
     }
     return constants;
+  }
+
+  /**
+   * Marks the batch slots whose feature has fewer rows outside its dominant bin than the node
+   * has rows: those read the feature's row list (Bins.nzRows) instead of the node's rows.
+   */
+  private markSparse(take: number, start: number, end: number): Uint8Array {
+    const sparse = this.slotSparse;
+    sparse.fill(0, 0, take);
+    if (!this.pos) return sparse;
+    const { mode, nzOffset } = this.data.bins;
+    const m = end - start;
+    for (let q = 0; q < take; q++) {
+      const f = this.batch[q];
+      if (mode[f] >= 0 && nzOffset[f + 1] - nzOffset[f] < m) sparse[q] = 1;
+    }
+    return sparse;
+  }
+
+  /** Classification: histogram slot k from its feature's sparse rows in the node, the dominant bin left empty. */
+  private sparseHistogram(k: number, start: number, end: number): void {
+    const { codes, rowStride: rs, nzOffset, nzRows } = this.data.bins;
+    const { weights, sw, hist } = this;
+    const labels = this.data.labels!;
+    const pos = this.pos!;
+    const f = this.batch[this.slotOf[k]];
+    const fo = this.slotFeature[k];
+    const b = this.slotBase[k];
+    for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
+      const r = nzRows[i];
+      const p = pos[r];
+      if (p < start || p >= end) continue;
+      const h = (b + codes[r * rs + fo]) * sw;
+      hist[h + 1]++;
+      hist[h + 2 + labels[r]] += weights ? weights[r] : 1;
+    }
+  }
+
+  /** Min and max code of slot q's feature over the node (into slotFeature, slotBase), from its sparse rows. */
+  private sparseRange(q: number, start: number, end: number, m: number): void {
+    const { codes, rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
+    const pos = this.pos!;
+    const f = this.batch[q];
+    const fo = f * cs;
+    let a = 0x7fffffff;
+    let b = -1;
+    let k = 0;
+    for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
+      const r = nzRows[i];
+      const p = pos[r];
+      if (p < start || p >= end) continue;
+      k++;
+      const c = codes[r * rs + fo];
+      if (c < a) a = c;
+      if (c > b) b = c;
+    }
+    if (k < m) {
+      const md = mode[f];
+      if (md < a) a = md;
+      if (md > b) b = md;
+    }
+    this.slotFeature[q] = a;
+    this.slotBase[q] = b;
+    this.slotNz[q] = k;
+  }
+
+  /**
+   * Classification: adds to L at slot q the stats of the node's rows with code <= c, from
+   * the feature's sparse rows; the dominant bin's share is the node's stats minus theirs
+   * (exact: counts and bootstrap weights are integers).
+   */
+  private sparseLeft(
+    q: number,
+    start: number,
+    end: number,
+    st: Float64Array,
+    c: number,
+    L: Float64Array,
+  ): void {
+    const { codes, rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
+    const { weights, sw } = this;
+    const labels = this.data.labels!;
+    const pos = this.pos!;
+    const f = this.batch[q];
+    const fo = f * cs;
+    const o = q * sw;
+    const T = this.leftAcc; // the node's sparse rows, all of them
+    T.fill(0);
+    for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
+      const r = nzRows[i];
+      const p = pos[r];
+      if (p < start || p >= end) continue;
+      const w = weights ? weights[r] : 1;
+      const lab = 2 + labels[r];
+      T[0] += w;
+      T[1]++;
+      T[lab] += w;
+      if (codes[r * rs + fo] <= c) {
+        L[o] += w;
+        L[o + 1]++;
+        L[o + lab] += w;
+      }
+    }
+    if (mode[f] <= c) for (let x = 0; x < sw; x++) L[o + x] += st[x] - T[x];
   }
 
   /**
@@ -897,6 +1044,7 @@ export class TreeGrower {
       }
       for (let k = 0; k < r; k++) samples[l + k] = scratch[k];
       L[1] = count;
+      this.renumber(start, end);
       return l;
     }
     for (let p = start; p < end; p++) {
@@ -915,6 +1063,15 @@ export class TreeGrower {
     }
     samples.set(scratch.subarray(0, r), l);
     L[1] = l - start;
+    this.renumber(start, end);
     return l;
+  }
+
+  /** Keeps `pos` in step with samples[start, end) after a partition moved its rows. */
+  private renumber(start: number, end: number): void {
+    const pos = this.pos;
+    if (!pos) return;
+    const samples = this.samples;
+    for (let p = start; p < end; p++) pos[samples[p]] = p;
   }
 }

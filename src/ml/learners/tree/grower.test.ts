@@ -1,0 +1,81 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../../core/random.js';
+import { makeBins } from './binning.js';
+import { TreeGrower, type GrowOptions, type TreeArrays } from './grower.js';
+
+/** A sparse table, column-major: each cell nonzero with probability `density`, a few values. */
+function sparseTable(n: number, d: number, density: number, seed: number) {
+  const rng = new Rng(seed);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n * d; i++) if (rng.next() < density) data[i] = 1 + Math.floor(rng.next() * 5) / 4;
+  return data;
+}
+
+function grow(
+  data: Float64Array,
+  n: number,
+  d: number,
+  target: { labels?: Int32Array; values?: Float64Array; nClasses: number },
+  opt: GrowOptions,
+  weights: Float64Array | null,
+): TreeArrays {
+  const bins = makeBins(data, n, d, null);
+  return new TreeGrower({ n, d, ...target, bins }, opt, weights, 7).growAll();
+}
+
+describe('TreeGrower on sparse features', () => {
+  it('bins: marks the bin holding half the rows or more, and lists the other rows in order', () => {
+    const n = 10;
+    // Column 0: eight zeros (dominant); column 1: five distinct values twice (none dominant).
+    const data = Float64Array.from([0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+    const bins = makeBins(data, n, 2, null);
+    assert.deepEqual(Array.from(bins.mode), [0, -1]);
+    assert.deepEqual(Array.from(bins.nzOffset), [0, 2, 2]);
+    assert.deepEqual(Array.from(bins.nzRows), [2, 6]);
+  });
+
+  it('grows the same trees reading sparse features by their nonzero rows as by every row', () => {
+    const n = 3000;
+    const d = 40;
+    const data = sparseTable(n, d, 0.04, 3);
+    const rng = new Rng(5);
+    // Labels that depend on a few columns, so trees are deep and use them.
+    const labels3 = Int32Array.from({ length: n }, (_, i) =>
+      data[i] + data[n + i] > 0 ? 2 : data[2 * n + i] > 0 ? 1 : rng.next() < 0.3 ? 1 : 0,
+    );
+    const labels2 = labels3.map((l) => (l === 2 ? 1 : 0));
+    const values = Float64Array.from(labels3, (l, i) => l + data[3 * n + i]);
+    const bootstrap = new Float64Array(n);
+    for (let i = 0; i < n; i++) bootstrap[rng.int(n)]++;
+    const base: GrowOptions = {
+      criterion: 'gini',
+      splitter: 'best',
+      maxDepth: Infinity,
+      minSamplesSplit: 2,
+      minSamplesLeaf: 1,
+      maxFeatures: 7,
+      minImpurityDecrease: 0,
+    };
+    let deep = 0;
+    for (const splitter of ['best', 'random'] as const)
+      for (const weights of [null, bootstrap])
+        for (const target of [
+          { labels: labels2, nClasses: 2 },
+          { labels: labels3, nClasses: 3 },
+          { values, nClasses: 0 },
+        ]) {
+          const opt: GrowOptions = {
+            ...base,
+            splitter,
+            criterion: target.nClasses ? 'gini' : 'squared_error',
+          };
+          const a = grow(data, n, d, target, opt, weights);
+          const b = grow(data, n, d, target, { ...opt, sparseReads: false }, weights);
+          const what = `${splitter}, ${weights ? 'bootstrap' : 'every row'}, ${target.nClasses || 'regression'}`;
+          assert.deepEqual(a, b, what);
+          deep = Math.max(deep, a.nNodes);
+        }
+    assert.ok(deep > 200, `trees deep enough to reach small nodes: ${deep} nodes`);
+  });
+});
