@@ -4,6 +4,9 @@ import { Rng } from '../../../core/random.js';
 import { numericFrame, type Target } from '../../frame.js';
 import { createLearner } from '../index.js';
 import { compare, describeComparison } from '../kit/accuracy.js';
+import { Ticker } from '../../../core/abort.js';
+import { SvcEpochs } from './dual-wasm.js';
+import { RowMatrix, svcDual } from './linear-svm.js';
 
 describe('linear_svm', () => {
   it('gives calibrated probabilities when asked, one-hot decisions otherwise', async () => {
@@ -21,6 +24,37 @@ describe('linear_svm', () => {
     assert.deepEqual(Array.from(hard.predictProba!(at)), [1, 0, 1, 0, 0, 1, 0, 1]);
     const p = soft.predictProba!(at);
     assert.ok(p[1] < 0.2 && p[7] > 0.8 && p[3] > p[1] && p[5] > p[3] && p[5] < p[7], Array.from(p).join(' '));
+  });
+
+  it('runs the same dual epochs in WebAssembly as in JavaScript, bit for bit', async () => {
+    // Rows of 6 features plus a bias: dense rows take one path, rows with zeros the other.
+    const rng = new Rng(9);
+    const n = 500;
+    const dd = 7;
+    const A = new Float64Array(n * dd);
+    const y = new Int8Array(n);
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      for (let j = 0; j < dd - 1; j++) {
+        const v = i % 3 === 0 && j % 2 === 1 ? 0 : rng.normal();
+        A[i * dd + j] = v;
+        z += v * (j - 2);
+      }
+      A[i * dd + dd - 1] = 1;
+      y[i] = z + rng.normal() > 0 ? 1 : -1;
+    }
+    const M = new RowMatrix(A, n, dd);
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const o = { C: 1, tol: 1e-4, maxIter: 200 };
+    const run = (compiled: boolean) => svcDual(M, rows, y, o, new Rng(1), new Ticker(), compiled);
+    assert.ok(SvcEpochs.create(M, rows, y), 'WebAssembly runs here');
+    const wasm = await run(true);
+    const js = await run(false);
+    assert.deepEqual(Array.from(wasm), Array.from(js));
+    assert.ok(
+      wasm.some((v) => Math.abs(v) > 0.1),
+      'it learned something',
+    );
   });
 
   for (const dataset of ['iris', 'wine', 'breast_cancer', 'german_credit', 'diabetes']) {

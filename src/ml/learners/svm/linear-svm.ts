@@ -1,5 +1,6 @@
 import { Ticker } from '../../../core/abort.js';
 import { badRequest } from '../../../core/errors.js';
+import { SvcEpochs } from './dual-wasm.js';
 import { Rng } from '../../../core/random.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
@@ -337,15 +338,19 @@ export async function svcDual(
   o: DualOptions,
   rng: Rng,
   ticker: Ticker,
+  compiled = true,
 ): Promise<Float64Array> {
   const l = rows.length;
   const diag = 0.5 / o.C;
   const { ptr, idx, val } = M;
-  const w = new Float64Array(M.dd);
-  const alpha = new Float64Array(l);
-  const QD = new Float64Array(l);
+  // The epochs in WebAssembly where it runs (same arithmetic, same model), else below.
+  const k = compiled ? SvcEpochs.create(M, rows, y) : null;
+  const w = k ? k.w : new Float64Array(M.dd);
+  const alpha = k ? k.alpha : new Float64Array(l);
+  const QD = k ? k.QD : new Float64Array(l);
+  const index = k ? k.index : new Int32Array(l);
   for (let s = 0; s < l; s++) QD[s] = M.sq(rows[s]) + diag;
-  const index = Int32Array.from({ length: l }, (_, s) => s);
+  for (let s = 0; s < l; s++) index[s] = s;
   let active = l;
   let PGmaxOld = Infinity;
   let touched = 0;
@@ -358,36 +363,41 @@ export async function svcDual(
       index[s] = index[j];
       index[j] = t;
     }
-    for (let s = 0; s < active; s++) {
-      const i = index[s];
-      // Touch a row a few steps ahead: its cache misses then overlap this row's arithmetic
-      // (JavaScript has no prefetch; rows come in random order from memory).
-      if (s + AHEAD < active) {
-        const a = index[s + AHEAD];
-        touched += val[ptr[rows[a]]] + alpha[a] + QD[a];
-      }
-      const yi = y[rows[i]];
-      const G = yi * rowDot(ptr, idx, val, rows[i], w) - 1 + alpha[i] * diag;
-      let PG = 0;
-      if (alpha[i] === 0) {
-        if (G > PGmaxOld) {
-          // Stuck at the bound and likely to stay: leave it out until the final check.
-          active--;
-          index[s] = index[active];
-          index[active] = i;
-          s--;
-          continue;
+    if (k) {
+      active = k.epoch(active, diag, PGmaxOld, M.dd);
+      PGmax = k.pgMax;
+      PGmin = k.pgMin;
+    } else
+      for (let s = 0; s < active; s++) {
+        const i = index[s];
+        // Touch a row a few steps ahead: its cache misses then overlap this row's arithmetic
+        // (JavaScript has no prefetch; rows come in random order from memory).
+        if (s + AHEAD < active) {
+          const a = index[s + AHEAD];
+          touched += val[ptr[rows[a]]] + alpha[a] + QD[a];
         }
-        if (G < 0) PG = G;
-      } else PG = G;
-      if (PG > PGmax) PGmax = PG;
-      if (PG < PGmin) PGmin = PG;
-      if (Math.abs(PG) > 1e-12) {
-        const old = alpha[i];
-        alpha[i] = Math.max(old - G / QD[i], 0);
-        rowAxpy(ptr, idx, val, (alpha[i] - old) * yi, rows[i], w);
+        const yi = y[rows[i]];
+        const G = yi * rowDot(ptr, idx, val, rows[i], w) - 1 + alpha[i] * diag;
+        let PG = 0;
+        if (alpha[i] === 0) {
+          if (G > PGmaxOld) {
+            // Stuck at the bound and likely to stay: leave it out until the final check.
+            active--;
+            index[s] = index[active];
+            index[active] = i;
+            s--;
+            continue;
+          }
+          if (G < 0) PG = G;
+        } else PG = G;
+        if (PG > PGmax) PGmax = PG;
+        if (PG < PGmin) PGmin = PG;
+        if (Math.abs(PG) > 1e-12) {
+          const old = alpha[i];
+          alpha[i] = Math.max(old - G / QD[i], 0);
+          rowAxpy(ptr, idx, val, (alpha[i] - old) * yi, rows[i], w);
+        }
       }
-    }
     if ((iter & 7) === 7) await ticker.tick();
     if (PGmax - PGmin <= o.tol) {
       if (active === l) break;
@@ -399,7 +409,7 @@ export async function svcDual(
   }
   // Keeps the touches above from being optimized away (they are never NaN in practice).
   if (Number.isNaN(touched)) w[0] += 0;
-  return w;
+  return k ? w.slice() : w;
 }
 
 /**
