@@ -4,7 +4,7 @@ import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { argmaxRows, columnMeans, fitDesign, predictRows } from '../kit/input.js';
-import { runOnThreads, shared, threadCount } from '../kit/workers.js';
+import { idleWorkers, runOnThreads, shared, threadCount } from '../kit/workers.js';
 import type { ParamSchema, Params } from '../params.js';
 import { makeBins } from '../tree/binning.js';
 import type { GrowData, TreeArrays } from '../tree/grower.js';
@@ -36,11 +36,12 @@ interface ForestState {
 }
 
 /**
- * Below this many row-tree-features (rows x trees x features drawn per node), one thread
- * wins: a fresh worker costs about 0.15 s of CPU to start and compile the grower, which
- * work of this size (half a second or so on one thread) no longer notices.
+ * Work (rows x trees x features drawn per node) from which threads pay: a fresh worker costs
+ * about 0.15 s of CPU to start and compile the grower, so fresh ones are worth it from about
+ * half a second of work on one thread; workers kept from an earlier fit from a tenth of that.
  */
-const THREAD_WORK = 4_000_000;
+const THREAD_WORK_FRESH = 4_000_000;
+const THREAD_WORK_WARM = 1_000_000;
 const STEP = 200_000;
 
 function forestParams(kind: Kind): ParamSchema {
@@ -96,7 +97,9 @@ export class Forest implements Learner {
     const threads = Math.min(threadCount(this.params.n_jobs as number | null), nTrees);
     const splitter = this.algorithm === 'extra_trees' ? 'random' : 'best';
     const opt = growOptions(this.algorithm, this.params, this.task, D.d, splitter);
-    const parallel = threads > 1 && D.n * nTrees * Math.min(D.d, opt.maxFeatures) >= THREAD_WORK;
+    const work = D.n * nTrees * Math.min(D.d, opt.maxFeatures);
+    const warm = idleWorkers(import.meta.url, 'worker') >= threads;
+    const parallel = threads > 1 && work >= (warm ? THREAD_WORK_WARM : THREAD_WORK_FRESH);
     const nClasses = y.task === 'classification' ? y.classes.length : 0;
     const share = <T extends Float64Array | Int32Array>(a: T): T => (parallel ? shared(a) : a);
     const data: GrowData = {

@@ -1,17 +1,9 @@
 /** A forest's worker thread: grows the trees it is sent, one message each, and sends each back. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { serveTasks } from '../kit/workers.js';
 import { treeGrower, type ForestJob } from './grow.js';
 
-const job = workerData as ForestJob;
-
-parentPort!.on('message', (m: { id: number; seed: number }) => {
+serveTasks((job: ForestJob) => (m: { id: number; seed: number }) => {
   const tree = treeGrower(job, m.seed).growAll();
-  parentPort!.postMessage({ id: m.id, tree }, [
-    tree.feature.buffer,
-    tree.threshold.buffer,
-    tree.left.buffer,
-    tree.right.buffer,
-    tree.leafValue.buffer,
-    tree.importance.buffer,
-  ] as ArrayBuffer[]);
+  const transfer = [tree.feature, tree.threshold, tree.left, tree.right, tree.leafValue, tree.importance];
+  return { result: { id: m.id, tree }, transfer: transfer.map((a) => a.buffer as ArrayBuffer) };
 });

@@ -4,12 +4,12 @@ import { CancelledError, NeutrinoError } from '../../../core/errors.js';
 import { runOnThreads } from './workers.js';
 
 type Task = { id: number; n: number };
-type Answer = { id: number; square: number };
-const run = (ns: number[], threads: number, signal?: AbortSignal, seen?: number[]) =>
+type Answer = { id: number; square: number; thread: number };
+const run = (ns: number[], threads: number, signal?: AbortSignal, seen?: number[], offset = 0) =>
   runOnThreads<Task, Answer>(
     import.meta.url,
     'workers-fixture',
-    null,
+    offset,
     ns.map((n, i) => ({ id: 100 + i, n })),
     threads,
     signal,
@@ -26,6 +26,17 @@ describe('runOnThreads', () => {
     );
     assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7]);
     assert.deepEqual(await run([], 2), []);
+  });
+
+  it('keeps its workers for the next run, which gets its own data', async () => {
+    const first = await run([1, 2, 3, 4], 2);
+    const second = await run([1, 2, 3, 4], 2, undefined, undefined, 100);
+    assert.deepEqual(
+      second.map((r) => r.square),
+      [101, 104, 109, 116],
+    );
+    const threads = (rs: Answer[]) => [...new Set(rs.map((r) => r.thread))].sort();
+    assert.deepEqual(threads(second), threads(first), 'the same threads ran both');
   });
 
   it("raises a task's coded error in the caller, and a crashed worker as an error", async () => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import { CancelledError, NeutrinoError } from '../../../core/errors.js';
 
 /**
@@ -54,10 +54,90 @@ export function threadFailure(id: number, e: unknown): ThreadFailure {
 }
 
 /**
- * Runs tasks on `threads` fresh worker threads (module `baseName` beside the caller, which
- * answers each {id, ...task} message with {id, ...result}, or with threadFailure(id, e)), one
- * task per worker at a time so that uneven tasks balance, results in task order. A failed task,
- * a crashed worker or an abort terminates every worker and rejects (abort: CancelledError).
+ * Task workers kept between runs, per module: a thread that has run tasks once has its code
+ * compiled, which a fresh one spends a tenth of a second or more on (a forest on a small
+ * table is done in less). Unref'd while idle, so they never keep the process alive.
+ */
+const idle = new Map<string, Worker[]>();
+
+/** The listeners a worker has from its current owner, to take off when it changes hands. */
+type Listener = (...a: any[]) => void;
+const owned = new WeakMap<Worker, [string, Listener][]>();
+
+function listen(w: Worker, event: string, f: Listener): void {
+  w.on(event, f);
+  const list = owned.get(w) ?? [];
+  owned.set(w, list);
+  list.push([event, f]);
+}
+
+function release(w: Worker): void {
+  for (const [event, f] of owned.get(w) ?? []) w.off(event, f);
+  owned.delete(w);
+}
+
+/** How many workers of module `baseName` beside the caller sit idle, compiled and ready. */
+export function idleWorkers(callerUrl: string, baseName: string): number {
+  return idle.get(new URL(`./${baseName}`, callerUrl).href)?.length ?? 0;
+}
+
+function takeWorker(callerUrl: string, baseName: string): Worker {
+  const key = new URL(`./${baseName}`, callerUrl).href;
+  const w = idle.get(key)?.pop();
+  if (w) {
+    release(w);
+    return w;
+  }
+  return startWorker(callerUrl, baseName, null);
+}
+
+function returnWorker(callerUrl: string, baseName: string, w: Worker): void {
+  const key = new URL(`./${baseName}`, callerUrl).href;
+  const list = idle.get(key) ?? [];
+  idle.set(key, list);
+  release(w);
+  // Let go of the run's data; a worker that dies while idle leaves the list.
+  w.postMessage({ setup: null });
+  const drop = () => {
+    const i = list.indexOf(w);
+    if (i >= 0) list.splice(i, 1);
+  };
+  listen(w, 'error', drop);
+  listen(w, 'exit', drop);
+  w.unref();
+  list.push(w);
+}
+
+/** What a task handler returns: the reply, and buffers to transfer with it. */
+export interface TaskReply {
+  result: { id: number };
+  transfer?: ArrayBuffer[];
+}
+
+export function serveTasks<D, T extends { id: number }>(
+  setup: (data: D) => (task: T) => TaskReply | Promise<TaskReply>,
+): void {
+  let handle: ((task: T) => TaskReply | Promise<TaskReply>) | null = null;
+  parentPort!.on('message', (m: { setup?: D | null; task?: T }) => {
+    if ('setup' in m) {
+      handle = m.setup === null || m.setup === undefined ? null : setup(m.setup);
+      return;
+    }
+    const task = m.task!;
+    Promise.resolve()
+      .then(() => handle!(task))
+      .then(
+        (r) => parentPort!.postMessage(r.result, r.transfer ?? []),
+        (e: unknown) => parentPort!.postMessage(threadFailure(task.id, e)),
+      );
+  });
+}
+
+/**
+ * Runs tasks on `threads` worker threads (module `baseName` beside the caller, serving them
+ * with serveTasks), one task per worker at a time so that uneven tasks balance, results in
+ * task order. Workers come from and go back to a per-module idle set. A failed task, a
+ * crashed worker or an abort terminates the run's workers and rejects (abort: CancelledError).
  */
 export function runOnThreads<T extends { id: number }, R extends { id: number }>(
   callerUrl: string,
@@ -78,9 +158,13 @@ export function runOnThreads<T extends { id: number }, R extends { id: number }>
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve(out);
+      if (err) {
+        for (const w of workers) void w.terminate();
+        reject(err);
+      } else {
+        for (const w of workers) returnWorker(callerUrl, baseName, w);
+        resolve(out);
+      }
     };
     const onAbort = () => finish(new CancelledError('cancelled by request'));
     if (signal?.aborted) return onAbort();
@@ -88,12 +172,15 @@ export function runOnThreads<T extends { id: number }, R extends { id: number }>
     if (tasks.length === 0) return finish();
     const byId = new Map(tasks.map((t, i) => [t.id, i]));
     for (let k = 0; k < Math.min(threads, tasks.length); k++) {
-      const w = startWorker(callerUrl, baseName, workerData);
+      const w = takeWorker(callerUrl, baseName);
       workers.push(w);
+      w.ref();
+      w.postMessage({ setup: workerData });
       const feed = () => {
-        if (next < tasks.length) w.postMessage(tasks[next++]);
+        if (next < tasks.length) w.postMessage({ task: tasks[next++] });
       };
-      w.on('message', (r: R | ThreadFailure) => {
+      listen(w, 'message', (r: R | ThreadFailure) => {
+        if (settled) return;
         if ('error' in r && r.error && typeof r.error === 'object') {
           const { code, status, message } = (r as ThreadFailure).error;
           return finish(code ? new NeutrinoError(code, message, status) : new Error(message));
@@ -104,10 +191,9 @@ export function runOnThreads<T extends { id: number }, R extends { id: number }>
         if (done === tasks.length) finish();
         else feed();
       });
-      w.on('error', (e) => finish(e));
-      w.on('exit', (code) => {
-        if (!settled && code !== 0)
-          finish(new Error(`a worker thread (${baseName}) exited with code ${code}`));
+      listen(w, 'error', (e: Error) => finish(e));
+      listen(w, 'exit', (code: number) => {
+        if (!settled) finish(new Error(`a worker thread (${baseName}) exited with code ${code}`));
       });
       feed();
     }
