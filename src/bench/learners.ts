@@ -30,7 +30,7 @@ import {
   splitDataset,
   type DatasetInfo,
 } from '../ml/learners/kit/peer.js';
-import { fitPipeline } from '../ml/prep/index.js';
+import { fitPipeline, fitTransformPipeline, type Pipeline } from '../ml/prep/index.js';
 
 export const CLASSIC = [
   'decision_tree',
@@ -143,11 +143,11 @@ async function ours(
     else m.predict(wt);
   }
   const warm = tr.X.nRows < 20_000 ? 5 : 0;
-  let last: { pipe: ReturnType<typeof fitPipeline>; m: ReturnType<typeof createLearner> } | null = null;
+  let last: { pipe: Pipeline; m: ReturnType<typeof createLearner> } | null = null;
   for (let r = 0; r < warm + repeat; r++) {
     const t = performance.now();
-    const pipe = fitPipeline(tr.X, spec.input, tr.y);
-    const Xtr = pipe.transform(tr.X);
+    // Fit and transform in one, as the peer's pipeline.fit does.
+    const { pipeline: pipe, Xt: Xtr } = fitTransformPipeline(tr.X, spec.input, tr.y);
     const fitPrep = (performance.now() - t) / 1000;
     const m = createLearner(algorithm, task, params);
     await m.fit(Xtr, tr.y, { seed: 0 });

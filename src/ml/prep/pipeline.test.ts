@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NeutrinoError } from '../../core/errors.js';
 import type { Frame } from '../frame.js';
-import { fitPipeline, pipelineFromJSON } from './pipeline.js';
+import { fitPipeline, fitTransformPipeline, pipelineFromJSON } from './pipeline.js';
 import { OneHotEncoder } from './one-hot.js';
 import { stepFromJSON } from './step.js';
 
@@ -47,6 +47,12 @@ describe('fitPipeline', () => {
     assert.deepEqual(col(out, 'color=blue'), [0, 1, 0, 0, 0]);
     // zero variance: scale 1, so the column is all zero rather than NaN
     assert.deepEqual(col(out, 'const'), [0, 0, 0, 0, 0]);
+  });
+
+  it('hands back the training rows as it transformed them while fitting', () => {
+    const { pipeline, Xt } = fitTransformPipeline(frame(), all);
+    assert.deepEqual(Xt, pipeline.transform(frame()));
+    assert.deepEqual(pipeline.toJSON(), fitPipeline(frame(), all).toJSON());
   });
 
   it('learns on the rows it is fitted on, and applies that to new rows', () => {

@@ -62,6 +62,15 @@ export class Pipeline {
  * are not scaled, as in the scikit-learn peers.
  */
 export function fitPipeline(X: Frame, needs: InputNeeds, y?: Target): Pipeline {
+  return fitTransformPipeline(X, needs, y).pipeline;
+}
+
+/** fitPipeline, with the training rows as the fit transformed them (no second transform). */
+export function fitTransformPipeline(
+  X: Frame,
+  needs: InputNeeds,
+  y?: Target,
+): { pipeline: Pipeline; Xt: Frame } {
   const input = X.columns.map((c) => ({ name: c.name, kind: c.kind }));
   const numeric = input.filter((c) => c.kind === 'numeric').map((c) => c.name);
   const categorical = input.filter((c) => c.kind === 'categorical').map((c) => c.name);
@@ -72,22 +81,28 @@ export function fitPipeline(X: Frame, needs: InputNeeds, y?: Target): Pipeline {
   }
   if (needs.scale && numeric.length) steps.push(new StandardScaler(numeric));
   if (needs.oneHot && categorical.length) steps.push(new OneHotEncoder(categorical));
-  return fitSteps(X, steps, y);
+  return fitTransformSteps(X, steps, y);
 }
 
 /** Fits a given list of steps in order, each on the previous one's output. */
 export function fitSteps(X: Frame, steps: Step[], y?: Target): Pipeline {
+  return fitTransformSteps(X, steps, y).pipeline;
+}
+
+/** fitSteps, with the training rows as the fit transformed them. */
+export function fitTransformSteps(X: Frame, steps: Step[], y?: Target): { pipeline: Pipeline; Xt: Frame } {
   const input = X.columns.map((c) => ({ name: c.name, kind: c.kind }));
   let cur = X;
   for (const s of steps) {
     s.fit(cur, y);
     cur = s.transform(cur);
   }
-  return new Pipeline(
+  const pipeline = new Pipeline(
     input,
     steps,
     cur.columns.map((c) => c.name),
   );
+  return { pipeline, Xt: cur };
 }
 
 export function pipelineFromJSON(json: unknown): Pipeline {

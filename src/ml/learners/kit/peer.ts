@@ -12,7 +12,7 @@ import { duck, sqlString } from '../../../data/duckdb.js';
 import { loadFrame } from '../../../data/load.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import { evaluate } from '../../metrics/index.js';
-import { fitPipeline } from '../../prep/index.js';
+import { fitTransformPipeline } from '../../prep/index.js';
 import type { InputNeeds, Learner } from '../contract.js';
 import { argmaxRows } from './input.js';
 import { TfidfVectorizer } from '../../prep/text.js';
@@ -301,8 +301,8 @@ export async function prepare(
     ytr = { task: 'regression', values: tr.raw.values };
     yte = { task: 'regression', values: te.raw.values };
   }
-  const pipe = fitPipeline(tr.X, needs, ytr);
-  return { Xtr: pipe.transform(tr.X), ytr, Xte: pipe.transform(te.X), yte };
+  const { pipeline, Xt } = fitTransformPipeline(tr.X, needs, ytr);
+  return { Xtr: Xt, ytr, Xte: pipeline.transform(te.X), yte };
 }
 
 /** The peer's metrics for a fitted learner: classification scored on argmax of the probabilities, as tabular.py does. */
