@@ -181,13 +181,24 @@ export function columnMeans(D: Design): Float64Array {
   return m;
 }
 
-/** Row-major copy of a column-major design (distance and kernel loops read a row at a time). */
-export function rowMajor(D: Design): Float64Array {
-  const { n, d, data } = D;
-  const out = new Float64Array(n * d);
-  for (let j = 0; j < d; j++) {
-    const o = j * n;
-    for (let i = 0; i < n; i++) out[i * d + j] = data[o + i];
+/**
+ * Row-major copy of a column-major design (distance and kernel loops read a row at a time):
+ * column cols[c] at position c of rows `width` wide (the rest left 0). In blocks of rows, so
+ * that a block's part of the output stays in cache while each column is read.
+ */
+export function rowMajor(
+  D: Design,
+  cols: ArrayLike<number> = Int32Array.from({ length: D.d }, (_, j) => j),
+  width = cols.length,
+): Float64Array {
+  const { n, data } = D;
+  const out = new Float64Array(n * width);
+  for (let i0 = 0; i0 < n; i0 += 256) {
+    const i1 = Math.min(n, i0 + 256);
+    for (let c = 0; c < cols.length; c++) {
+      const o = cols[c] * n;
+      for (let i = i0; i < i1; i++) out[i * width + c] = data[o + i];
+    }
   }
   return out;
 }

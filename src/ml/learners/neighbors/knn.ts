@@ -3,7 +3,7 @@ import { badRequest } from '../../../core/errors.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictDesign } from '../kit/input.js';
+import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../kit/input.js';
 import { poolThreads, ranges, runShares, sibling, type Share } from '../kit/pool.js';
 import type { Params } from '../params.js';
 import { buildKdTree, searchRange, type KdTree, type SearchArgs } from './search.js';
@@ -77,11 +77,7 @@ export class Knn implements Learner {
       return mx - mn;
     });
     this.cols = Array.from({ length: d }, (_, j) => j).sort((a, b) => spread[b] - spread[a] || a - b);
-    const points = new Float64Array(n * d);
-    for (let c = 0; c < d; c++) {
-      const j = this.cols[c];
-      for (let i = 0; i < n; i++) points[i * d + c] = D.data[j * n + i];
-    }
+    const points = rowMajor(D, this.cols);
     await ticker.tick();
     this.names = D.names;
     this.fill = columnMeans(D);

@@ -5,7 +5,7 @@ import { Rng } from '../../../core/random.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictColumns } from '../kit/input.js';
+import { argmaxRows, columnMeans, fitDesign, predictColumns, rowMajor } from '../kit/input.js';
 import type { Params } from '../params.js';
 import { sigmoidPredict, sigmoidTrain } from './platt.js';
 
@@ -59,16 +59,12 @@ export class LinearSvm implements Learner {
     const { n, d } = D;
     // Row-major rows with the intercept column last.
     const bias = this.params.fit_intercept ? (this.params.intercept_scaling as number) : 0;
-    const A = new Float64Array(n * (d + 1));
-    // In blocks of rows, so that the block's part of A stays in cache while each column is read.
-    for (let i0 = 0; i0 < n; i0 += 256) {
-      const i1 = Math.min(n, i0 + 256);
-      for (let j = 0; j < d; j++) {
-        const c = j * n;
-        for (let i = i0; i < i1; i++) A[i * (d + 1) + j] = D.data[c + i];
-      }
-      for (let i = i0; i < i1; i++) A[i * (d + 1) + d] = bias;
-    }
+    const A = rowMajor(
+      D,
+      Int32Array.from({ length: d }, (_, j) => j),
+      d + 1,
+    );
+    if (bias !== 0) for (let i = 0; i < n; i++) A[i * (d + 1) + d] = bias;
     const M = new RowMatrix(A, n, d + 1);
     this.d = d;
     this.nClasses = y.task === 'classification' ? y.classes.length : 0;
