@@ -6,20 +6,14 @@
  * the same model either way. create() returns null without WebAssembly (or past 2 GB), and
  * svcDual keeps its JavaScript loop.
  */
+import { instantiate, lazyModule, type WasmMemory } from '../kit/wasm.js';
 import type { RowMatrix } from './linear-svm.js';
 
 const WASM =
   'AGFzbQEAAAABEwFgDn9/f39/f39/f39/fHx/AX8DAgEABQMBAAEHFQIGbWVtb3J5AgAIc3ZjRXBvY2gAAAqxBgGuBgUGfwl8AX8DfAR/RAAAAAAAAPD/IRtEAAAAAAAA8H8hHAJAA0AgDiAKTg0BIAUgDkECdGooAgAhDyAEIA9BAnRqKAIAIRAgAyAQQQN0aisDACEUIAAgEEECdGooAgAhESAAIBBBAnRqKAIEIRIgEiARayAJRiEhRAAAAAAAAAAAIRVEAAAAAAAAAAAhFkQAAAAAAAAAACEXRAAAAAAAAAAAIRggESETAkADQCATQQRqIBJKDQEgAiATQQN0aiEiICEEQCAIIBMgEWtBA3RqISMgFSAiKwMAICMrAwCioCEVIBYgIisDCCAjKwMIoqAhFiAXICIrAxAgIysDEKKgIRcgGCAiKwMYICMrAxiioCEYBSABIBNBAnRqISQgFSAiKwMAIAggJCgCAEEDdGorAwCioCEVIBYgIisDCCAIICQoAgRBA3RqKwMAoqAhFiAXICIrAxAgCCAkKAIIQQN0aisDAKKgIRcgGCAiKwMYIAggJCgCDEEDdGorAwCioCEYCyATQQRqIRMMAAsLAkADQCATIBJODQEgFSACIBNBA3RqKwMAIAggIQR/IBMgEWsFIAEgE0ECdGooAgALQQN0aisDAKKgIRUgE0EBaiETDAALCyAGIA9BA3RqIR0gHSsDACEeIBQgFSAWoCAXIBigoKJEAAAAAAAA8D+hIB4gC6KgIRlEAAAAAAAAAAAhGgJAIB5EAAAAAAAAAABhBEAgGSAMZARAIApBAWshCiAFIA5BAnRqIAUgCkECdGooAgA2AgAgBSAKQQJ0aiAPNgIADAMLIBlEAAAAAAAAAABjBEAgGSEaCwUgGSEaCyAaIBtkBEAgGiEbCyAaIBxjBEAgGiEcCyAamUQR6i2BmZdxPWRFDQAgHiAZIAcgD0EDdGorAwCjoUQAAAAAAAAAAKUhHyAdIB85AwAgHyAeoSAUoiEgIBEhEwJAA0AgEyASTg0BIAggIQR/IBMgEWsFIAEgE0ECdGooAgALQQN0aiEjICMgIysDACAgIAIgE0EDdGorAwCioDkDACATQQFqIRMMAAsLCyAOQQFqIQ4MAAsLIA0gGzkDACANIBw5AwggCgs=';
 
-// Node has the WebAssembly API; the project's TypeScript libraries (no DOM) do not declare it.
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
 interface Exports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   svcEpoch(
     ptr: number,
     idx: number,
@@ -38,18 +32,7 @@ interface Exports {
   ): number;
 }
 
-let compiled: object | null | undefined;
-
-function wasmModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = WA ? new WA.Module(Buffer.from(WASM, 'base64')) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const wasmModule = lazyModule(WASM);
 
 const align = (x: number) => (x + 15) & ~15;
 
@@ -101,7 +84,7 @@ export class SvcEpochs {
     const mod = wasmModule();
     const bytes = M.n * 12 + M.val.length * 12 + rows.length * 24 + M.dd * 8 + 256;
     if (!mod || bytes > 2 ** 31) return null;
-    return new SvcEpochs(new WA!.Instance(mod).exports as Exports, M, rows, y);
+    return new SvcEpochs(instantiate<Exports>(mod), M, rows, y);
   }
 
   /** One pass over index[0, active): returns the new active count; PGmax and PGmin in pgMax, pgMin. */

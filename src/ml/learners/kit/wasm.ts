@@ -1,0 +1,35 @@
+/**
+ * WebAssembly modules inlined as base64 (simd.ts, svm/dual-wasm.ts): compiled once, on first
+ * use, and instantiated per use, each instance with its own memory.
+ */
+
+// Node has the WebAssembly API; the project's TypeScript libraries (no DOM) do not declare it.
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** The module, compiled on the first call; null where WebAssembly (or a feature it uses, such as SIMD) is missing. */
+export function lazyModule(base64: string): () => object | null {
+  let compiled: object | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = WA ? new WA.Module(Buffer.from(base64, 'base64')) : null;
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled;
+  };
+}
+
+/** A fresh instance of a compiled module: its exports. */
+export function instantiate<E>(mod: object): E {
+  return new WA!.Instance(mod).exports as E;
+}
