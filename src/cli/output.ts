@@ -26,9 +26,13 @@ export function metricsLine(metrics: Record<string, unknown> | null | undefined)
     .join(' ');
 }
 
-/** A one-line progress bar on stderr: redrawn in place on a terminal, a line per 10% elsewhere. */
+/**
+ * A one-line progress bar on stderr: redrawn in place on a terminal, elsewhere a line per 10%
+ * and every change of the label at 100% (so the last line says how it ended).
+ */
 export class ProgressBar {
   private lastDecile = -1;
+  private lastText = '';
   private readonly tty = !!process.stderr.isTTY;
 
   update(fraction: number, label: string): void {
@@ -39,8 +43,9 @@ export class ProgressBar {
     if (this.tty) process.stderr.write(`\r${text}\x1b[K`);
     else {
       const d = Math.floor(f * 10);
-      if (d !== this.lastDecile) {
+      if (d !== this.lastDecile || (d === 10 && text !== this.lastText)) {
         this.lastDecile = d;
+        this.lastText = text;
         process.stderr.write(text + '\n');
       }
     }
