@@ -114,6 +114,10 @@ export interface TaskReply {
   transfer?: ArrayBuffer[];
 }
 
+/**
+ * The worker side of runOnThreads: `setup(data)` runs once per run with the run's data and
+ * returns the task handler; each task's reply (or its failure, as threadFailure) goes back.
+ */
 export function serveTasks<D, T extends { id: number }>(
   setup: (data: D) => (task: T) => TaskReply | Promise<TaskReply>,
 ): void {
