@@ -56,6 +56,36 @@ interface Exports {
 
 const wasmModule = lazyModule(WASM);
 
+/**
+ * What Near32 and Near16 need before they build: a fresh instance, the octets of points,
+ * and the largest |coordinate|; null without WebAssembly SIMD, for empty input, past 2 GB
+ * (`vectors` 16-byte vectors per point or query, per lane group), or where a coordinate is
+ * not finite or beyond 1e15.
+ */
+function firstPass(
+  X: Float64Array,
+  n: number,
+  d: number,
+  maxQueries: number,
+  maxPoints: number,
+  vectors: number,
+): { e: Exports; octets: number; maxAbs: number } | null {
+  const mod = wasmModule();
+  if (!mod || n === 0 || d === 0 || maxQueries < 1 || maxPoints < 1) return null;
+  const octets = Math.ceil(n / 8);
+  const quads = Math.ceil(maxQueries / 4);
+  const bytes =
+    octets * vectors * 32 + quads * vectors * 16 + quads * 32 * Math.ceil(maxPoints / 8) * 8 + 256;
+  if (bytes > 2 ** 31) return null;
+  let maxAbs = 0;
+  for (let i = 0; i < n * d; i++) {
+    const a = Math.abs(X[i]);
+    if (!(a <= F32_SAFE)) return null;
+    if (a > maxAbs) maxAbs = a;
+  }
+  return { e: instantiate<Exports>(mod), octets, maxAbs };
+}
+
 export class Dots {
   private readonly e: Exports;
   private readonly rOff: number;
@@ -205,15 +235,9 @@ export class Near32 {
     maxQueries: number,
     maxPoints: number,
   ): Near32 | null {
-    const mod = wasmModule();
-    if (!mod || n === 0 || d === 0 || maxQueries < 1 || maxPoints < 1) return null;
-    const octets = Math.ceil(n / 8);
-    const quads = Math.ceil(maxQueries / 4);
-    const bytes =
-      octets * (d + 2) * 32 + quads * (d + 2) * 16 + quads * 32 * Math.ceil(maxPoints / 8) * 8 + 256;
-    if (bytes > 2 ** 31) return null;
-    for (let i = 0; i < n * d; i++) if (!(Math.abs(X[i]) <= F32_SAFE)) return null;
-    const e = instantiate<Exports>(mod);
+    const at = firstPass(X, n, d, maxQueries, maxPoints, d + 2);
+    if (!at) return null;
+    const { e, octets } = at;
     const s = new Near32(e, n, d, maxQueries, maxPoints);
     const pts = new Float32Array(s.mem, 0, octets * d * 8);
     for (let i = 0; i < n; i++) {
@@ -363,22 +387,10 @@ export class Near16 {
     maxQueries: number,
     maxPoints: number,
   ): Near16 | null {
-    const mod = wasmModule();
-    if (!mod || n === 0 || d === 0 || maxQueries < 1 || maxPoints < 1) return null;
     const d2 = Math.ceil(d / 2);
-    const octets = Math.ceil(n / 8);
-    const quads = Math.ceil(maxQueries / 4);
-    const bytes =
-      octets * (d2 + 1) * 32 + quads * (d2 + 1) * 16 + quads * 32 * Math.ceil(maxPoints / 8) * 8 + 256;
-    if (bytes > 2 ** 31) return null;
-    let maxAbs = 0;
-    for (let i = 0; i < n * d; i++) {
-      const a = Math.abs(X[i]);
-      if (!(a <= F32_SAFE)) return null;
-      if (a > maxAbs) maxAbs = a;
-    }
-    if (maxAbs === 0) return null;
-    const e = instantiate<Exports>(mod);
+    const at = firstPass(X, n, d, maxQueries, maxPoints, d2 + 1);
+    if (!at || at.maxAbs === 0) return null;
+    const { e, octets, maxAbs } = at;
     const s = new Near16(e, n, d, maxQueries, maxPoints, maxAbs);
     const pts = new Int16Array(s.mem, 0, octets * d2 * 16);
     const xn = new Float32Array(s.mem, s.xnOff, octets * 8);
