@@ -128,8 +128,6 @@ export class TreeGrower {
   private slotsDense = 0;
   /** Per batch slot: 1 when the node reads the feature's rows outside its dominant bin (Bins.nzRows). */
   private readonly slotSparse: Uint8Array;
-  /** Per batch slot of a sparse read: how many of the node's rows lie outside the dominant bin. */
-  private readonly slotNz: Int32Array;
   /** The dense passes' copy of batchCut, -1 where a sparse read does the counting. */
   private readonly denseCut: Int32Array;
   /**
@@ -175,8 +173,11 @@ export class TreeGrower {
       let k = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) this.samples[k++] = i;
     } else for (let i = 0; i < n; i++) this.samples[i] = i;
+    // Sparse reads serve classification and the extra-trees min/max; regression with the best
+    // splitter has no use for them, nor for keeping row positions up to date.
+    const sparseUseful = nClasses > 0 || opt.splitter === 'random';
     this.pos = null;
-    if (data.bins.nzRows.length > 0 && opt.sparseReads !== false) {
+    if (data.bins.nzRows.length > 0 && opt.sparseReads !== false && sparseUseful) {
       this.pos = new Int32Array(n).fill(-1);
       for (let k = 0; k < m; k++) this.pos[this.samples[k]] = k;
     }
@@ -198,7 +199,6 @@ export class TreeGrower {
     this.slotBase = new Int32Array(d);
     this.slotOf = new Int32Array(d);
     this.slotSparse = new Uint8Array(d);
-    this.slotNz = new Int32Array(d);
     this.denseCut = new Int32Array(d);
     this.slotMode = new Int32Array(d);
     this.slotBins = new Int32Array(d);
@@ -966,7 +966,6 @@ export class TreeGrower {
     }
     this.slotFeature[q] = a;
     this.slotBase[q] = b;
-    this.slotNz[q] = k;
   }
 
   /**
