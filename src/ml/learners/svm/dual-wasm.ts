@@ -36,28 +36,30 @@ const wasmModule = lazyModule(WASM);
 
 const align = (x: number) => (x + 15) & ~15;
 
-/** One fit's solver state in WebAssembly memory; the typed arrays are views onto it. */
+/**
+ * A row matrix copied once into WebAssembly memory, with room for one solve at a time over
+ * up to all its rows: every class of a one-vs-rest fit, and every fold of its calibration,
+ * reuses the copy. The typed arrays of a solve are views onto that memory.
+ */
 export class SvcEpochs {
-  readonly index: Int32Array;
-  readonly alpha: Float64Array;
-  readonly QD: Float64Array;
+  index = new Int32Array(0);
+  alpha = new Float64Array(0);
+  QD = new Float64Array(0);
   readonly w: Float64Array;
   pgMax = -Infinity;
   pgMin = Infinity;
   private readonly at: number[];
   private readonly result: Float64Array;
+  private readonly buf: ArrayBuffer;
 
   private constructor(
     private readonly e: Exports,
-    M: RowMatrix,
-    rows: Int32Array,
-    y: Int8Array,
+    private readonly M: RowMatrix,
   ) {
-    const l = rows.length;
     const n = M.n;
     const nnz = M.val.length;
     // Offsets: ptr, idx, val, y, rows, index, alpha, QD, w, out.
-    const sizes = [(n + 1) * 4, nnz * 4, nnz * 8, n * 8, l * 4, l * 4, l * 8, l * 8, M.dd * 8, 16];
+    const sizes = [(n + 1) * 4, nnz * 4, nnz * 8, n * 8, n * 4, n * 4, n * 8, n * 8, M.dd * 8, 16];
     this.at = [];
     let end = 0;
     for (const s of sizes) {
@@ -66,29 +68,41 @@ export class SvcEpochs {
     }
     const have = e.memory.buffer.byteLength;
     if (end > have) e.memory.grow(Math.ceil((end - have) / 65536));
-    const buf = e.memory.buffer;
-    new Int32Array(buf, this.at[0], n + 1).set(M.ptr);
-    new Int32Array(buf, this.at[1], nnz).set(M.idx);
-    new Float64Array(buf, this.at[2], nnz).set(M.val);
-    const yy = new Float64Array(buf, this.at[3], n);
-    for (let r = 0; r < n; r++) yy[r] = y[r];
-    new Int32Array(buf, this.at[4], l).set(rows);
-    this.index = new Int32Array(buf, this.at[5], l);
-    this.alpha = new Float64Array(buf, this.at[6], l);
-    this.QD = new Float64Array(buf, this.at[7], l);
-    this.w = new Float64Array(buf, this.at[8], M.dd);
-    this.result = new Float64Array(buf, this.at[9], 2);
+    this.buf = e.memory.buffer;
+    new Int32Array(this.buf, this.at[0], n + 1).set(M.ptr);
+    new Int32Array(this.buf, this.at[1], nnz).set(M.idx);
+    new Float64Array(this.buf, this.at[2], nnz).set(M.val);
+    this.w = new Float64Array(this.buf, this.at[8], M.dd);
+    this.result = new Float64Array(this.buf, this.at[9], 2);
   }
 
-  static create(M: RowMatrix, rows: Int32Array, y: Int8Array): SvcEpochs | null {
-    const mod = wasmModule();
-    const bytes = M.n * 12 + M.val.length * 12 + rows.length * 24 + M.dd * 8 + 256;
-    if (!mod || bytes > 2 ** 31) return null;
-    return new SvcEpochs(instantiate<Exports>(mod), M, rows, y);
+  /** The matrix's copy (made on first use); null without WebAssembly or past 2 GB. */
+  static of(M: RowMatrix): SvcEpochs | null {
+    let k = copies.get(M);
+    if (k === undefined) {
+      const mod = wasmModule();
+      const bytes = M.n * 44 + M.val.length * 12 + M.dd * 8 + 256;
+      k = mod && bytes <= 2 ** 31 ? new SvcEpochs(instantiate<Exports>(mod), M) : null;
+      copies.set(M, k);
+    }
+    return k;
+  }
+
+  /** Starts a solve over `rows` with labels y (+1/-1 by row): α and w zero, views sized to it. */
+  begin(rows: Int32Array, y: Int8Array): void {
+    const l = rows.length;
+    const { buf, at } = this;
+    const yy = new Float64Array(buf, at[3], this.M.n);
+    for (let r = 0; r < yy.length; r++) yy[r] = y[r];
+    new Int32Array(buf, at[4], l).set(rows);
+    this.index = new Int32Array(buf, at[5], l);
+    this.alpha = new Float64Array(buf, at[6], l).fill(0);
+    this.QD = new Float64Array(buf, at[7], l);
+    this.w.fill(0);
   }
 
   /** One pass over index[0, active): returns the new active count; PGmax and PGmin in pgMax, pgMin. */
-  epoch(active: number, diag: number, pgMaxOld: number, dd: number): number {
+  epoch(active: number, diag: number, pgMaxOld: number): number {
     const a = this.at;
     const next = this.e.svcEpoch(
       a[0],
@@ -100,7 +114,7 @@ export class SvcEpochs {
       a[6],
       a[7],
       a[8],
-      dd,
+      this.M.dd,
       active,
       diag,
       pgMaxOld,
@@ -111,3 +125,5 @@ export class SvcEpochs {
     return next;
   }
 }
+
+const copies = new WeakMap<RowMatrix, SvcEpochs | null>();

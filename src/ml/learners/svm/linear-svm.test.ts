@@ -47,10 +47,12 @@ describe('linear_svm', () => {
     const rows = Int32Array.from({ length: n }, (_, i) => i);
     const o = { C: 1, tol: 1e-4, maxIter: 200 };
     const run = (compiled: boolean) => svcDual(M, rows, y, o, new Rng(1), new Ticker(), compiled);
-    assert.ok(SvcEpochs.create(M, rows, y), 'WebAssembly runs here');
+    assert.ok(SvcEpochs.of(M), 'WebAssembly runs here');
     const wasm = await run(true);
     const js = await run(false);
     assert.deepEqual(Array.from(wasm), Array.from(js));
+    // The matrix's WebAssembly copy serves the next solve afresh.
+    assert.deepEqual(Array.from(await run(true)), Array.from(wasm));
     assert.ok(
       wasm.some((v) => Math.abs(v) > 0.1),
       'it learned something',

@@ -320,7 +320,7 @@ function rowAxpy(
   else for (let k = b; k < e; k++) w[idx[k]] += a * val[k];
 }
 
-/** How many steps ahead the solvers touch the row they will read (see svcDual). */
+/** How many steps ahead svrDual touches the row it will read. */
 const AHEAD = 4;
 
 interface DualOptions {
@@ -347,7 +347,8 @@ export async function svcDual(
   const diag = 0.5 / o.C;
   const { ptr, idx, val } = M;
   // The epochs in WebAssembly where it runs (same arithmetic, same model), else below.
-  const k = compiled ? SvcEpochs.create(M, rows, y) : null;
+  const k = compiled ? SvcEpochs.of(M) : null;
+  k?.begin(rows, y);
   const w = k ? k.w : new Float64Array(M.dd);
   const alpha = k ? k.alpha : new Float64Array(l);
   const QD = k ? k.QD : new Float64Array(l);
@@ -356,7 +357,6 @@ export async function svcDual(
   for (let s = 0; s < l; s++) index[s] = s;
   let active = l;
   let PGmaxOld = Infinity;
-  let touched = 0;
   for (let iter = 0; iter < o.maxIter; iter++) {
     let PGmax = -Infinity;
     let PGmin = Infinity;
@@ -367,18 +367,12 @@ export async function svcDual(
       index[j] = t;
     }
     if (k) {
-      active = k.epoch(active, diag, PGmaxOld, M.dd);
+      active = k.epoch(active, diag, PGmaxOld);
       PGmax = k.pgMax;
       PGmin = k.pgMin;
     } else
       for (let s = 0; s < active; s++) {
         const i = index[s];
-        // Touch a row a few steps ahead: its cache misses then overlap this row's arithmetic
-        // (JavaScript has no prefetch; rows come in random order from memory).
-        if (s + AHEAD < active) {
-          const a = index[s + AHEAD];
-          touched += val[ptr[rows[a]]] + alpha[a] + QD[a];
-        }
         const yi = y[rows[i]];
         const G = yi * rowDot(ptr, idx, val, rows[i], w) - 1 + alpha[i] * diag;
         let PG = 0;
@@ -410,8 +404,6 @@ export async function svcDual(
     }
     PGmaxOld = PGmax <= 0 ? Infinity : PGmax;
   }
-  // Keeps the touches above from being optimized away (they are never NaN in practice).
-  if (Number.isNaN(touched)) w[0] += 0;
   return k ? w.slice() : w;
 }
 
@@ -451,6 +443,8 @@ export async function svrDual(
     }
     for (let s = 0; s < active; s++) {
       const i = index[s];
+      // Touch a row a few steps ahead: its cache misses then overlap this row's arithmetic
+      // (JavaScript has no prefetch; rows come in random order from memory).
       if (s + AHEAD < active) {
         const a = index[s + AHEAD];
         touched += val[ptr[rows[a]]] + beta[a] + QD[a];
@@ -504,6 +498,7 @@ export async function svrDual(
     }
     GmaxOld = Gmax;
   }
+  // Keeps the touches above from being optimized away (they are never NaN in practice).
   if (Number.isNaN(touched)) w[0] += 0;
   return w;
 }
