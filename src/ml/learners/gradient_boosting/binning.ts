@@ -319,13 +319,14 @@ export async function fitBins(
   const remote = away.length ? numericOn!(away, sketch) : null;
   if (!remote) away.length = 0;
   const awaySet = new Set(away);
+  const numericHere = (j: number, values: Float64Array): ColumnBins => {
+    fine ??= new Uint16Array(n);
+    const dst = out.subarray(j * n, (j + 1) * n);
+    return { name: X.columns[j].name, kind: 'numeric', cuts: fitNumeric(values, maxBin, sketch, dst, fine) };
+  };
   const result: (ColumnBins | null)[] = X.columns.map((c, j): ColumnBins | null => {
     const dst = out.subarray(j * n, (j + 1) * n);
-    if (c.kind === 'numeric') {
-      if (awaySet.has(j)) return null;
-      fine ??= new Uint16Array(n);
-      return { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBin, sketch, dst, fine) };
-    }
+    if (c.kind === 'numeric') return awaySet.has(j) ? null : numericHere(j, c.values);
     if (catSample === undefined) catSample = sampleRows(n, CATEGORY_SAMPLE, rng);
     const b: CategoricalBins = {
       name: c.name,
@@ -339,12 +340,7 @@ export async function fitBins(
   away.forEach((j, i) => {
     const c = X.columns[j];
     if (c.kind !== 'numeric') return;
-    if (cuts) result[j] = { name: c.name, kind: 'numeric', cuts: cuts[i] };
-    else {
-      fine ??= new Uint16Array(n);
-      const dst = out.subarray(j * n, (j + 1) * n);
-      result[j] = { name: c.name, kind: 'numeric', cuts: fitNumeric(c.values, maxBin, sketch, dst, fine) };
-    }
+    result[j] = cuts ? { name: c.name, kind: 'numeric', cuts: cuts[i] } : numericHere(j, c.values);
   });
   return result as ColumnBins[];
 }
