@@ -53,9 +53,9 @@ function numericMatrix(algorithm: string, X: Frame): Matrix {
 
 /**
  * Linear scores for K outputs, row-major n x K: intercept[k] + Σ_j coef[k*d + j] x_j, over
- * the model's columns of X (matched by name) read in place. A missing input counts as 0 (the
- * training mean after scaling) and an extreme one is clamped (kit/input.ts), so scores stay
- * finite: never Infinity - Infinity = NaN.
+ * the model's columns of X (matched by name) read in place. A missing input counts as its
+ * `fill` (by default 0: the training mean after scaling) and an extreme one is clamped
+ * (kit/input.ts), so scores stay finite: never Infinity - Infinity = NaN.
  */
 export function linearScores(
   algorithm: string,
@@ -63,8 +63,9 @@ export function linearScores(
   names: string[],
   coef: Float64Array,
   intercept: Float64Array,
+  fill: ArrayLike<number> = new Float64Array(names.length),
 ): Float64Array {
-  const { n, cols } = predictColumns(algorithm, X, names, new Float64Array(names.length));
+  const { n, cols } = predictColumns(algorithm, X, names, fill);
   const d = cols.length;
   const K = intercept.length;
   const out = new Float64Array(n * K);

@@ -3,7 +3,8 @@ import { badRequest } from '../../../core/errors.js';
 import type { Frame, Matrix, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { columnMeans, fitDesign, predictColumns } from '../kit/input.js';
+import { columnMeans, fitDesign } from '../kit/input.js';
+import { linearScores } from '../linear/common.js';
 import { centeredGram, cholesky, choleskySolve } from '../linear/solve.js';
 import type { ParamSchema, Params } from '../params.js';
 import { Rng } from '../../../core/random.js';
@@ -109,16 +110,14 @@ export class Regularized implements Learner {
 
   predict(X: Frame): Float64Array {
     if (!this.coef) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const { n, cols } = predictColumns(this.algorithm, X, this.names, this.fill);
-    const out = new Float64Array(n).fill(this.intercept);
-    for (let j = 0; j < cols.length; j++) {
-      const w = this.coef[j];
-      if (w === 0) continue;
-      const v = cols[j];
-      for (let i = 0; i < n; i++) out[i] += w * v[i];
-    }
-    for (let i = 0; i < n; i++) if (Number.isNaN(out[i])) out[i] = this.intercept;
-    return out;
+    return linearScores(
+      this.algorithm,
+      X,
+      this.names,
+      this.coef,
+      new Float64Array([this.intercept]),
+      this.fill,
+    );
   }
 
   /** |coefficient| shares: comparable across columns because the pipeline scales them. */
