@@ -148,15 +148,17 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const fit_s = (performance.now() - t0) / 1000;
 
   const model = new Model(task, target, o.algorithm, features, classes, pipeline, learner);
-  const score = (part: { X: Frame; y: Target }): Metrics => {
-    const Xt = pipeline.transform(part.X);
+  // Scores rows in the model's input space: the test rows transformed now, the validation
+  // rows as they were already transformed for the fit.
+  const score = (part: { X: Frame; y: Target; transformed?: boolean }): Metrics => {
+    const Xt = part.transformed ? part.X : pipeline.transform(part.X);
     return evaluate(
       part.y,
       learner.predict(Xt),
       task === 'classification' ? learner.predictProba?.(Xt) : undefined,
     );
   };
-  const validationPart = validation ? { X: takeRows(data.X, parts.validation), y: validation.y } : null;
+  const validationPart = validation ? { ...validation, transformed: true } : null;
   return scoreAndReport(model, plan, fit_s, parts, score, test, validationPart);
 }
 
