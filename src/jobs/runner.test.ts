@@ -224,7 +224,7 @@ describe('cross-validation jobs', () => {
         algorithm: 'linear_regression',
         params: { solver: 'sgd', epochs: 200000, batch_size: 1 },
       });
-      // The worker's log line and its first progress report are stored independently: wait for both.
+      // The first progress report follows this log line, so it may not be stored yet: wait for it too.
       await until(
         () => a.store.getJobLogs(job.id),
         (logs) => logs.some((l) => l.line.includes('cross-validating linear_regression on 5 kfold folds')),
