@@ -176,6 +176,29 @@ function checks(spec: LearnerSpec, task: Task) {
       assert.throws(() => m.predict(narrow), NeutrinoError);
     });
 
+    it('refuses, at predict, a column that arrives as text where it was trained on numbers', async () => {
+      const m = createLearner(spec.name, task);
+      const { X, y } = problem(task, 100, 3, 8);
+      await m.fit(X, y, { seed: 0 });
+      const hostile: Frame = {
+        nRows: 2,
+        columns: [
+          ...X.columns
+            .slice(1)
+            .map((c) => ({
+              name: c.name,
+              kind: 'numeric' as const,
+              values: (c.values as Float64Array).slice(0, 2),
+            })),
+          { name: 'x0', kind: 'categorical', values: ['1; DROP TABLE models', '\u0000'] },
+        ],
+      };
+      assert.throws(
+        () => m.predict(hostile),
+        (e: unknown) => e instanceof NeutrinoError && e.status === 400 && /x0/.test(e.message),
+      );
+    });
+
     it('stops within a second when cancelled', async () => {
       const { X, y } = problem(task, 20000, 20, 9);
       const m = createLearner(spec.name, task);
