@@ -183,13 +183,11 @@ function checks(spec: LearnerSpec, task: Task) {
       const hostile: Frame = {
         nRows: 2,
         columns: [
-          ...X.columns
-            .slice(1)
-            .map((c) => ({
-              name: c.name,
-              kind: 'numeric' as const,
-              values: (c.values as Float64Array).slice(0, 2),
-            })),
+          ...X.columns.slice(1).map((c) => ({
+            name: c.name,
+            kind: 'numeric' as const,
+            values: (c.values as Float64Array).slice(0, 2),
+          })),
           { name: 'x0', kind: 'categorical', values: ['1; DROP TABLE models', '\u0000'] },
         ],
       };
