@@ -22,16 +22,22 @@ const child = spawn(
   ['--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } },
 );
-let pass = 0;
-let fail = 0;
-let tail = '';
+// The runner's summary (ℹ pass N, ℹ fail N) comes before its list of failing tests, which can
+// be long: read the counts line by line as they pass, not from the end of the output.
+let pass = null;
+let fail = null;
+let partial = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop();
+  for (const line of lines) {
+    const m = /^ℹ (pass|fail) (\d+)$/.exec(line.trim());
+    if (m && m[1] === 'pass') pass = Number(m[2]);
+    else if (m) fail = Number(m[2]);
+  }
 });
 child.on('close', (code) => {
-  pass = Number(/ℹ pass (\d+)/.exec(tail)?.[1] ?? 0);
-  fail = Number(/ℹ fail (\d+)/.exec(tail)?.[1] ?? (code ? 1 : 0));
-  console.log(`${pass} passed, ${fail} failed`);
+  console.log(`${pass ?? 0} passed, ${fail ?? (code ? 1 : 0)} failed`);
   process.exit(code ?? 1);
 });
