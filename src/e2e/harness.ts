@@ -3,22 +3,16 @@
  * `up` on a temporary home and a free port, and CLI commands against it over real HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot, sharedDir } from '../ml/testing/shared.js';
 
-function findRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
-  return d;
-}
-
-export const ROOT = findRoot();
+export const ROOT = repoRoot();
 export const BIN = join(ROOT, 'bin', 'neutrino.js');
-export const SHARED = resolve(ROOT, '..', 'shared');
+export const SHARED = sharedDir();
 export const dataset = (name: string) => join(SHARED, 'datasets', 'clean', name);
 
 export function tempDir(prefix: string): string {

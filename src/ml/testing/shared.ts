@@ -16,7 +16,10 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** A path in the shared datasets and peers folder, which sits beside the repository. */
+/**
+ * A path in the shared datasets and peers folder: NEUTRINO_SHARED when set (a checkout kept
+ * elsewhere, as .ci/run sets it), else ../shared beside the repository.
+ */
 export function sharedDir(...parts: string[]): string {
-  return resolve(repoRoot(), '..', 'shared', ...parts);
+  return resolve(process.env.NEUTRINO_SHARED ?? resolve(repoRoot(), '..', 'shared'), ...parts);
 }
