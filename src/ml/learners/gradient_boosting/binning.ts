@@ -1,6 +1,7 @@
 import { badRequest } from '../../../core/errors.js';
 import type { Rng } from '../../../core/random.js';
 import type { Frame } from '../../frame.js';
+import { sortFloat64 } from '../kit/sort.js';
 
 /**
  * Quantile binning: every feature becomes one byte per row. Bin 0 holds missing values
@@ -82,7 +83,9 @@ export class Locator {
   private readonly hi: number;
   private readonly inv: number;
   private readonly nb: number;
-  /** start[k]: first i with t[i] >= edge(k). */
+  /** edges[k]: the lower edge of bucket k (edges[nb + 1] = +Infinity), kept so that find never divides. */
+  private readonly edges: Float64Array;
+  /** start[k]: first i with t[i] >= edges[k]. */
   private readonly start: Int32Array;
 
   constructor(readonly t: Float64Array) {
@@ -90,22 +93,22 @@ export class Locator {
     this.lo = m > 1 ? t[0] : 0;
     this.hi = m > 1 ? t[m - 2] : 0;
     const range = this.hi - this.lo;
-    this.nb = m > 2 && Number.isFinite(range) && range > 0 ? Math.min(1 << 16, 4 * m) : 0;
-    this.inv = this.nb > 0 ? this.nb / range : 0;
-    this.start = new Int32Array(this.nb + 2);
-    if (this.nb > 0) {
+    const nb = m > 2 && Number.isFinite(range) && range > 0 ? Math.min(1 << 16, 4 * m) : 0;
+    this.nb = nb;
+    this.inv = nb > 0 ? nb / range : 0;
+    this.edges = new Float64Array(nb + 2);
+    this.start = new Int32Array(nb + 2);
+    if (nb > 0) {
+      for (let k = 0; k <= nb; k++) this.edges[k] = this.lo + k / this.inv;
+      this.edges[nb + 1] = Infinity;
       let i = 0;
-      for (let k = 0; k <= this.nb; k++) {
-        const e = this.edge(k);
+      for (let k = 0; k <= nb; k++) {
+        const e = this.edges[k];
         while (i < m - 1 && t[i] < e) i++;
         this.start[k] = i;
       }
-      this.start[this.nb + 1] = m - 1;
+      this.start[nb + 1] = m - 1;
     }
-  }
-
-  private edge(k: number): number {
-    return this.lo + k / this.inv;
   }
 
   /** Index of the first boundary >= x (x not NaN). */
@@ -117,11 +120,13 @@ export class Locator {
     let lo: number;
     let hi: number;
     if (this.nb > 0) {
-      let k = Math.floor((x - this.lo) * this.inv);
+      const e = this.edges;
+      // lo < x <= hi, so the product lies in (0, nb] (give or take rounding).
+      let k = ((x - this.lo) * this.inv) | 0;
       if (k >= this.nb) k = this.nb - 1;
       // Rounding in k can be off by one: step to the bucket whose edges hold x.
-      while (k > 0 && x < this.edge(k)) k--;
-      while (k < this.nb && x >= this.edge(k + 1)) k++;
+      while (k > 0 && x < e[k]) k--;
+      while (x >= e[k + 1]) k++;
       lo = this.start[k];
       hi = this.start[k + 1];
     } else {
@@ -147,7 +152,7 @@ function sketchSample(values: Float64Array, rows: Int32Array | null): Float64Arr
     const x = values[rows ? rows[i] : i];
     if (x === x) v[k++] = x;
   }
-  return v.subarray(0, k).sort();
+  return sortFloat64(v.subarray(0, k));
 }
 
 /** Candidate cuts from sorted values: just below every distinct value when few, else below values at quantiles. Ends with +Infinity. */

@@ -1,3 +1,5 @@
+import { argsort, sortScratch } from '../kit/sort.js';
+
 /**
  * Each feature's values as small integer codes (bins), so that split search builds
  * histograms or sorts integers instead of sorting floats at every node. When a feature has at
@@ -41,80 +43,6 @@ const ROW_MAJOR_UP_TO = 64;
 
 /** The share of the rows that makes a bin a feature's dominant one (Bins.mode). */
 const DOMINANT = 0.5;
-
-const RADIX_BITS = 11;
-const BUCKETS = 1 << RADIX_BITS;
-
-/**
- * Row numbers of `col` in ascending order of value (stable): LSD radix sort on the 64 bits of
- * each double, mapped so that unsigned order is numeric order, 11 bits a pass; passes whose
- * digit is the same for every row are skipped.
- */
-export interface SortScratch {
-  hi: Uint32Array;
-  lo: Uint32Array;
-  a: Int32Array;
-  b: Int32Array;
-  dig: Uint16Array;
-}
-
-export function sortScratch(n: number): SortScratch {
-  return {
-    hi: new Uint32Array(n),
-    lo: new Uint32Array(n),
-    a: new Int32Array(n),
-    b: new Int32Array(n),
-    dig: new Uint16Array(n),
-  };
-}
-
-export function argsort(col: Float64Array, scratch: SortScratch = sortScratch(col.length)): Int32Array {
-  const n = col.length;
-  const s = scratch;
-  const bits = new Uint32Array(col.buffer, col.byteOffset, n * 2);
-  const { hi, lo } = s;
-  for (let i = 0; i < n; i++) {
-    let l = bits[2 * i];
-    let h = bits[2 * i + 1];
-    // Negative: flip every bit; positive: flip the sign bit.
-    if (h & 0x80000000) {
-      h = ~h >>> 0;
-      l = ~l >>> 0;
-    } else h = (h | 0x80000000) >>> 0;
-    hi[i] = h;
-    lo[i] = l;
-  }
-  let src = s.a;
-  let dst = s.b;
-  for (let i = 0; i < n; i++) src[i] = i;
-  const count = new Int32Array(BUCKETS);
-  const dig = s.dig;
-  for (let shift = 0; shift < 64; shift += RADIX_BITS) {
-    // This pass's digit of every row (a digit straddling the two words takes bits of both).
-    if (shift + RADIX_BITS <= 32) for (let i = 0; i < n; i++) dig[i] = (lo[i] >>> shift) & (BUCKETS - 1);
-    else if (shift >= 32) for (let i = 0; i < n; i++) dig[i] = (hi[i] >>> (shift - 32)) & (BUCKETS - 1);
-    else for (let i = 0; i < n; i++) dig[i] = ((lo[i] >>> shift) | (hi[i] << (32 - shift))) & (BUCKETS - 1);
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[dig[i]]++;
-    let nonEmpty = 0;
-    for (let b = 0; b < BUCKETS; b++) if (count[b]) nonEmpty++;
-    if (nonEmpty <= 1) continue;
-    let sum = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      const c = count[b];
-      count[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const r = src[i];
-      dst[count[dig[r]]++] = r;
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return src.slice();
-}
 
 /** `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for worker threads. */
 export function makeBins(
