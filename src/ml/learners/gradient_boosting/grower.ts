@@ -21,13 +21,15 @@ import {
   TASK_FROM,
   TASK_NLEFT,
   TASK_NODE,
+  TASK_LEFT_TO,
+  TASK_RIGHT_TO,
   TASK_STRIDE,
   TASK_TO,
   leafWeight,
   type Buffers,
   type Layout,
 } from './kernels.js';
-import { CMD_BUILD_EVAL, CMD_PARTITION } from './protocol.js';
+import { CMD_BUILD_EVAL, CMD_JOIN, CMD_PARTITION } from './protocol.js';
 import type { Team } from './pool.js';
 
 /** XGBoost's threshold below which a loss reduction does not count as one. */
@@ -91,7 +93,7 @@ export class Grower {
 
   /**
    * The active features, in chunks the threads claim in turn: eight or four features at a
-   * time while much is left (a pass over the rows serves that many histograms), down to one
+   * time while much is left (a pass over the rows serves that many histograms), down to two
    * at the end so that no thread waits long for the last chunk of another.
    */
   setFeatures(active: Int32Array): void {
@@ -105,8 +107,9 @@ export class Grower {
     f[2 + m] = 0;
     while (at < m) {
       const share = Math.ceil((m - at) / (2 * T));
-      // Multiples of four while they last: the build handles 8 or 4 features per pass.
-      const size = T === 1 ? m - at : share >= 8 ? 8 : share >= 4 ? 4 : Math.max(1, share);
+      // The build handles 8, 4 or 2 features per pass, and a single feature costs nearly a
+      // pass of two (reading each row's index and gradients dominates): pairs at the end.
+      const size = T === 1 ? m - at : share >= 8 ? 8 : share >= 4 ? 4 : Math.min(2, m - at);
       at = Math.min(m, at + size);
       f[2 + m + ++c] = at;
     }
@@ -242,31 +245,27 @@ export class Grower {
       job[tp + TASK_TO] = to;
     });
     await team.run(CMD_PARTITION, total < LOCAL_PARTITION_ROWS);
-    // Left counts per node; pieces of a node are put together: lefts in order, then rights.
+    // Left counts per node; the pieces of a node are put together (lefts in order, then
+    // rights) by a join job, where each piece learns here where its rows go.
     const nLefts = new Array<number>(batch.length).fill(0);
-    const pieceList: [number, number, number][][] = batch.map(() => []);
-    tasks.forEach(([i, from, to], k) => {
-      const nl = job[taskAt + k * TASK_STRIDE + TASK_NLEFT];
-      nLefts[i] += nl;
-      if (job[JOB_HEADER + i * PART_STRIDE + PART_PIECES] > 1) pieceList[i].push([from, to, nl]);
-    });
-    const { rows, tmp, gh, ghTmp } = B;
-    pieceList.forEach((pieces) => {
-      if (!pieces.length) return;
-      pieces.sort((a, b) => a[0] - b[0]);
-      let pos = pieces[0][0];
-      for (const [from, , nl] of pieces) {
-        rows.copyWithin(pos, from, from + nl);
-        gh.copyWithin(2 * pos, 2 * from, 2 * (from + nl));
-        pos += nl;
-      }
-      for (const [from, to, nl] of pieces) {
-        const nr = to - from - nl;
-        rows.set(tmp.subarray(from, from + nr), pos);
-        gh.set(ghTmp.subarray(2 * from, 2 * (from + nr)), 2 * pos);
-        pos += nr;
-      }
-    });
+    tasks.forEach(([i], k) => (nLefts[i] += job[taskAt + k * TASK_STRIDE + TASK_NLEFT]));
+    let pieced = false;
+    const leftAt = batch.map((n) => n.start);
+    const rightAt = batch.map((n, i) => n.start + nLefts[i]);
+    tasks
+      .map((task, k) => [task, k] as const)
+      .filter(([[i]]) => job[JOB_HEADER + i * PART_STRIDE + PART_PIECES] > 1)
+      .sort((a, b) => a[0][1] - b[0][1])
+      .forEach(([[i, from, to], k]) => {
+        const tp = taskAt + k * TASK_STRIDE;
+        const nl = job[tp + TASK_NLEFT];
+        job[tp + TASK_LEFT_TO] = leftAt[i];
+        job[tp + TASK_RIGHT_TO] = rightAt[i];
+        leftAt[i] += nl;
+        rightAt[i] += to - from - nl;
+        pieced = true;
+      });
+    if (pieced) await team.run(CMD_JOIN);
 
     // Children, and which of them need a histogram.
     const children: GrowNode[] = [];

@@ -82,6 +82,7 @@ export const JOB_HEADER = 8;
 export const OP_BUILD_EVAL = 1;
 export const OP_PARTITION = 2;
 export const OP_GRADIENTS = 3;
+export const OP_JOIN = 4;
 /** Most evaluated nodes (and so builds, subtractions) in one job. */
 export const MAX_EVALS = 1024;
 export const JOB_INTS = JOB_HEADER + MAX_EVALS * 16;
@@ -182,8 +183,8 @@ function build(
   const base = slot * L.histSize;
   const end = start + count;
   let i = fb;
-  // Eight, then four features per pass over the rows: each row's index, gradient and hessian
-  // are read once for all of them.
+  // Eight, four, then two features per pass over the rows: each row's index, gradient and
+  // hessian are read once for all of them.
   for (; i + 8 <= fe; i += 8) {
     const o0 = base + off[list[i]];
     const o1 = base + off[list[i + 1]];
@@ -284,6 +285,40 @@ function build(
         hist[p] += g;
         hist[p + 1] += h;
         p = o3 + 2 * bins[c3 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+      }
+    }
+  }
+  for (; i + 2 <= fe; i += 2) {
+    const f0 = list[i];
+    const f1 = list[i + 1];
+    const o0 = base + off[f0];
+    const o1 = base + off[f1];
+    hist.fill(0, o0, o0 + 2 * (nb[f0] + 1));
+    hist.fill(0, o1, o1 + 2 * (nb[f1] + 1));
+    const c0 = f0 * n;
+    const c1 = f1 * n;
+    if (identity) {
+      for (let r = start; r < end; r++) {
+        const g = gh[2 * r];
+        const h = gh[2 * r + 1];
+        let p = o0 + 2 * bins[c0 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o1 + 2 * bins[c1 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+      }
+    } else {
+      for (let k = start; k < end; k++) {
+        const r = rows[k];
+        const g = gh[2 * k];
+        const h = gh[2 * k + 1];
+        let p = o0 + 2 * bins[c0 + r];
+        hist[p] += g;
+        hist[p + 1] += h;
+        p = o1 + 2 * bins[c1 + r];
         hist[p] += g;
         hist[p + 1] += h;
       }
@@ -633,7 +668,9 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
 /**
  * Partition job: nodes at JOB_HEADER (PART_STRIDE ints each, JOB_NBUILD of them), then
  * tasks (TASK_STRIDE ints each, JOB_NSUB of them) at JOB_HEADER + JOB_NEVAL: a task is a
- * range of one node's rows. The thread writes the task's left count into TASK_NLEFT.
+ * range of one node's rows. The thread writes the task's left count into TASK_NLEFT; for
+ * pieces of a node, the join job then reads where the piece's left and right rows go
+ * (TASK_LEFT_TO, TASK_RIGHT_TO).
  */
 export const PART_START = 0;
 export const PART_COUNT = 1;
@@ -644,14 +681,16 @@ export const TASK_NODE = 0;
 export const TASK_FROM = 1;
 export const TASK_TO = 2;
 export const TASK_NLEFT = 3;
-export const TASK_STRIDE = 4;
+export const TASK_LEFT_TO = 4;
+export const TASK_RIGHT_TO = 5;
+export const TASK_STRIDE = 6;
 
 /**
  * Splits rows in two, stably: rows going left first, then rows going right, both still in
  * ascending row order (which keeps later reads of bins and gradients moving forward through
- * memory). A task covering its whole node finishes the job in place; a task covering a piece
- * leaves its left rows at the start of the piece and its right rows in tmp at the same
- * offsets, for the caller to put the pieces together.
+ * memory). A task covering its whole node finishes in place. A task covering a piece leaves
+ * the piece in tmp, its left rows then its right rows, for the join job to put the pieces
+ * together: every thread then copies out of tmp into places no other piece reads.
  */
 export function runPartition(L: Layout, B: Buffers, t: number): void {
   void t;
@@ -676,7 +715,13 @@ export function runPartition(L: Layout, B: Buffers, t: number): void {
     const lut = B.jobLut;
     const lo = i * 256;
     // Branch-free: each row (with its gradient and hessian) is written to both sides and
-    // only its own side advances.
+    // only its own side advances. A whole node's left rows stay in place (l <= q), its right
+    // rows go to tmp; a piece's left rows go to tmp, its right rows stay in place (r <= q).
+    const whole = job[p + PART_PIECES] === 1;
+    const ls = whole ? rows : tmp;
+    const lg = whole ? gh : ghTmp;
+    const rs = whole ? tmp : rows;
+    const rg = whole ? ghTmp : gh;
     let l = from;
     let r = from;
     for (let q = from; q < to; q++) {
@@ -684,20 +729,46 @@ export function runPartition(L: Layout, B: Buffers, t: number): void {
       const g = gh[2 * q];
       const h = gh[2 * q + 1];
       const go = lut[lo + bins[c + row]];
-      rows[l] = row;
-      gh[2 * l] = g;
-      gh[2 * l + 1] = h;
-      tmp[r] = row;
-      ghTmp[2 * r] = g;
-      ghTmp[2 * r + 1] = h;
+      ls[l] = row;
+      lg[2 * l] = g;
+      lg[2 * l + 1] = h;
+      rs[r] = row;
+      rg[2 * r] = g;
+      rg[2 * r + 1] = h;
       l += go;
       r += 1 - go;
     }
     job[tp + TASK_NLEFT] = l - from;
-    if (job[p + PART_PIECES] === 1) {
+    if (whole) {
       rows.set(tmp.subarray(from, r), l);
       gh.set(ghTmp.subarray(2 * from, 2 * r), 2 * l);
+    } else {
+      tmp.set(rows.subarray(from, r), l);
+      ghTmp.set(gh.subarray(2 * from, 2 * r), 2 * l);
     }
+  }
+}
+
+/** Join job: each piece's left and right rows (in tmp since the partition) to their places in rows. */
+export function runJoin(B: Buffers): void {
+  const job = B.job;
+  const nTasks = job[JOB_NSUB];
+  const taskAt = JOB_HEADER + job[JOB_NEVAL];
+  const { rows, tmp, gh, ghTmp } = B;
+  for (;;) {
+    const k = Atomics.add(B.counter, 0, 1);
+    if (k >= nTasks) break;
+    const tp = taskAt + k * TASK_STRIDE;
+    if (job[JOB_HEADER + job[tp + TASK_NODE] * PART_STRIDE + PART_PIECES] === 1) continue;
+    const from = job[tp + TASK_FROM];
+    const to = job[tp + TASK_TO];
+    const mid = from + job[tp + TASK_NLEFT];
+    const lt = job[tp + TASK_LEFT_TO];
+    const rt = job[tp + TASK_RIGHT_TO];
+    rows.set(tmp.subarray(from, mid), lt);
+    gh.set(ghTmp.subarray(2 * from, 2 * mid), 2 * lt);
+    rows.set(tmp.subarray(mid, to), rt);
+    gh.set(ghTmp.subarray(2 * mid, 2 * to), 2 * rt);
   }
 }
 

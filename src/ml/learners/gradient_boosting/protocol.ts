@@ -2,9 +2,11 @@ import type { MessagePort } from 'node:worker_threads';
 import {
   OP_BUILD_EVAL,
   OP_GRADIENTS,
+  OP_JOIN,
   OP_PARTITION,
   runBuildEval,
   runGradients,
+  runJoin,
   runPartition,
   type Buffers,
   type Layout,
@@ -24,6 +26,7 @@ export const SPIN = 4000;
 export const CMD_BUILD_EVAL = OP_BUILD_EVAL;
 export const CMD_PARTITION = OP_PARTITION;
 export const CMD_GRADIENTS = OP_GRADIENTS;
+export const CMD_JOIN = OP_JOIN;
 export const CMD_RESETUP = 8;
 export const CMD_EXIT = 9;
 
@@ -45,5 +48,6 @@ export function runOp(cmd: number, L: Layout, B: Buffers, S: Scratch, t: number)
   if (cmd === CMD_BUILD_EVAL) runBuildEval(L, B, S, t);
   else if (cmd === CMD_PARTITION) runPartition(L, B, t);
   else if (cmd === CMD_GRADIENTS) runGradients(L, B, S);
+  else if (cmd === CMD_JOIN) runJoin(B);
   else throw new Error(`unknown command ${cmd}`);
 }
