@@ -5,6 +5,15 @@ import {
   JOB_NBUILD,
   JOB_NEVAL,
   JOB_NSUB,
+  UNIT_COUNT,
+  UNIT_EVAL,
+  UNIT_IDENTITY,
+  UNIT_NEVAL,
+  UNIT_SLOT,
+  UNIT_START,
+  UNIT_STRIDE,
+  UNIT_SUB_DST,
+  UNIT_SUB_SRC,
   MAX_EVALS,
   OUT_BIN,
   OUT_DEFAULT_LEFT,
@@ -71,6 +80,18 @@ export interface GrowNode {
   left: number;
 }
 
+/** A histogram to build over a node's rows, one perhaps derived from it, and the nodes then searched. */
+interface Unit {
+  slot: number;
+  start: number;
+  count: number;
+  identity: boolean;
+  /** hist[subDst] -= hist[subSrc] once built; -1: none. */
+  subDst: number;
+  subSrc: number;
+  evals: GrowNode[];
+}
+
 /**
  * Grows one tree on the current gradients: depth-wise (a level at a time, as XGBoost's
  * default) or loss-guided (best leaf first). Each round of work is two jobs for the team:
@@ -92,12 +113,12 @@ export class Grower {
   }
 
   /**
-   * The active features, in chunks the threads claim in turn: eight or four features at a
-   * time while much is left (a pass over the rows serves that many histograms), down to two
-   * at the end so that no thread waits long for the last chunk of another.
+   * The active features, in chunks of eight while eight are left, then four, two, one: a pass
+   * over a node's rows serves a chunk's histograms, reading each row's index and gradients
+   * once for all of them. Tasks are (unit, chunk) pairs, so the chunks are the same whatever
+   * the number of threads.
    */
   setFeatures(active: Int32Array): void {
-    const T = this.team.threads;
     const f = this.B.feats;
     const m = active.length;
     f[0] = m;
@@ -106,11 +127,8 @@ export class Grower {
     let c = 0;
     f[2 + m] = 0;
     while (at < m) {
-      const share = Math.ceil((m - at) / (2 * T));
-      // The build handles 8, 4 or 2 features per pass, and a single feature costs nearly a
-      // pass of two (reading each row's index and gradients dominates): pairs at the end.
-      const size = T === 1 ? m - at : share >= 8 ? 8 : share >= 4 ? 4 : Math.min(2, m - at);
-      at = Math.min(m, at + size);
+      const left = m - at;
+      at += left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
       f[2 + m + ++c] = at;
     }
     f[1] = c;
@@ -162,7 +180,9 @@ export class Grower {
     const nodes: GrowNode[] = [root];
     if (!this.canEval(root)) return nodes;
     root.slot = this.alloc();
-    await this.buildEval([[root.slot, 0, count, identity ? 1 : 0]], [], [root]);
+    await this.buildEval([
+      { slot: root.slot, start: 0, count, identity, subDst: -1, subSrc: -1, evals: [root] },
+    ]);
 
     let open: GrowNode[] = this.valid(root) ? [root] : [];
     if (!this.valid(root)) this.release(root);
@@ -269,9 +289,7 @@ export class Grower {
 
     // Children, and which of them need a histogram.
     const children: GrowNode[] = [];
-    const builds: number[][] = [];
-    const subs: number[][] = [];
-    const evals: GrowNode[] = [];
+    const units: Unit[] = [];
     const temps: number[] = [];
     let need = 0;
     const pairs: [GrowNode, GrowNode, GrowNode][] = [];
@@ -312,55 +330,79 @@ export class Grower {
       const nl = this.canEval(l);
       const nr = this.canEval(r);
       if (nl && nr) {
+        // The smaller child is built, the larger is its parent minus it.
         const small = l.count <= r.count ? l : r;
         const large = small === l ? r : l;
         const s = this.alloc();
-        builds.push([s, small.start, small.count, 0]);
-        subs.push([n.slot, s]);
+        units.push({
+          slot: s,
+          start: small.start,
+          count: small.count,
+          identity: false,
+          subDst: n.slot,
+          subSrc: s,
+          evals: [l, r],
+        });
         small.slot = s;
         large.slot = n.slot;
-        evals.push(l, r);
       } else if (nl || nr) {
         const x = nl ? l : r;
         const y = nl ? r : l;
-        if (x.count <= y.count) builds.push([n.slot, x.start, x.count, 0]);
+        if (x.count <= y.count)
+          units.push({
+            slot: n.slot,
+            start: x.start,
+            count: x.count,
+            identity: false,
+            subDst: -1,
+            subSrc: -1,
+            evals: [x],
+          });
         else {
           const tmp = this.alloc();
           temps.push(tmp);
-          builds.push([tmp, y.start, y.count, 0]);
-          subs.push([n.slot, tmp]);
+          units.push({
+            slot: tmp,
+            start: y.start,
+            count: y.count,
+            identity: false,
+            subDst: n.slot,
+            subSrc: tmp,
+            evals: [x],
+          });
         }
         x.slot = n.slot;
-        evals.push(x);
       } else this.freeSlots.push(n.slot);
       n.slot = -1;
     }
-    if (evals.length) await this.buildEval(builds, subs, evals);
+    if (units.length) await this.buildEval(units);
     for (const s of temps) this.freeSlots.push(s);
     return children;
   }
 
   /** One build/subtract/evaluate job; the evaluated nodes get their best split. */
-  private async buildEval(builds: number[][], subs: number[][], evals: GrowNode[]): Promise<void> {
+  private async buildEval(units: Unit[]): Promise<void> {
     const { B, team } = this;
     const job = B.job;
     const jf = B.jobF;
-    job[JOB_NBUILD] = builds.length;
-    job[JOB_NSUB] = subs.length;
+    // Largest first, so that the last tasks claimed are small ones.
+    units.sort((a, b) => b.count - a.count);
+    const evals: GrowNode[] = [];
+    job[JOB_NBUILD] = units.length;
+    units.forEach((u, i) => {
+      const p = JOB_HEADER + i * UNIT_STRIDE;
+      job[p + UNIT_SLOT] = u.slot;
+      job[p + UNIT_START] = u.start;
+      job[p + UNIT_COUNT] = u.count;
+      job[p + UNIT_IDENTITY] = u.identity ? 1 : 0;
+      job[p + UNIT_SUB_DST] = u.subDst;
+      job[p + UNIT_SUB_SRC] = u.subSrc;
+      job[p + UNIT_EVAL] = evals.length;
+      job[p + UNIT_NEVAL] = u.evals.length;
+      evals.push(...u.evals);
+    });
     job[JOB_NEVAL] = evals.length;
-    let p = JOB_HEADER;
-    for (const b of builds) {
-      job[p] = b[0];
-      job[p + 1] = b[1];
-      job[p + 2] = b[2];
-      job[p + 3] = b[3];
-      p += 4;
-    }
-    for (const s of subs) {
-      job[p] = s[0];
-      job[p + 1] = s[1];
-      p += 2;
-    }
+    let p = JOB_HEADER + units.length * UNIT_STRIDE;
     evals.forEach((n, e) => {
       job[p++] = n.slot;
       jf[4 * e] = n.G;
@@ -370,7 +412,7 @@ export class Grower {
     });
     // Work: a histogram cell per row and feature built, a bin per feature searched.
     let work = evals.length * 256;
-    for (const b of builds) work += b[2];
+    for (const u of units) work += u.count;
     const ran = await team.run(CMD_BUILD_EVAL, work * this.B.feats[0] < LOCAL_BUILD_CELLS);
     const out = B.out;
     evals.forEach((n, e) => {

@@ -73,7 +73,11 @@ export interface Buffers {
   grad: Float64Array;
 }
 
-/** Job layout in `job`: a header, then builds (4 ints), subtractions (2 ints), evaluations (1 int). */
+/**
+ * Job layout in `job`: a header, then the job's own records. A build/evaluate job lists units
+ * (UNIT_STRIDE ints each, JOB_NBUILD of them): a histogram to build, perhaps one to derive
+ * from it by subtraction, and the nodes to search; then the searched nodes' slots (JOB_NEVAL).
+ */
 export const JOB_OP = 0;
 export const JOB_NBUILD = 1;
 export const JOB_NSUB = 2;
@@ -616,10 +620,25 @@ function sortByKey(idx: Int32Array, key: Float64Array, m: number): void {
   }
 }
 
+export const UNIT_SLOT = 0;
+export const UNIT_START = 1;
+export const UNIT_COUNT = 2;
+export const UNIT_IDENTITY = 3;
+/** hist[UNIT_SUB_DST] -= hist[UNIT_SUB_SRC] after the build; UNIT_SUB_DST -1: none. */
+export const UNIT_SUB_DST = 4;
+export const UNIT_SUB_SRC = 5;
+/** The unit searches evaluated nodes UNIT_EVAL .. UNIT_EVAL + UNIT_NEVAL - 1. */
+export const UNIT_EVAL = 6;
+export const UNIT_NEVAL = 7;
+export const UNIT_STRIDE = 8;
+
 /**
- * Runs the current build/evaluate job as thread t: claims chunks of features until none is
- * left, and for each builds, subtracts and searches every listed node. A thread that runs
- * slow (descheduled, or on a busy core) simply claims fewer chunks.
+ * Runs the current build/evaluate job as thread t. Its tasks are (unit, chunk of features)
+ * pairs, claimed in turn, largest units first: each builds the unit's histogram over the
+ * chunk's features, subtracts, and searches the unit's nodes on them. Deep levels have many
+ * units, so the threads share them with whole eight-feature passes over the rows; a level of
+ * one unit is shared by its chunks. A thread that runs slow (descheduled, or on a busy core)
+ * simply claims fewer tasks.
  */
 export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void {
   const job = B.job;
@@ -628,9 +647,9 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
   const nChunks = feats[1];
   const list = feats.subarray(2, 2 + m);
   const bounds = 2 + m;
-  const nBuild = job[JOB_NBUILD];
-  const nSub = job[JOB_NSUB];
+  const nUnits = job[JOB_NBUILD];
   const nEval = job[JOB_NEVAL];
+  const evalAt = JOB_HEADER + nUnits * UNIT_STRIDE;
   const out = B.out;
   for (let e = 0; e < nEval; e++) {
     const q = (t * MAX_EVALS + e) * OUT_STRIDE;
@@ -638,16 +657,30 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
     out[q + OUT_FEATURE] = -1;
   }
   const jf = B.jobF;
+  const nTasks = nUnits * nChunks;
   for (;;) {
-    const c = Atomics.add(B.counter, 0, 1);
-    if (c >= nChunks) break;
+    const k = Atomics.add(B.counter, 0, 1);
+    if (k >= nTasks) break;
+    const u = (k / nChunks) | 0;
+    const c = k - u * nChunks;
     const fb = feats[bounds + c];
     const fe = feats[bounds + c + 1];
-    let p = JOB_HEADER;
-    for (let i = 0; i < nBuild; i++, p += 4)
-      build(L, B, list, fb, fe, job[p], job[p + 1], job[p + 2], job[p + 3] === 1);
-    for (let i = 0; i < nSub; i++, p += 2) subtract(L, B, list, fb, fe, job[p], job[p + 1]);
-    for (let e = 0; e < nEval; e++, p++)
+    const p = JOB_HEADER + u * UNIT_STRIDE;
+    build(
+      L,
+      B,
+      list,
+      fb,
+      fe,
+      job[p + UNIT_SLOT],
+      job[p + UNIT_START],
+      job[p + UNIT_COUNT],
+      job[p + UNIT_IDENTITY] === 1,
+    );
+    if (job[p + UNIT_SUB_DST] >= 0)
+      subtract(L, B, list, fb, fe, job[p + UNIT_SUB_DST], job[p + UNIT_SUB_SRC]);
+    const e0 = job[p + UNIT_EVAL];
+    for (let e = e0; e < e0 + job[p + UNIT_NEVAL]; e++)
       evaluate(
         L,
         B,
@@ -655,7 +688,7 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
         list,
         fb,
         fe,
-        job[p],
+        job[evalAt + e],
         jf[4 * e],
         jf[4 * e + 1],
         jf[4 * e + 2],
