@@ -128,6 +128,9 @@ function weightsOf(
 function sharedF64(n: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
 }
+function sharedF32(n: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
+}
 function sharedI32(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
 }
@@ -141,7 +144,7 @@ function sampleInto(rows: Int32Array, n: number, rate: number, rng: Rng): number
 }
 
 /** Gradients of the sampled rows into gh, in row-list order. */
-function gatherGradients(grad: Float64Array, rows: Int32Array, m: number, gh: Float64Array): void {
+function gatherGradients(grad: Float32Array, rows: Int32Array, m: number, gh: Float32Array): void {
   for (let k = 0; k < m; k++) {
     const r = rows[k];
     gh[2 * k] = grad[2 * r];
@@ -263,10 +266,10 @@ export async function train(
   const limit = slotLimit(p);
   const B: Buffers = {
     bins: binMatrix,
-    gh: sharedF64(2 * n),
+    gh: sharedF32(2 * n),
     rows: sharedI32(n),
     tmp: sharedI32(n),
-    ghTmp: sharedF64(2 * n),
+    ghTmp: sharedF32(2 * n),
     hist: sharedF64(Math.min(limit, 16) * histSize),
     job: sharedI32(JOB_INTS),
     jobF: sharedF64(4 * MAX_EVALS),
@@ -279,7 +282,7 @@ export async function train(
     labels: sharedF64(n),
     weights: weights ? sharedF64(n) : new Float64Array(0),
     P: K > 1 ? sharedF64(n * K) : new Float64Array(0),
-    grad: p.subsample < 1 ? sharedF64(2 * n) : new Float64Array(0),
+    grad: p.subsample < 1 ? sharedF32(2 * n) : new Float32Array(0),
   };
   B.labels.set(labels);
   if (weights) B.weights.set(weights);

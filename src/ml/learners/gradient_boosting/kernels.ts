@@ -8,7 +8,7 @@ import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.
  *
  * Everything lives in typed arrays (over SharedArrayBuffers when threads are used):
  *   bins  n*d bytes, column-major: bins[f*n + r] is row r's bin for feature f (0 = missing)
- *   gh    2n doubles, in node order: gradient and hessian of row rows[k] at 2k, 2k+1 (moved
+ *   gh    2n floats, in node order: gradient and hessian of row rows[k] at 2k, 2k+1 (moved
  *         along with rows when nodes split, so that building a histogram reads them in sequence)
  *   rows  n ints: row indices grouped by tree node (each node owns a contiguous segment)
  *   hist  slots of histSize doubles; feature f's bins b at off[f] + 2b (gradient), +1 (hessian)
@@ -42,7 +42,7 @@ export interface Layout {
 
 export interface Buffers {
   bins: Uint8Array;
-  gh: Float64Array;
+  gh: Float32Array;
   rows: Int32Array;
   hist: Float64Array;
   /** The job: see the JOB_* layout below. */
@@ -62,15 +62,15 @@ export interface Buffers {
   counter: Int32Array;
   /** Partition jobs: per node, 256 bytes saying which bins go left (1) or right (0). */
   jobLut: Uint8Array;
-  /** n ints and 2n doubles of scratch for partitioning rows and gh (each node uses its own segment). */
+  /** n ints and 2n floats of scratch for partitioning rows and gh (each node uses its own segment). */
   tmp: Int32Array;
-  ghTmp: Float64Array;
+  ghTmp: Float32Array;
   /** Margins (n x K), labels, weights (empty: none), softmax probabilities (empty: K = 1), gradients by row. */
   F: Float64Array;
   labels: Float64Array;
   weights: Float64Array;
   P: Float64Array;
-  grad: Float64Array;
+  grad: Float32Array;
 }
 
 /**

@@ -52,14 +52,16 @@ export interface Objective {
   marginOf(baseScore: number): number;
   /**
    * Gradient and hessian of output k for rows [from, to) into gh (2 per row), weighted.
-   * `P` holds softmax probabilities.
+   * `P` holds softmax probabilities. Stored as float32, as XGBoost keeps its gradient pairs:
+   * trees move them with their rows at every split, and half the bytes is half the time of
+   * those memory-bound passes (histograms still add them up in doubles).
    */
   gradients(
     F: Float64Array,
     y: Float64Array,
     w: Float64Array | null,
     k: number,
-    gh: Float64Array,
+    gh: Float32Array,
     P: Float64Array | null,
     from: number,
     to: number,
