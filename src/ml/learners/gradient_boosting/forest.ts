@@ -635,8 +635,11 @@ export class ForestBuilder {
 /** Rows predicted per block: the block's features stay in cache while every tree walks it. */
 const PREDICT_BLOCK = 256;
 
-/** Below this many rows x trees, one thread predicts faster than two. */
-export const PARALLEL_PREDICT_WORK = 1 << 20;
+/**
+ * Below this many rows x trees (a few milliseconds of walking), one thread predicts faster
+ * than two: handing half to an idle worker costs a fraction of a millisecond.
+ */
+export const PARALLEL_PREDICT_WORK = 1 << 18;
 
 /**
  * Margins (n x K, row-major) of a forest on a frame: base plus every tree. On large inputs,
