@@ -9,7 +9,6 @@ import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, marginsOf, type For
 import { Grower } from './grower.js';
 import {
   BIT_WORDS,
-  GRAD_INTO_GRAD,
   GRAD_K,
   JOB_INTS,
   MAX_EVALS,
@@ -143,15 +142,6 @@ function sampleInto(rows: Int32Array, n: number, rate: number, rng: Rng): number
   return m;
 }
 
-/** Gradients of the sampled rows into gh, in row-list order. */
-function gatherGradients(grad: Float32Array, rows: Int32Array, m: number, gh: Float32Array): void {
-  for (let k = 0; k < m; k++) {
-    const r = rows[k];
-    gh[2 * k] = grad[2 * r];
-    gh[2 * k + 1] = grad[2 * r + 1];
-  }
-}
-
 function resetRows(rows: Int32Array, n: number): void {
   for (let r = 0; r < n; r++) rows[r] = r;
 }
@@ -269,7 +259,6 @@ export async function train(
     gh: sharedF32(2 * n),
     rows: sharedI32(n),
     tmp: sharedI32(n),
-    ghTmp: sharedF32(2 * n),
     hist: sharedF64(Math.min(limit, 16) * histSize),
     job: sharedI32(JOB_INTS),
     jobF: sharedF64(4 * MAX_EVALS),
@@ -282,7 +271,6 @@ export async function train(
     labels: sharedF64(n),
     weights: weights ? sharedF64(n) : new Float64Array(0),
     P: K > 1 ? sharedF64(n * K) : new Float64Array(0),
-    grad: p.subsample < 1 ? sharedF32(2 * n) : new Float32Array(0),
   };
   B.labels.set(labels);
   if (weights) B.weights.set(weights);
@@ -336,16 +324,12 @@ export async function train(
       await ticker.tick();
       if (P) softmax(F, K, P);
       for (let k = 0; k < K; k++) {
-        // Gradients on every thread: straight into gh when the tree takes every row (in row
-        // order), else by row into grad, then gathered for the sampled rows.
+        // Gradients of every row on every thread; a sampled tree reads those of its rows.
         B.job[GRAD_K] = k;
-        B.job[GRAD_INTO_GRAD] = p.subsample < 1 ? 1 : 0;
         await team.run(CMD_GRADIENTS);
         let m = n;
-        if (p.subsample < 1) {
-          m = sampleInto(rows, n, p.subsample, rng);
-          gatherGradients(B.grad, rows, m, B.gh);
-        } else if (!identity) resetRows(rows, n);
+        if (p.subsample < 1) m = sampleInto(rows, n, p.subsample, rng);
+        else if (!identity) resetRows(rows, n);
         const active = nActive < d ? rng.permutation(d).subarray(0, nActive).sort() : allFeatures;
         grower.setFeatures(active);
         const nodes = await grower.grow(m, p.subsample >= 1, ticker);

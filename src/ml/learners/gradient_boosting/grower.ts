@@ -164,17 +164,18 @@ export class Grower {
   }
 
   /**
-   * Grows a tree over rows[0..count), whose gradients are in gh[0..2 count) in the same order
-   * (identity: rows[k] = k for all n rows, read sequentially).
+   * Grows a tree over rows[0..count) (identity: rows[k] = k for all n rows, read
+   * sequentially); gradients are by row in gh.
    * Returns the nodes; leaves have left = -1 and a segment of rows.
    */
   async grow(count: number, identity: boolean, ticker: Ticker): Promise<GrowNode[]> {
-    const gh = this.B.gh;
+    const { gh, rows } = this.B;
     let G = 0;
     let H = 0;
     for (let k = 0; k < count; k++) {
-      G += gh[2 * k];
-      H += gh[2 * k + 1];
+      const r = identity ? k : rows[k];
+      G += gh[2 * r];
+      H += gh[2 * r + 1];
     }
     const root = newNode(0, 0, count, G, H, -Infinity, Infinity);
     const nodes: GrowNode[] = [root];

@@ -8,8 +8,10 @@ import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.
  *
  * Everything lives in typed arrays (over SharedArrayBuffers when threads are used):
  *   bins  n*d bytes, column-major: bins[f*n + r] is row r's bin for feature f (0 = missing)
- *   gh    2n floats, in node order: gradient and hessian of row rows[k] at 2k, 2k+1 (moved
- *         along with rows when nodes split, so that building a histogram reads them in sequence)
+ *   gh    2n floats: gradient and hessian of row r at 2r, 2r+1. They stay put while rows
+ *         move at every split: a node's rows are ascending, so a build reads them forward, and
+ *         gathering them costs less than moving them with their rows (measured from 16k to
+ *         500k rows), which is what XGBoost does too
  *   rows  n ints: row indices grouped by tree node (each node owns a contiguous segment)
  *   hist  slots of histSize doubles; feature f's bins b at off[f] + 2b (gradient), +1 (hessian)
  */
@@ -62,15 +64,13 @@ export interface Buffers {
   counter: Int32Array;
   /** Partition jobs: per node, 256 bytes saying which bins go left (1) or right (0). */
   jobLut: Uint8Array;
-  /** n ints and 2n floats of scratch for partitioning rows and gh (each node uses its own segment). */
+  /** n ints of scratch for partitioning rows (each node uses its own segment). */
   tmp: Int32Array;
-  ghTmp: Float32Array;
-  /** Margins (n x K), labels, weights (empty: none), softmax probabilities (empty: K = 1), gradients by row. */
+  /** Margins (n x K), labels, weights (empty: none), softmax probabilities (empty: K = 1). */
   F: Float64Array;
   labels: Float64Array;
   weights: Float64Array;
   P: Float64Array;
-  grad: Float32Array;
 }
 
 /**
@@ -117,16 +117,15 @@ export function newScratch(): Scratch {
   };
 }
 
-/** Gradient job: output k, into gh (in row order, when the tree takes every row) or grad. */
+/** Gradient job: output k of every row, into gh. */
 export const GRAD_K = 1;
-export const GRAD_INTO_GRAD = 2;
 export const GRAD_CHUNK = 1 << 14;
 
 export function runGradients(L: Layout, B: Buffers, S: Scratch): void {
   const o = L.objective;
   S.objective ??= makeObjective(o.name, o.nClasses, o.options);
   const k = B.job[GRAD_K];
-  const out = B.job[GRAD_INTO_GRAD] ? B.grad : B.gh;
+  const out = B.gh;
   const w = B.weights.length ? B.weights : null;
   const P = B.P.length ? B.P : null;
   for (;;) {
@@ -212,8 +211,8 @@ function build(
     const c7 = list[i + 7] * n;
     for (let k = start; k < end; k++) {
       const r = identity ? k : rows[k];
-      const g = gh[2 * k];
-      const h = gh[2 * k + 1];
+      const g = gh[2 * r];
+      const h = gh[2 * r + 1];
       let p = o0 + 2 * bins[c0 + r];
       hist[p] += g;
       hist[p + 1] += h;
@@ -277,8 +276,8 @@ function build(
     } else {
       for (let k = start; k < end; k++) {
         const r = rows[k];
-        const g = gh[2 * k];
-        const h = gh[2 * k + 1];
+        const g = gh[2 * r];
+        const h = gh[2 * r + 1];
         let p = o0 + 2 * bins[c0 + r];
         hist[p] += g;
         hist[p + 1] += h;
@@ -317,8 +316,8 @@ function build(
     } else {
       for (let k = start; k < end; k++) {
         const r = rows[k];
-        const g = gh[2 * k];
-        const h = gh[2 * k + 1];
+        const g = gh[2 * r];
+        const h = gh[2 * r + 1];
         let p = o0 + 2 * bins[c0 + r];
         hist[p] += g;
         hist[p + 1] += h;
@@ -341,9 +340,10 @@ function build(
       }
     } else {
       for (let k = start; k < end; k++) {
-        const p = o + 2 * bins[c + rows[k]];
-        hist[p] += gh[2 * k];
-        hist[p + 1] += gh[2 * k + 1];
+        const r = rows[k];
+        const p = o + 2 * bins[c + r];
+        hist[p] += gh[2 * r];
+        hist[p + 1] += gh[2 * r + 1];
       }
     }
   }
@@ -732,8 +732,6 @@ export function runPartition(L: Layout, B: Buffers, t: number): void {
   const taskAt = JOB_HEADER + job[JOB_NEVAL];
   const rows = B.rows;
   const tmp = B.tmp;
-  const gh = B.gh;
-  const ghTmp = B.ghTmp;
   const bins = B.bins;
   const n = L.n;
   for (;;) {
@@ -747,38 +745,26 @@ export function runPartition(L: Layout, B: Buffers, t: number): void {
     const c = job[p + PART_FEATURE] * n;
     const lut = B.jobLut;
     const lo = i * 256;
-    // Branch-free: each row (with its gradient and hessian) is written to both sides and
-    // only its own side advances. A whole node's left rows stay in place (l <= q), its right
-    // rows go to tmp; a piece's left rows go to tmp, its right rows stay in place (r <= q).
+    // Branch-free: each row is written to both sides and only its own side advances. A
+    // whole node's left rows stay in place (l <= q), its right rows go to tmp; a piece's left
+    // rows go to tmp, its right rows stay in place (r <= q).
     const whole = job[p + PART_PIECES] === 1;
     const ls = whole ? rows : tmp;
-    const lg = whole ? gh : ghTmp;
     const rs = whole ? tmp : rows;
-    const rg = whole ? ghTmp : gh;
     let l = from;
     let r = from;
     for (let q = from; q < to; q++) {
       const row = rows[q];
-      const g = gh[2 * q];
-      const h = gh[2 * q + 1];
       const go = lut[lo + bins[c + row]];
       ls[l] = row;
-      lg[2 * l] = g;
-      lg[2 * l + 1] = h;
       rs[r] = row;
-      rg[2 * r] = g;
-      rg[2 * r + 1] = h;
       l += go;
       r += 1 - go;
     }
     job[tp + TASK_NLEFT] = l - from;
-    if (whole) {
-      rows.set(tmp.subarray(from, r), l);
-      gh.set(ghTmp.subarray(2 * from, 2 * r), 2 * l);
-    } else {
-      tmp.set(rows.subarray(from, r), l);
-      ghTmp.set(gh.subarray(2 * from, 2 * r), 2 * l);
-    }
+    // The right rows after the left ones: into place (whole), or into tmp (a piece).
+    if (whole) rows.set(tmp.subarray(from, r), l);
+    else tmp.set(rows.subarray(from, r), l);
   }
 }
 
@@ -787,7 +773,7 @@ export function runJoin(B: Buffers): void {
   const job = B.job;
   const nTasks = job[JOB_NSUB];
   const taskAt = JOB_HEADER + job[JOB_NEVAL];
-  const { rows, tmp, gh, ghTmp } = B;
+  const { rows, tmp } = B;
   for (;;) {
     const k = Atomics.add(B.counter, 0, 1);
     if (k >= nTasks) break;
@@ -799,9 +785,7 @@ export function runJoin(B: Buffers): void {
     const lt = job[tp + TASK_LEFT_TO];
     const rt = job[tp + TASK_RIGHT_TO];
     rows.set(tmp.subarray(from, mid), lt);
-    gh.set(ghTmp.subarray(2 * from, 2 * mid), 2 * lt);
     rows.set(tmp.subarray(mid, to), rt);
-    gh.set(ghTmp.subarray(2 * mid, 2 * to), 2 * rt);
   }
 }
 

@@ -53,8 +53,8 @@ export interface Objective {
   /**
    * Gradient and hessian of output k for rows [from, to) into gh (2 per row), weighted.
    * `P` holds softmax probabilities. Stored as float32, as XGBoost keeps its gradient pairs:
-   * trees move them with their rows at every split, and half the bytes is half the time of
-   * those memory-bound passes (histograms still add them up in doubles).
+   * histogram passes, bound by memory, read them for every row of a node, and half the
+   * bytes is less time there (histograms still add them up in doubles).
    */
   gradients(
     F: Float64Array,
