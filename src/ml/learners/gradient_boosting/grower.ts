@@ -45,11 +45,11 @@ import type { Team } from './pool.js';
 const RT_EPS = 1e-6;
 /** Most nodes split in one partition job (the job buffer holds MAX_EVALS evaluations). */
 const MAX_SPLITS_PER_JOB = MAX_EVALS / 2;
-/** Jobs smaller than these run on the calling thread alone: waking another costs more. */
-const LOCAL_PARTITION_ROWS = 1 << 13;
-const LOCAL_BUILD_CELLS = 1 << 16;
+/** Jobs smaller than these (some tens of microseconds) run on the calling thread alone. */
+const LOCAL_PARTITION_ROWS = 1 << 12;
+const LOCAL_BUILD_CELLS = 1 << 14;
 /** Nodes larger than this are partitioned in pieces by several threads. */
-const PIECE_MIN_ROWS = 1 << 15;
+const PIECE_MIN_ROWS = 1 << 13;
 
 export interface GrowParams {
   maxDepth: number;
@@ -94,9 +94,10 @@ interface Unit {
 
 /**
  * Grows one tree on the current gradients: depth-wise (a level at a time, as XGBoost's
- * default) or loss-guided (best leaf first). Each round of work is two jobs for the team:
- * partition the rows of the nodes being split, then build the smaller child's histogram,
- * derive the larger by subtraction from the parent's, and search both for their best split.
+ * default) or loss-guided (best leaf first). Each round of work is two jobs for the team
+ * (three when large nodes are partitioned in pieces): partition the rows of the nodes being
+ * split (and join the pieces), then build the smaller child's histogram, derive the larger by
+ * subtraction from the parent's, and search both for their best split.
  */
 export class Grower {
   private freeSlots: number[] = [];

@@ -2,9 +2,9 @@ import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.
 
 /**
  * The hot loops of tree growing, shared by the main thread and the worker threads: gradient
- * histograms, histogram subtraction and split search. Every thread runs the same job on its
- * own share of the features, so the threads never write the same memory and the result does
- * not depend on how many there are.
+ * histograms, histogram subtraction, split search, partition. Every thread runs the same job,
+ * claiming its tasks (a node and a chunk of features, or a range of rows) in turn, so the
+ * threads never write the same memory and the result does not depend on how many there are.
  *
  * Everything lives in typed arrays (over SharedArrayBuffers when threads are used):
  *   bins  n*d bytes, column-major: bins[f*n + r] is row r's bin for feature f (0 = missing)

@@ -20,8 +20,12 @@ export const CTL_DONE = 8;
 export const CTL_ERR = 40;
 export const CTL_INTS = 72;
 export const MAX_WORKERS = 32;
-/** Polls of a control word before sleeping on it (some tens of microseconds). */
-export const SPIN = 4000;
+/**
+ * Polls of a control word before sleeping on it (a few hundred microseconds): long enough to
+ * span the main thread's own work between two jobs of a tree, since a worker woken from a
+ * futex sleep arrives too late to share the small jobs of small tables.
+ */
+export const SPIN = 40000;
 
 export const CMD_BUILD_EVAL = OP_BUILD_EVAL;
 export const CMD_PARTITION = OP_PARTITION;
