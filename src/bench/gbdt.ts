@@ -10,8 +10,7 @@
  * Each Neutrino measurement runs in a child process of its own (like each peer), so that its
  * peak resident memory is its own.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +21,7 @@ import {
   loadSplit,
   makeTable,
   peersMissing,
+  runMeasured,
   runPeer,
   sharedDir,
   splitDataset,
@@ -208,18 +208,9 @@ async function measure(
 function measureInChild(files: SplitFiles, params: Record<string, unknown>, repeat: number): OurResult {
   const self = fileURLToPath(import.meta.url);
   const args = [...process.execArgv, self, '--child', JSON.stringify({ files, params, repeat })];
-  const time = '/usr/bin/time';
-  const r = existsSync(time)
-    ? spawnSync(time, ['-f', 'PEAK_RSS_KB=%M', process.execPath, ...args], {
-        encoding: 'utf8',
-        maxBuffer: 64 << 20,
-      })
-    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = runMeasured(process.execPath, args);
   if (r.status !== 0) throw new Error(`neutrino child failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as OurResult;
-  const m = /PEAK_RSS_KB=(\d+)/.exec(r.stderr ?? '');
-  if (m) out.peak_rss = Number(m[1]) * 1024;
-  return out;
+  return { ...(JSON.parse(r.lastLine) as OurResult), peak_rss: r.peakRss };
 }
 
 export interface BenchRow {

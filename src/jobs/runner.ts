@@ -10,6 +10,7 @@ import type { ArtifactStore } from '../storage/artifacts/store.js';
 import type { Job, MetadataStore } from '../storage/metadata/store.js';
 import type { ModelRegistry } from '../registry/registry.js';
 import type { CvSpec, FromWorker, ToWorker, TrainOutcome, TrainSpec } from './messages.js';
+import { childEnv } from '../core/child-env.js';
 
 /** How long a cancelled worker gets to stop on its own before it is killed. */
 const CANCEL_GRACE_MS = 3000;
@@ -90,6 +91,7 @@ export class JobRunner {
     const child = fork(siblingModule(import.meta.url, './worker.js'), [], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
+      env: childEnv(),
     });
     const entry: Running = { job, child };
     this.running.set(job.id, entry);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { NeutrinoError } from '../core/errors.js';
 import { siblingModule } from '../core/modules.js';
 import type { ReplicaMessage } from './replica.js';
+import { childEnv } from '../core/child-env.js';
 
 export interface ReplicaSpec {
   deploymentId: string;
@@ -63,7 +64,7 @@ export class ReplicaManager {
     const child = fork(
       siblingModule(import.meta.url, './replica.js'),
       [spec.modelPath, spec.name, String(spec.modelVersion)],
-      { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
+      { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: childEnv() },
     );
     const replica: Replica = { child, port: null };
     group.replicas.push(replica);

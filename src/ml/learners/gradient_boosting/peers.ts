@@ -4,6 +4,7 @@
  * loads the splits as frames, and runs the Python peers (tabular.py) on the same files.
  */
 import { spawnSync } from 'node:child_process';
+import { childEnv } from '../../../core/child-env.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFrame } from '../../../data/load.js';
@@ -139,17 +140,32 @@ export function runPeer(
     '--repeat',
     String(repeat),
   ];
+  const r = runMeasured(PYTHON, args);
+  if (r.status !== 0) throw new Error(`tabular.py --algo ${algo} failed: ${r.stderr}`);
+  return { ...(JSON.parse(r.lastLine) as PeerResult), peak_rss: r.peakRss };
+}
+
+/**
+ * Runs a command to its end in the environment Neutrino gives its own processes (the same for
+ * both sides of a comparison), with its peak resident memory from /usr/bin/time when there
+ * is one: its last line of output, its stderr and exit status.
+ */
+export function runMeasured(
+  command: string,
+  args: string[],
+): { status: number | null; lastLine: string; stderr: string; peakRss?: number } {
   const timeBin = '/usr/bin/time';
-  const useTime = existsSync(timeBin);
-  const r = useTime
-    ? spawnSync(timeBin, ['-f', 'PEAK_RSS_KB=%M', PYTHON, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 })
-    : spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`tabular.py --algo ${algo} failed: ${r.stderr || r.error?.message}`);
-  const line = r.stdout.trim().split('\n').pop()!;
-  const out = JSON.parse(line) as PeerResult;
+  const options = { encoding: 'utf8' as const, maxBuffer: 64 << 20, env: childEnv() };
+  const r = existsSync(timeBin)
+    ? spawnSync(timeBin, ['-f', 'PEAK_RSS_KB=%M', command, ...args], options)
+    : spawnSync(command, args, options);
   const m = /PEAK_RSS_KB=(\d+)/.exec(r.stderr ?? '');
-  if (m) out.peak_rss = Number(m[1]) * 1024;
-  return out;
+  return {
+    status: r.status,
+    lastLine: (r.stdout ?? '').trim().split('\n').pop() ?? '',
+    stderr: r.stderr || r.error?.message || '',
+    peakRss: m ? Number(m[1]) * 1024 : undefined,
+  };
 }
 
 /**
