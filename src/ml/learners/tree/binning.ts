@@ -44,6 +44,56 @@ const ROW_MAJOR_UP_TO = 64;
 /** The share of the rows that makes a bin a feature's dominant one (Bins.mode). */
 const DOMINANT = 0.5;
 
+/** Columns with at most this many distinct values (one-hot, flags, small counts) skip the sort. */
+const FEW_VALUES = 16;
+
+/**
+ * A bin per distinct value, when a column has at most `max` of them and no NaN: what the sort
+ * below would give (bins ascending by value, a zero bin's value -0 when the column holds a
+ * -0, as the sort puts it first), found in one pass instead of a radix sort of the column.
+ */
+function fewValueBins(
+  col: Float64Array,
+  max: number,
+): { bins: Int32Array; values: Float64Array; size: Int32Array } | null {
+  const n = col.length;
+  const seen = new Float64Array(max);
+  let m = 0;
+  let last = NaN;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (v === last) continue;
+    if (v !== v) return null;
+    let k = 0;
+    while (k < m && seen[k] !== v) k++;
+    if (k === m) {
+      if (m === max) return null;
+      seen[m++] = v;
+    }
+    last = v;
+  }
+  const values = seen.slice(0, m).sort();
+  const zero = values.indexOf(0);
+  if (zero >= 0) {
+    values[zero] = 0;
+    for (let i = 0; i < n; i++)
+      if (col[i] === 0 && 1 / col[i] < 0) {
+        values[zero] = -0;
+        break;
+      }
+  }
+  const bins = new Int32Array(n);
+  const size = new Int32Array(m);
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    let b = 0;
+    while (values[b] !== v) b++;
+    bins[i] = b;
+    size[b]++;
+  }
+  return { bins, values, size };
+}
+
 /** `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for worker threads. */
 export function makeBins(
   data: Float64Array,
@@ -63,6 +113,19 @@ export function makeBins(
   let widest = 0;
   for (let j = 0; j < d; j++) {
     const col = data.subarray(j * n, (j + 1) * n);
+    const few = fewValueBins(col, Math.min(cap, FEW_VALUES));
+    if (few) {
+      const { bins, values, size } = few;
+      const nb = values.length;
+      let mode = 0;
+      for (let b = 1; b < nb; b++) if (size[b] > size[mode]) mode = b;
+      modes.push(size[mode] >= DOMINANT * n ? mode : -1);
+      rowBin.push(bins);
+      los.push(values);
+      his.push(values.slice());
+      widest = Math.max(widest, nb);
+      continue;
+    }
     const order = argsort(col, scratch);
     // Runs of equal values, in ascending order.
     let runs = 0;
