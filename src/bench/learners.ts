@@ -131,13 +131,17 @@ async function ours(
   // not the JIT warming up (the peer's timings are of compiled code too): five on all the rows
   // for small data (a predict over a few hundred rows stays in V8's interpreter for its first
   // few calls, 30x slower), one on a slice of the rows for large.
+  // A slice's fit time, scaled to all the rows, says whether full warm fits (below) are cheap.
+  let projectedMs = Infinity;
   if (tr.X.nRows >= 20_000) {
     const head = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
     const wx = takeRows(tr.X, head(4000));
     const wy = takeTarget(tr.y, head(4000));
     const pipe = fitPipeline(wx, spec.input, wy);
     const m = createLearner(algorithm, task, params);
+    const t = performance.now();
     await m.fit(pipe.transform(wx), wy, { seed: 0 });
+    projectedMs = ((performance.now() - t) * tr.X.nRows) / 4000;
     const wt = pipe.transform(takeRows(te.X, head(Math.min(te.X.nRows, 4000))));
     if (task === 'classification' && m.predictProba) m.predictProba(wt);
     else m.predict(wt);
@@ -147,7 +151,7 @@ async function ours(
   // on metro_traffic: 0.28 s for the first, 0.09 s from the third); a slow learner's fit
   // dwarfs that, and warming it would double the bench.
   const warm = tr.X.nRows < 20_000 ? 5 : 0;
-  for (let w = 0; w < 3 && warm === 0; w++) {
+  for (let w = 0; w < 3 && warm === 0 && projectedMs < 2000; w++) {
     const t = performance.now();
     const { Xt } = fitTransformPipeline(tr.X, spec.input, tr.y);
     await createLearner(algorithm, task, params).fit(Xt, tr.y, { seed: 0 });

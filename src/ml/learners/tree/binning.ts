@@ -39,7 +39,7 @@ export interface Bins {
 }
 
 /** The widest table whose codes are laid out row-major (see Bins.rowStride). */
-const ROW_MAJOR_UP_TO = 64;
+const ROW_MAJOR_UP_TO = 128;
 
 /** The share of the rows that makes a bin a feature's dominant one (Bins.mode). */
 const DOMINANT = 0.5;

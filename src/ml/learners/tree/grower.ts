@@ -568,6 +568,9 @@ export class TreeGrower {
     const nbs = this.slotBins;
     // Slots read row by row first (ns of them), then the sparse ones (up to all).
     const sparse = K > 0 ? this.markSparse(take, start, end) : this.slotSparse.fill(0, 0, take);
+    // Small nodes count every bin: skipping the dominant one saves less than filling it in
+    // afterwards costs (a pass over each feature's bins), and most nodes of a deep tree are small.
+    const dominant = end - start >= SPARSE_MIN_ROWS;
     let ns = 0;
     for (let pass = 0; pass < 2; pass++) {
       if (pass === 1) ns = this.slotsDense = ns;
@@ -578,7 +581,7 @@ export class TreeGrower {
         hist.fill(0, q * widest * sw, (q * widest + nb) * sw);
         fs[ns] = f * cs;
         base[ns] = q * widest;
-        md[ns] = bins.mode[f];
+        md[ns] = dominant ? bins.mode[f] : -1;
         nbs[ns] = nb;
         this.slotOf[ns] = q;
         ns++;
@@ -617,16 +620,6 @@ export class TreeGrower {
         }
       }
       for (let k = ns; k < nAll; k++) this.sparseHistogram(k, start, end);
-      for (let k = 0; k < nAll; k++) {
-        if (md[k] < 0) continue;
-        const h0 = (base[k] + md[k]) * sw;
-        for (let x = 1; x < sw; x++) hist[h0 + x] = st[x];
-        for (let b = 0; b < nbs[k]; b++) {
-          if (b === md[k]) continue;
-          const h = (base[k] + b) * sw;
-          for (let x = 1; x < sw; x++) hist[h0 + x] -= hist[h + x];
-        }
-      }
     } else if (weights) {
       const values = this.data.values!;
       for (let p = start; p < end; p++) {
@@ -635,7 +628,9 @@ export class TreeGrower {
         const w = weights[s];
         const wy = w * values[s];
         for (let k = 0; k < ns; k++) {
-          const h = (base[k] + codes[row + fs[k]]) * sw;
+          const c = codes[row + fs[k]];
+          if (c === md[k]) continue;
+          const h = (base[k] + c) * sw;
           hist[h] += w;
           hist[h + 1]++;
           hist[h + 2] += wy;
@@ -649,10 +644,26 @@ export class TreeGrower {
         const row = s * rs;
         const y = values[s];
         for (let k = 0; k < ns; k++) {
-          const h = (base[k] + codes[row + fs[k]]) * sw;
+          const c = codes[row + fs[k]];
+          if (c === md[k]) continue;
+          const h = (base[k] + c) * sw;
           hist[h + 1]++;
           hist[h + 2] += y;
         }
+      }
+    }
+    // A feature's dominant bin (most of its rows: one-hot's zero) was skipped above: it holds
+    // what the node's totals leave after the other bins. (Exact for counts and class weights;
+    // a regression sum differs from adding its rows by rounding only, as scikit-learn's right
+    // child, its node minus its left child, does.)
+    for (let k = 0; k < nAll; k++) {
+      if (md[k] < 0) continue;
+      const h0 = (base[k] + md[k]) * sw;
+      for (let x = 0; x < sw; x++) hist[h0 + x] = st[x];
+      for (let b = 0; b < nbs[k]; b++) {
+        if (b === md[k]) continue;
+        const h = (base[k] + b) * sw;
+        for (let x = 0; x < sw; x++) hist[h0 + x] -= hist[h + x];
       }
     }
   }
