@@ -1,6 +1,7 @@
 ;; One epoch of the squared-hinge linear SVM's dual coordinate descent (svcDual in
 ;; linear-svm.ts), compiled: the same arithmetic in the same order, so both give the same
-;; model bit for bit. Assembled and inlined as base64 in dual-wasm.ts
+;; model bit for bit (dense rows use 128-bit SIMD: the four running sums of the dot product
+;; as the lanes of two vectors, and the update of w two weights at a time). Assembled and inlined as base64 in dual-wasm.ts
 ;; (`npx -p wabt wat2wasm dual.wat -o dual.wasm && base64 -w0 dual.wasm`).
 ;;
 ;; Memory holds the rows in compressed sparse rows (ptr i32[n+1], idx i32[nnz], val f64[nnz]),
@@ -19,7 +20,7 @@
     (local $yi f64) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
     (local $G f64) (local $PG f64) (local $pgMax f64) (local $pgMin f64)
     (local $ai i32) (local $old f64) (local $new f64) (local $a f64) (local $dense i32)
-    (local $vk i32) (local $wk i32) (local $t i32)
+    (local $vk i32) (local $wk i32) (local $t i32) (local $v01 v128) (local $v23 v128) (local $va v128)
     (local.set $pgMax (f64.const -inf))
     (local.set $pgMin (f64.const inf))
     (block $done (loop $visit
@@ -34,16 +35,16 @@
       ;; dot(row r, w): four running sums over blocks of four, the rest into s0
       (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0))
       (local.set $s2 (f64.const 0)) (local.set $s3 (f64.const 0))
+      (local.set $v01 (v128.const f64x2 0 0)) (local.set $v23 (v128.const f64x2 0 0))
       (local.set $k (local.get $b))
       (block $d4 (loop $dot4
         (br_if $d4 (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $e)))
         (local.set $vk (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 3))))
         (if (local.get $dense)
+          ;; dense: sums s0, s1 and s2, s3 as the lanes of two vectors (the same sums, two at a time)
           (then (local.set $wk (i32.add (local.get $w) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 3))))
-            (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (local.get $vk)) (f64.load (local.get $wk)))))
-            (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load offset=8 (local.get $vk)) (f64.load offset=8 (local.get $wk)))))
-            (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.load offset=16 (local.get $vk)) (f64.load offset=16 (local.get $wk)))))
-            (local.set $s3 (f64.add (local.get $s3) (f64.mul (f64.load offset=24 (local.get $vk)) (f64.load offset=24 (local.get $wk))))))
+            (local.set $v01 (f64x2.add (local.get $v01) (f64x2.mul (v128.load (local.get $vk)) (v128.load (local.get $wk)))))
+            (local.set $v23 (f64x2.add (local.get $v23) (f64x2.mul (v128.load offset=16 (local.get $vk)) (v128.load offset=16 (local.get $wk))))))
           (else (local.set $t (i32.add (local.get $idx) (i32.shl (local.get $k) (i32.const 2))))
             (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (local.get $vk))
               (f64.load (i32.add (local.get $w) (i32.shl (i32.load (local.get $t)) (i32.const 3)))))))
@@ -55,6 +56,12 @@
               (f64.load (i32.add (local.get $w) (i32.shl (i32.load offset=12 (local.get $t)) (i32.const 3)))))))))
         (local.set $k (i32.add (local.get $k) (i32.const 4)))
         (br $dot4)))
+      (if (local.get $dense)
+        (then
+          (local.set $s0 (f64x2.extract_lane 0 (local.get $v01)))
+          (local.set $s1 (f64x2.extract_lane 1 (local.get $v01)))
+          (local.set $s2 (f64x2.extract_lane 0 (local.get $v23)))
+          (local.set $s3 (f64x2.extract_lane 1 (local.get $v23)))))
       (block $d1 (loop $dot1
         (br_if $d1 (i32.ge_s (local.get $k) (local.get $e)))
         (local.set $s0 (f64.add (local.get $s0) (f64.mul
@@ -97,6 +104,17 @@
         (f64.store (local.get $ai) (local.get $new))
         (local.set $a (f64.mul (f64.sub (local.get $new) (local.get $old)) (local.get $yi)))
         (local.set $k (local.get $b))
+        ;; dense rows: two weights at a time (elementwise, so the same values)
+        (if (local.get $dense)
+          (then
+            (local.set $va (f64x2.splat (local.get $a)))
+            (block $x2 (loop $axpy2
+              (br_if $x2 (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $e)))
+              (local.set $wk (i32.add (local.get $w) (i32.shl (i32.sub (local.get $k) (local.get $b)) (i32.const 3))))
+              (v128.store (local.get $wk) (f64x2.add (v128.load (local.get $wk)) (f64x2.mul (local.get $va)
+                (v128.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 3)))))))
+              (local.set $k (i32.add (local.get $k) (i32.const 2)))
+              (br $axpy2)))))
         (block $x1 (loop $axpy
           (br_if $x1 (i32.ge_s (local.get $k) (local.get $e)))
           (local.set $wk (i32.add (local.get $w) (i32.shl
