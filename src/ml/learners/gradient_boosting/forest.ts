@@ -34,8 +34,13 @@ interface FastLayout {
   pT: Float64Array;
   pDR: Int32Array;
   pV: Float64Array;
-  /** Per internal node of a perfect tree: word offset of its category set in catBits, or -1 (numeric). */
+  /**
+   * Per internal node of a perfect tree: word offset of its category set in pCb, or -1
+   * (numeric). pCb holds each categorical node's set with bit 0 (a missing value's code)
+   * set when missing values go left, so a walk needs no test for them.
+   */
   pCat: Int32Array;
+  pCb: Int32Array;
 }
 
 /** Deepest tree walked as a perfect tree (2^depth leaves). */
@@ -136,6 +141,7 @@ export class Forest {
       pDR: share(f.pDR),
       pV: share(f.pV),
       pCat: share(f.pCat),
+      pCb: share(f.pCb),
     });
   }
 
@@ -168,6 +174,7 @@ export class Forest {
       pDR: s.pDR,
       pV: s.pV,
       pCat: s.pCat,
+      pCb: s.pCb,
     };
     return f;
   }
@@ -210,6 +217,7 @@ export class Forest {
     const pT = new Float64Array(inner);
     const pDR = new Int32Array(inner);
     const pCat = new Int32Array(inner).fill(-1);
+    const cbs: number[] = [];
     const pV = new Float64Array(leaves);
     const fill = (t: number, node: number, p: number, depth: number): void => {
       const D = pDepth[t];
@@ -228,13 +236,19 @@ export class Forest {
         pF[q] = this.feature[node];
         pT[q] = this.threshold[node];
         pDR[q] = DR[node];
-        if (this.flags[node] & FLAG_CATEGORICAL) pCat[q] = this.catAt[node];
+        if (this.flags[node] & FLAG_CATEGORICAL) {
+          pCat[q] = cbs.length;
+          const at = this.catAt[node];
+          for (let w = 0; w < CAT_WORDS; w++) cbs.push(this.catBits[at + w]);
+          cbs[pCat[q]] = (cbs[pCat[q]] & ~1) | (DR[node] ^ 1);
+        }
         fill(t, this.left[node], 2 * p + 1, depth + 1);
         fill(t, this.left[node] + 1, 2 * p + 2, depth + 1);
       }
     };
     for (let t = 0; t < nT; t++) if (pDepth[t] >= 0) fill(t, this.roots[t], 0, 0);
-    return (this.fast = { I, P, DR, treeHasCat, pDepth, pAt, pVAt, pF, pT, pDR, pV, pCat });
+    const pCb = Int32Array.from(cbs.length ? cbs : new Array<number>(CAT_WORDS).fill(0));
+    return (this.fast = { I, P, DR, treeHasCat, pDepth, pAt, pVAt, pF, pT, pDR, pV, pCat, pCb });
   }
 
   /**
@@ -251,8 +265,7 @@ export class Forest {
     d: number,
     out: Float64Array,
   ): void {
-    const { pDepth, pAt, pVAt, pF, pT, pDR, pV, pCat } = this.fast!;
-    const cb = this.catBits;
+    const { pDepth, pAt, pVAt, pF, pT, pDR, pV, pCat, pCb: cb } = this.fast!;
     const K = this.K;
     const D = pDepth[t];
     const b = pAt[t];
@@ -645,9 +658,9 @@ export class ForestBuilder {
 
 /**
  * One step down a perfect tree with categorical nodes, from position p for the row at X[o..]:
- * a numeric node sends x > threshold right, a categorical one a category whose bit is clear;
- * a missing value goes its node's default way. (A category code is 1..255; for a numeric
- * node the bit read, at category set 0, is ignored.)
+ * a numeric node sends x > threshold right, a categorical one a category whose bit in pCb is
+ * clear; a missing value goes its node's default way (for a categorical node, by bit 0). A
+ * category code is 1..255; for a numeric node the bit read, at category set 0, is ignored.
  */
 function catStep(
   p: number,
@@ -663,12 +676,10 @@ function catStep(
   const q = b + p;
   const x = X[o + pF[q]];
   const at = pCat[q];
-  const dr = pDR[q];
-  const nan = +(x !== x);
-  const num = +(x > pT[q]) | (dr & nan);
+  const num = +(x > pT[q]) | (pDR[q] & +(x !== x));
+  // A missing value's code is 0 (NaN & 255), whose bit says its node's default way.
   const c = x & 255;
-  const bit = (cb[(at & ~(at >> 31)) + (c >> 5)] >>> (c & 31)) & 1;
-  const cat = (1 - bit) ^ (((1 - bit) ^ dr) & -nan);
+  const cat = 1 - ((cb[(at & ~(at >> 31)) + (c >> 5)] >>> (c & 31)) & 1);
   const isCat = ~at >>> 31;
   return 2 * p + 1 + (num ^ ((num ^ cat) & -isCat));
 }
