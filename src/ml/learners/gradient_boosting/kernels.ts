@@ -185,9 +185,13 @@ function build(
   const bins = B.bins;
   const base = slot * L.histSize;
   const end = start + count;
+  for (let j = fb; j < fe; j++) {
+    const o = base + off[list[j]];
+    hist.fill(0, o, o + 2 * (nb[list[j]] + 1));
+  }
   let i = fb;
-  // Eight, four, then two features per pass over the rows: each row's index, gradient and
-  // hessian are read once for all of them.
+  // Eight, four, two, then one feature per pass over the rows: each row's index, gradient and
+  // hessian are read once for all of them. (identity: rows[k] = k, not read.)
   for (; i + 8 <= fe; i += 8) {
     const o0 = base + off[list[i]];
     const o1 = base + off[list[i + 1]];
@@ -197,10 +201,6 @@ function build(
     const o5 = base + off[list[i + 5]];
     const o6 = base + off[list[i + 6]];
     const o7 = base + off[list[i + 7]];
-    for (let j = i; j < i + 8; j++) {
-      const o = base + off[list[j]];
-      hist.fill(0, o, o + 2 * (nb[list[j]] + 1));
-    }
     const c0 = list[i] * n;
     const c1 = list[i + 1] * n;
     const c2 = list[i + 2] * n;
@@ -240,111 +240,57 @@ function build(
     }
   }
   for (; i + 4 <= fe; i += 4) {
-    const f0 = list[i];
-    const f1 = list[i + 1];
-    const f2 = list[i + 2];
-    const f3 = list[i + 3];
-    const o0 = base + off[f0];
-    const o1 = base + off[f1];
-    const o2 = base + off[f2];
-    const o3 = base + off[f3];
-    hist.fill(0, o0, o0 + 2 * (nb[f0] + 1));
-    hist.fill(0, o1, o1 + 2 * (nb[f1] + 1));
-    hist.fill(0, o2, o2 + 2 * (nb[f2] + 1));
-    hist.fill(0, o3, o3 + 2 * (nb[f3] + 1));
-    const c0 = f0 * n;
-    const c1 = f1 * n;
-    const c2 = f2 * n;
-    const c3 = f3 * n;
-    if (identity) {
-      for (let r = start; r < end; r++) {
-        const g = gh[2 * r];
-        const h = gh[2 * r + 1];
-        let p = o0 + 2 * bins[c0 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o1 + 2 * bins[c1 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o2 + 2 * bins[c2 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o3 + 2 * bins[c3 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-      }
-    } else {
-      for (let k = start; k < end; k++) {
-        const r = rows[k];
-        const g = gh[2 * r];
-        const h = gh[2 * r + 1];
-        let p = o0 + 2 * bins[c0 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o1 + 2 * bins[c1 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o2 + 2 * bins[c2 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o3 + 2 * bins[c3 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-      }
+    const o0 = base + off[list[i]];
+    const o1 = base + off[list[i + 1]];
+    const o2 = base + off[list[i + 2]];
+    const o3 = base + off[list[i + 3]];
+    const c0 = list[i] * n;
+    const c1 = list[i + 1] * n;
+    const c2 = list[i + 2] * n;
+    const c3 = list[i + 3] * n;
+    for (let k = start; k < end; k++) {
+      const r = identity ? k : rows[k];
+      const g = gh[2 * r];
+      const h = gh[2 * r + 1];
+      let p = o0 + 2 * bins[c0 + r];
+      hist[p] += g;
+      hist[p + 1] += h;
+      p = o1 + 2 * bins[c1 + r];
+      hist[p] += g;
+      hist[p + 1] += h;
+      p = o2 + 2 * bins[c2 + r];
+      hist[p] += g;
+      hist[p + 1] += h;
+      p = o3 + 2 * bins[c3 + r];
+      hist[p] += g;
+      hist[p + 1] += h;
     }
   }
   for (; i + 2 <= fe; i += 2) {
-    const f0 = list[i];
-    const f1 = list[i + 1];
-    const o0 = base + off[f0];
-    const o1 = base + off[f1];
-    hist.fill(0, o0, o0 + 2 * (nb[f0] + 1));
-    hist.fill(0, o1, o1 + 2 * (nb[f1] + 1));
-    const c0 = f0 * n;
-    const c1 = f1 * n;
-    if (identity) {
-      for (let r = start; r < end; r++) {
-        const g = gh[2 * r];
-        const h = gh[2 * r + 1];
-        let p = o0 + 2 * bins[c0 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o1 + 2 * bins[c1 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-      }
-    } else {
-      for (let k = start; k < end; k++) {
-        const r = rows[k];
-        const g = gh[2 * r];
-        const h = gh[2 * r + 1];
-        let p = o0 + 2 * bins[c0 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-        p = o1 + 2 * bins[c1 + r];
-        hist[p] += g;
-        hist[p + 1] += h;
-      }
+    const o0 = base + off[list[i]];
+    const o1 = base + off[list[i + 1]];
+    const c0 = list[i] * n;
+    const c1 = list[i + 1] * n;
+    for (let k = start; k < end; k++) {
+      const r = identity ? k : rows[k];
+      const g = gh[2 * r];
+      const h = gh[2 * r + 1];
+      let p = o0 + 2 * bins[c0 + r];
+      hist[p] += g;
+      hist[p + 1] += h;
+      p = o1 + 2 * bins[c1 + r];
+      hist[p] += g;
+      hist[p + 1] += h;
     }
   }
-  for (; i < fe; i++) {
-    const f = list[i];
-    const o = base + off[f];
-    hist.fill(0, o, o + 2 * (nb[f] + 1));
-    const c = f * n;
-    if (identity) {
-      for (let r = start; r < end; r++) {
-        const p = o + 2 * bins[c + r];
-        hist[p] += gh[2 * r];
-        hist[p + 1] += gh[2 * r + 1];
-      }
-    } else {
-      for (let k = start; k < end; k++) {
-        const r = rows[k];
-        const p = o + 2 * bins[c + r];
-        hist[p] += gh[2 * r];
-        hist[p + 1] += gh[2 * r + 1];
-      }
+  if (i < fe) {
+    const o = base + off[list[i]];
+    const c = list[i] * n;
+    for (let k = start; k < end; k++) {
+      const r = identity ? k : rows[k];
+      const p = o + 2 * bins[c + r];
+      hist[p] += gh[2 * r];
+      hist[p + 1] += gh[2 * r + 1];
     }
   }
 }
