@@ -124,14 +124,9 @@ function weightsOf(
   return w;
 }
 
-function sharedF64(n: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
-}
-function sharedF32(n: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
-}
-function sharedI32(n: number): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
+/** A zeroed typed array of n elements (at least one) on shared memory, for the worker threads. */
+function sharedArray<T>(C: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, n: number): T {
+  return new C(new SharedArrayBuffer(Math.max(1, n) * C.BYTES_PER_ELEMENT));
 }
 
 /** A Bernoulli sample of rows, ascending, into rows; at least one. Returns the count. */
@@ -205,7 +200,7 @@ export async function train(
   const rng = new Rng(resume ? ctx.seed + 7919 * startRound : ctx.seed);
 
   // Bins, once: bytes by column (a resumed fit keeps the model's bins).
-  const binMatrix = new Uint8Array(new SharedArrayBuffer(n * d));
+  const binMatrix = sharedArray(Uint8Array, n * d);
   let bins: ColumnBins[];
   if (resume) {
     bins = resume.bins;
@@ -256,21 +251,21 @@ export async function train(
   const limit = slotLimit(p);
   const B: Buffers = {
     bins: binMatrix,
-    gh: sharedF32(2 * n),
-    rows: sharedI32(n),
-    tmp: sharedI32(n),
-    hist: sharedF64(Math.min(limit, 16) * histSize),
-    job: sharedI32(JOB_INTS),
-    jobF: sharedF64(4 * MAX_EVALS),
-    out: sharedF64(threads * MAX_EVALS * OUT_STRIDE),
-    outBits: sharedI32(threads * MAX_EVALS * BIT_WORDS),
-    feats: sharedI32(3 + 2 * d),
-    counter: sharedI32(4),
-    jobLut: new Uint8Array(new SharedArrayBuffer(MAX_EVALS * 256)),
-    F: sharedF64(n * K),
-    labels: sharedF64(n),
-    weights: weights ? sharedF64(n) : new Float64Array(0),
-    P: K > 1 ? sharedF64(n * K) : new Float64Array(0),
+    gh: sharedArray(Float32Array, 2 * n),
+    rows: sharedArray(Int32Array, n),
+    tmp: sharedArray(Int32Array, n),
+    hist: sharedArray(Float64Array, Math.min(limit, 16) * histSize),
+    job: sharedArray(Int32Array, JOB_INTS),
+    jobF: sharedArray(Float64Array, 4 * MAX_EVALS),
+    out: sharedArray(Float64Array, threads * MAX_EVALS * OUT_STRIDE),
+    outBits: sharedArray(Int32Array, threads * MAX_EVALS * BIT_WORDS),
+    feats: sharedArray(Int32Array, 3 + 2 * d),
+    counter: sharedArray(Int32Array, 4),
+    jobLut: sharedArray(Uint8Array, MAX_EVALS * 256),
+    F: sharedArray(Float64Array, n * K),
+    labels: sharedArray(Float64Array, n),
+    weights: weights ? sharedArray(Float64Array, n) : new Float64Array(0),
+    P: K > 1 ? sharedArray(Float64Array, n * K) : new Float64Array(0),
   };
   B.labels.set(labels);
   if (weights) B.weights.set(weights);
