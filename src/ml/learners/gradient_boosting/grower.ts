@@ -271,23 +271,21 @@ export class Grower {
     // rights) by a join job, where each piece learns here where its rows go.
     const nLefts = new Array<number>(batch.length).fill(0);
     tasks.forEach(([i], k) => (nLefts[i] += job[taskAt + k * TASK_STRIDE + TASK_NLEFT]));
-    let pieced = false;
     const leftAt = batch.map((n) => n.start);
     const rightAt = batch.map((n, i) => n.start + nLefts[i]);
-    tasks
+    const pieces = tasks
       .map((task, k) => [task, k] as const)
       .filter(([[i]]) => job[JOB_HEADER + i * PART_STRIDE + PART_PIECES] > 1)
-      .sort((a, b) => a[0][1] - b[0][1])
-      .forEach(([[i, from, to], k]) => {
-        const tp = taskAt + k * TASK_STRIDE;
-        const nl = job[tp + TASK_NLEFT];
-        job[tp + TASK_LEFT_TO] = leftAt[i];
-        job[tp + TASK_RIGHT_TO] = rightAt[i];
-        leftAt[i] += nl;
-        rightAt[i] += to - from - nl;
-        pieced = true;
-      });
-    if (pieced) await team.run(CMD_JOIN);
+      .sort((a, b) => a[0][1] - b[0][1]);
+    for (const [[i, from, to], k] of pieces) {
+      const tp = taskAt + k * TASK_STRIDE;
+      const nl = job[tp + TASK_NLEFT];
+      job[tp + TASK_LEFT_TO] = leftAt[i];
+      job[tp + TASK_RIGHT_TO] = rightAt[i];
+      leftAt[i] += nl;
+      rightAt[i] += to - from - nl;
+    }
+    if (pieces.length) await team.run(CMD_JOIN);
 
     // Children, and which of them need a histogram.
     const children: GrowNode[] = [];
