@@ -14,6 +14,7 @@ import {
   MAX_EVALS,
   OUT_STRIDE,
   histLayout,
+  EVAL_STRIDE,
   leafWeight,
   type Buffers,
   type Layout,
@@ -44,6 +45,8 @@ export interface BoostParams {
   maxCatToOnehot: number;
   catSmooth: number;
   catL2: number;
+  minDataPerGroup: number;
+  maxCatThreshold: number;
   threads: number;
 }
 
@@ -245,6 +248,8 @@ export async function train(
     maxCatToOnehot: p.maxCatToOnehot,
     catSmooth: p.catSmooth,
     catL2: p.catL2,
+    minDataPerGroup: p.minDataPerGroup,
+    maxCatThreshold: p.maxCatThreshold,
     objective: spec,
   };
   const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
@@ -256,7 +261,7 @@ export async function train(
     tmp: sharedArray(Int32Array, n),
     hist: sharedArray(Float64Array, Math.min(limit, 16) * histSize),
     job: sharedArray(Int32Array, JOB_INTS),
-    jobF: sharedArray(Float64Array, 4 * MAX_EVALS),
+    jobF: sharedArray(Float64Array, EVAL_STRIDE * MAX_EVALS),
     out: sharedArray(Float64Array, threads * MAX_EVALS * OUT_STRIDE),
     outBits: sharedArray(Int32Array, threads * MAX_EVALS * BIT_WORDS),
     feats: sharedArray(Int32Array, 3 + 2 * d),

@@ -195,6 +195,32 @@ describe('gradient_boosting', () => {
     assert.deepEqual(m.predict(X), referenceMargins(model.forest, rows, model.base[0]));
   });
 
+  it('splits off a group of categories only when it and the rest hold min_data_per_group rows', async () => {
+    const rng = new Rng(6);
+    const n = 400;
+    const high = new Set(['c1', 'c3', 'c6']);
+    const c: string[] = [];
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = `c${rng.int(10)}`;
+      c.push(a);
+      values[i] = (high.has(a) ? 3 : 0) + 0.1 * rng.normal();
+    }
+    const X: Frame = { nRows: n, columns: [{ name: 'cat', kind: 'categorical', values: c }] };
+    const test: Frame = { nRows: 2, columns: [{ name: 'cat', kind: 'categorical', values: ['c3', 'c0'] }] };
+    const fit = async (minDataPerGroup: number) => {
+      const m = make('regression', { n_estimators: 20, min_data_per_group: minDataPerGroup });
+      await m.fit(X, { task: 'regression', values }, { seed: 0 });
+      return m.predict(test);
+    };
+    // About 40 rows a category: the three high ones (about 120 rows) make one group of 100.
+    const split = await fit(100);
+    assert.ok(Math.abs(split[0] - 3) < 0.2 && Math.abs(split[1]) < 0.2, `predictions ${Array.from(split)}`);
+    // No side can hold 201 of 400 rows while the other does too: no partition at all.
+    const none = await fit(201);
+    assert.equal(none[0], none[1]);
+  });
+
   it('keeps predictions monotone in a constrained column', async () => {
     const rng = new Rng(5);
     const n = 3000;

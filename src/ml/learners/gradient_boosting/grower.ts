@@ -34,6 +34,7 @@ import {
   TASK_RIGHT_TO,
   TASK_STRIDE,
   TASK_TO,
+  EVAL_STRIDE,
   leafWeight,
   type Buffers,
   type Layout,
@@ -405,10 +406,11 @@ export class Grower {
     let p = JOB_HEADER + units.length * UNIT_STRIDE;
     evals.forEach((n, e) => {
       job[p++] = n.slot;
-      jf[4 * e] = n.G;
-      jf[4 * e + 1] = n.H;
-      jf[4 * e + 2] = n.lower;
-      jf[4 * e + 3] = n.upper;
+      jf[EVAL_STRIDE * e] = n.G;
+      jf[EVAL_STRIDE * e + 1] = n.H;
+      jf[EVAL_STRIDE * e + 2] = n.lower;
+      jf[EVAL_STRIDE * e + 3] = n.upper;
+      jf[EVAL_STRIDE * e + 4] = n.count;
     });
     // Work: a histogram cell per row and feature built, a bin per feature searched.
     let work = evals.length * 256;

@@ -149,6 +149,20 @@ export const gradientBoostingParams: ParamSchema = {
     min: 0,
     description: "Extra L2 regularization in the gain of categorical partition splits (LightGBM's cat_l2).",
   },
+  min_data_per_group: {
+    type: 'number',
+    default: 100,
+    min: 0,
+    description:
+      "Rows (estimated from the hessian) that each group of categories added to a partition split's left side, and its right side, must hold (LightGBM's min_data_per_group).",
+  },
+  max_cat_threshold: {
+    type: 'integer',
+    default: 64,
+    min: 1,
+    max: 256,
+    description: "Most categories on the left side of a partition split (XGBoost's max_cat_threshold).",
+  },
   base_score: {
     type: 'number',
     default: 0.5,
@@ -209,6 +223,8 @@ function boostParams(p: Params): BoostParams {
     maxCatToOnehot: p.max_cat_to_onehot as number,
     catSmooth: p.cat_smooth as number,
     catL2: p.cat_l2 as number,
+    minDataPerGroup: p.min_data_per_group as number,
+    maxCatThreshold: p.max_cat_threshold as number,
     threads: (p.n_jobs as number | null) ?? defaultThreads(),
   };
 }

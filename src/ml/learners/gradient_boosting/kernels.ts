@@ -38,6 +38,10 @@ export interface Layout {
   catSmooth: number;
   /** Extra L2 on the gain of partition splits. */
   catL2: number;
+  /** Rows each group of categories added to a partition's left side must hold, and its right side too. */
+  minDataPerGroup: number;
+  /** Most categories on the left side of a partition split. */
+  maxCatThreshold: number;
   /** The loss, for threads that compute gradients. */
   objective: ObjectiveSpec;
 }
@@ -49,7 +53,7 @@ export interface Buffers {
   hist: Float64Array;
   /** The job: see the JOB_* layout below. */
   job: Int32Array;
-  /** Per evaluated node: G, H, lower and upper weight bound. */
+  /** Per evaluated node (EVAL_STRIDE doubles): G, H, lower and upper weight bound, rows. */
   jobF: Float64Array;
   /** Per thread and evaluated node: OUT_STRIDE doubles (see OUT_*). */
   out: Float64Array;
@@ -90,6 +94,9 @@ export const OP_JOIN = 4;
 /** Most evaluated nodes (and so builds, subtractions) in one job. */
 export const MAX_EVALS = 1024;
 export const JOB_INTS = JOB_HEADER + MAX_EVALS * 16;
+
+/** Doubles per evaluated node in jobF: G, H, lower, upper, rows. */
+export const EVAL_STRIDE = 5;
 
 export const OUT_GAIN = 0;
 export const OUT_FEATURE = 1;
@@ -329,6 +336,7 @@ function evaluate(
   H: number,
   lower: number,
   upper: number,
+  count: number,
   at: number,
 ): void {
   const hist = B.hist;
@@ -446,6 +454,8 @@ function evaluate(
       // The chosen set: one category (single >= 1) or a prefix of idx (prefix >= 0).
       let single = -1;
       let prefix = -1;
+      let prefixDir = 1;
+      let k = m;
       let setDL = 0;
       if (m <= L.maxCatToOnehot) {
         for (let p = 0; p < m; p++) {
@@ -480,47 +490,71 @@ function evaluate(
           }
         }
       } else {
-        sortByKey(idx, key, m);
+        // LightGBM's guards against partitions that fit noise: rows are estimated from the
+        // hessian (histograms hold no counts); categories with fewer than catSmooth rows stay
+        // out of the order (they go right), the left side grows from either end of the order
+        // by groups of at least minDataPerGroup rows, up to maxCatThreshold categories, and
+        // the right side keeps minDataPerGroup rows.
+        const rowsPerH = count / H;
+        k = 0;
+        for (let p = 0; p < m; p++) {
+          if (hist[o + 2 * idx[p] + 1] * rowsPerH >= L.catSmooth) {
+            idx[k] = idx[p];
+            key[k] = key[p];
+            k++;
+          }
+        }
+        sortByKey(idx, key, k);
         const lam = lambda + L.catL2;
         const pen = L.catL2 > 0 ? (G * G) / (H + lam) : parent;
         const cgain = (GL: number, HL: number) => {
           const GR = G - GL;
           const HR = H - HL;
-          if (HL < mcw || HR < mcw || HL <= 0 || HR <= 0) return -Infinity;
+          if (HL < mcw || HR < mcw || HL <= 0 || HR <= 0 || HR * rowsPerH < L.minDataPerGroup)
+            return -Infinity;
           if (bounded || alpha > 0 || L.catL2 === 0) return gainOf(GL, HL, 0);
           return Math.fround((GL * GL) / (HL + lam) + (GR * GR) / (HR + lam) - pen);
         };
-        let GL = 0;
-        let HL = 0;
-        const last = hasMissing ? m : m - 1;
-        for (let p = 0; p < last; p++) {
-          const b = idx[p];
-          GL += hist[o + 2 * b];
-          HL += hist[o + 2 * b + 1];
-          let gain = cgain(GL, HL);
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestF = f;
-            bestBin = p + 1;
-            bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
-            bestGL = GL;
-            bestHL = HL;
-            prefix = p;
-            single = -1;
-            setDL = bestDL;
-          }
-          if (hasMissing && p < m - 1) {
-            gain = cgain(GL + Gm, HL + Hm);
+        const most = Math.min(L.maxCatThreshold, (k + 1) >> 1);
+        for (let dir = 1; dir >= -1; dir -= 2) {
+          let GL = 0;
+          let HL = 0;
+          let group = 0;
+          for (let s = 0; s < most; s++) {
+            const b = idx[dir > 0 ? s : k - 1 - s];
+            GL += hist[o + 2 * b];
+            HL += hist[o + 2 * b + 1];
+            group += hist[o + 2 * b + 1] * rowsPerH;
+            if ((H - HL) * rowsPerH < L.minDataPerGroup) break;
+            if (group < L.minDataPerGroup) continue;
+            group = 0;
+            let gain = cgain(GL, HL);
             if (gain > bestGain) {
               bestGain = gain;
               bestF = f;
-              bestBin = p + 1;
-              bestDL = 1;
-              bestGL = GL + Gm;
-              bestHL = HL + Hm;
-              prefix = p;
+              bestBin = s + 1;
+              bestDL = hasMissing ? 0 : HL >= H - HL ? 1 : 0;
+              bestGL = GL;
+              bestHL = HL;
+              prefix = s;
+              prefixDir = dir;
               single = -1;
-              setDL = 1;
+              setDL = bestDL;
+            }
+            if (hasMissing) {
+              gain = cgain(GL + Gm, HL + Hm);
+              if (gain > bestGain) {
+                bestGain = gain;
+                bestF = f;
+                bestBin = s + 1;
+                bestDL = 1;
+                bestGL = GL + Gm;
+                bestHL = HL + Hm;
+                prefix = s;
+                prefixDir = dir;
+                single = -1;
+                setDL = 1;
+              }
             }
           }
         }
@@ -528,7 +562,11 @@ function evaluate(
       if (single >= 1 || prefix >= 0) {
         bits.fill(0);
         if (single >= 1) bits[single >> 5] |= 1 << (single & 31);
-        else for (let p = 0; p <= prefix; p++) bits[idx[p] >> 5] |= 1 << (idx[p] & 31);
+        else
+          for (let p = 0; p <= prefix; p++) {
+            const b = idx[prefixDir > 0 ? p : k - 1 - p];
+            bits[b >> 5] |= 1 << (b & 31);
+          }
         if (setDL) bits[0] |= 1; // bin 0 (missing) goes left
       }
     }
@@ -635,10 +673,11 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
         fb,
         fe,
         job[evalAt + e],
-        jf[4 * e],
-        jf[4 * e + 1],
-        jf[4 * e + 2],
-        jf[4 * e + 3],
+        jf[EVAL_STRIDE * e],
+        jf[EVAL_STRIDE * e + 1],
+        jf[EVAL_STRIDE * e + 2],
+        jf[EVAL_STRIDE * e + 3],
+        jf[EVAL_STRIDE * e + 4],
         t * MAX_EVALS + e,
       );
   }
