@@ -9,16 +9,26 @@ import type { Kernel } from './kernel.js';
  *
  * Each step picks the pair (i, j) by second-order working-set selection, solves the
  * two-variable problem in closed form (clipped to the box) and updates the gradient with two
- * columns of Q, which an LRU cache keeps. Stops when the largest KKT violation pair is below eps.
+ * columns of the kernel, which an LRU cache keeps. Stops when the largest KKT violation pair
+ * is below eps. With shrinking (libsvm's heuristic, scikit-learn's default), variables stuck
+ * at a bound leave the active set every 1,000 steps, so that selection and gradient updates
+ * run over the rest; their gradients are rebuilt (from Ḡ, the upper-bound part kept on the
+ * side) before the final check.
  */
 export interface QMatrix {
+  /** Variables: one per row (classification), or two (regression: α, then α*). */
   size: number;
+  /** Kernel rows: variable t reads row t mod rows. */
+  rows: number;
+  /** Q_tt. */
   diag: Float64Array;
-  /** Column i of Q (length size); valid until the next two calls. */
-  column(i: number): Float32Array;
+  /** K(row of variable i, every row), so that Q_it = y_i y_t K[t mod rows]; valid until the next two calls. */
+  kernelColumn(i: number): Float32Array;
 }
 
 const TAU = 1e-12;
+/** Steps between two shrinkings (libsvm's min(l, 1000)). */
+const SHRINK_EVERY = 1000;
 
 /**
  * Columns computed on demand, the least recently used dropped past a byte budget. Single
@@ -56,46 +66,22 @@ export class ColumnCache {
   }
 }
 
-/** Q for classification: y_i y_j K(x_i, x_j) over the subproblem's rows (cached as Q columns). */
-export function classifierQ(kernel: Kernel, rows: Int32Array, y: Int8Array, budgetBytes?: number): QMatrix {
+/** Q for classification: y_i y_j K(x_i, x_j) over the subproblem's rows. */
+export function classifierQ(kernel: Kernel, rows: Int32Array, budgetBytes?: number): QMatrix {
   const l = rows.length;
-  const cache = new ColumnCache(
-    l,
-    (i, out) => {
-      kernel.column(rows[i], rows, out);
-      const yi = y[i];
-      for (let t = 0; t < l; t++) out[t] *= yi * y[t];
-    },
-    budgetBytes,
-  );
+  const cache = new ColumnCache(l, (i, out) => kernel.column(rows[i], rows, out), budgetBytes);
   const diag = new Float64Array(l);
   for (let i = 0; i < l; i++) diag[i] = kernel.at(rows[i], rows[i]);
-  return { size: l, diag, column: (i) => cache.get(i) };
+  return { size: l, rows: l, diag, kernelColumn: (i) => cache.get(i) };
 }
 
-/** Q for ε-regression: 2l variables (α, then α*), Q = [K -K; -K K]. */
+/** Q for ε-regression: 2l variables (α, then α* with y = -1), Q = [K -K; -K K]. */
 export function regressorQ(kernel: Kernel, rows: Int32Array, budgetBytes?: number): QMatrix {
   const l = rows.length;
   const cache = new ColumnCache(l, (i, out) => kernel.column(rows[i], rows, out), budgetBytes);
   const diag = new Float64Array(2 * l);
   for (let i = 0; i < l; i++) diag[i] = diag[i + l] = kernel.at(rows[i], rows[i]);
-  const bufs = [new Float32Array(2 * l), new Float32Array(2 * l)];
-  let turn = 0;
-  return {
-    size: 2 * l,
-    diag,
-    column(i: number) {
-      const base = i < l ? i : i - l;
-      const si = i < l ? 1 : -1;
-      const k = cache.get(base);
-      const out = bufs[(turn ^= 1)];
-      for (let t = 0; t < l; t++) {
-        out[t] = si * k[t];
-        out[t + l] = -si * k[t];
-      }
-      return out;
-    },
-  };
+  return { size: 2 * l, rows: l, diag, kernelColumn: (i) => cache.get(i < l ? i : i - l) };
 }
 
 export interface SmoResult {
@@ -112,18 +98,113 @@ export async function smo(
   eps: number,
   ticker?: Ticker,
   maxIter = Infinity,
+  shrinking = true,
 ): Promise<SmoResult> {
-  const l = Q.size;
-  const alpha = new Float64Array(l);
+  const n = Q.size;
+  const l = Q.rows;
+  const alpha = new Float64Array(n);
   const G = Float64Array.from(p);
+  // Ḡ_t = Σ over variables at C of C·Q_ts: the part of the gradient a shrunk variable keeps.
+  const Gbar = new Float64Array(n);
   const QD = Q.diag;
-  let iter = 0;
-  for (; iter < maxIter; iter++) {
-    if ((iter & 15) === 15) await ticker?.tick();
+  // The active variables, ascending (so reads stream, and regression's α* follow its α).
+  const act = Int32Array.from({ length: n }, (_, t) => t);
+  const isActive = new Uint8Array(n).fill(1);
+  let na = n;
+  let unshrink = false;
+  let counter = Math.min(n, SHRINK_EVERY) + 1;
+  const rowOf = (t: number) => (t < l ? t : t - l);
+
+  const activateAll = () => {
+    for (let t = 0; t < n; t++) act[t] = t;
+    isActive.fill(1);
+    na = n;
+  };
+  /** Gradients of the shrunk variables, from Ḡ and the free variables (all active). */
+  const reconstruct = () => {
+    if (na === n) return;
+    let free = 0;
+    for (let u = 0; u < na; u++) if (alpha[act[u]] > 0 && alpha[act[u]] < C) free++;
+    const inactive: number[] = [];
+    for (let t = 0; t < n; t++)
+      if (!isActive[t]) {
+        G[t] = Gbar[t] + p[t];
+        inactive.push(t);
+      }
+    // Either a column per shrunk variable or one per free variable: columns here are whole
+    // kernel rows (libsvm computes partial ones), so the fewer columns wins.
+    if (free > n - na) {
+      for (const t of inactive) {
+        const k = Q.kernelColumn(t);
+        let s = 0;
+        for (let u = 0; u < na; u++) {
+          const v = act[u];
+          const a = alpha[v];
+          if (a > 0 && a < C) s += a * y[v] * k[rowOf(v)];
+        }
+        G[t] += y[t] * s;
+      }
+    } else {
+      for (let u = 0; u < na; u++) {
+        const v = act[u];
+        const a = alpha[v];
+        if (!(a > 0 && a < C)) continue;
+        const k = Q.kernelColumn(v);
+        const c = a * y[v];
+        for (const t of inactive) G[t] += c * y[t] * k[rowOf(t)];
+      }
+    }
+  };
+  const shrink = () => {
+    // Gmax1: max of -y_t G_t over I_up; Gmax2: max of y_t G_t over I_low.
+    let Gmax1 = -Infinity;
+    let Gmax2 = -Infinity;
+    for (let u = 0; u < na; u++) {
+      const t = act[u];
+      if (y[t] === 1) {
+        if (alpha[t] < C && -G[t] > Gmax1) Gmax1 = -G[t];
+        if (alpha[t] > 0 && G[t] > Gmax2) Gmax2 = G[t];
+      } else {
+        if (alpha[t] < C && -G[t] > Gmax2) Gmax2 = -G[t];
+        if (alpha[t] > 0 && G[t] > Gmax1) Gmax1 = G[t];
+      }
+    }
+    if (!unshrink && Gmax1 + Gmax2 <= eps * 10) {
+      // Near the end: bring everything back once, and shrink again from there.
+      unshrink = true;
+      reconstruct();
+      activateAll();
+    }
+    let k = 0;
+    for (let u = 0; u < na; u++) {
+      const t = act[u];
+      let out = false;
+      if (alpha[t] >= C) out = y[t] === 1 ? -G[t] > Gmax1 : -G[t] > Gmax2;
+      else if (alpha[t] <= 0) out = y[t] === 1 ? G[t] > Gmax2 : G[t] > Gmax1;
+      if (out) isActive[t] = 0;
+      else act[k++] = t;
+    }
+    na = k;
+  };
+
+  /** Ḡ follows a variable that reaches or leaves C. */
+  const followBar = (v: number, before: number, after: number, k: Float32Array) => {
+    const wasUp = before >= C;
+    if (wasUp === after >= C) return;
+    const c = (wasUp ? -C : C) * y[v];
+    for (let t = 0; t < l; t++) Gbar[t] += c * y[t] * k[t];
+    for (let t = l; t < n; t++) Gbar[t] += c * y[t] * k[t - l];
+  };
+
+  let selI = -1;
+  let selJ = -1;
+  /** Second-order working-set selection over the active set; false when optimal there. */
+  const select = (): boolean => {
     // i: the most violating index going up.
     let Gmax = -Infinity;
     let i = -1;
-    for (let t = 0; t < l; t++) {
+    for (let u = 0; u < na; u++) {
+      const t = act[u];
       if (y[t] === 1) {
         if (alpha[t] < C && -G[t] >= Gmax) {
           Gmax = -G[t];
@@ -134,20 +215,22 @@ export async function smo(
         i = t;
       }
     }
-    if (i < 0) break;
-    const Qi = Q.column(i);
-    const yi = y[i];
+    if (i < 0) return false;
+    const ki = Q.kernelColumn(i);
+    const QDi = QD[i];
     // j: among those going down, the one whose pair with i decreases the objective most.
+    // (The curvature QD_i + QD_t - 2 y_i y_t Q_it is QD_i + QD_t - 2 K_it either way.)
     let Gmax2 = -Infinity;
     let j = -1;
     let best = Infinity;
-    for (let t = 0; t < l; t++) {
+    for (let u = 0; u < na; u++) {
+      const t = act[u];
       if (y[t] === 1) {
         if (alpha[t] > 0) {
           const diff = Gmax + G[t];
           if (G[t] >= Gmax2) Gmax2 = G[t];
           if (diff > 0) {
-            const a = QD[i] + QD[t] - 2 * yi * Qi[t];
+            const a = QDi + QD[t] - 2 * ki[t < l ? t : t - l];
             const obj = -(diff * diff) / (a > 0 ? a : TAU);
             if (obj <= best) {
               j = t;
@@ -159,7 +242,7 @@ export async function smo(
         const diff = Gmax - G[t];
         if (-G[t] >= Gmax2) Gmax2 = -G[t];
         if (diff > 0) {
-          const a = QD[i] + QD[t] + 2 * yi * Qi[t];
+          const a = QDi + QD[t] - 2 * ki[t < l ? t : t - l];
           const obj = -(diff * diff) / (a > 0 ? a : TAU);
           if (obj <= best) {
             j = t;
@@ -168,14 +251,38 @@ export async function smo(
         }
       }
     }
-    if (Gmax + Gmax2 < eps || j < 0) break;
-    const Qj = Q.column(j);
+    if (Gmax + Gmax2 < eps || j < 0) return false;
+    selI = i;
+    selJ = j;
+    return true;
+  };
+
+  let iter = 0;
+  for (; iter < maxIter; iter++) {
+    if ((iter & 15) === 15) await ticker?.tick();
+    if (shrinking && --counter === 0) {
+      counter = Math.min(n, SHRINK_EVERY);
+      shrink();
+    }
+    if (!select()) {
+      // Optimal over the active set: rebuild the shrunk gradients and check them all.
+      if (na === n) break;
+      reconstruct();
+      activateAll();
+      if (!select()) break;
+      counter = 1;
+    }
+    const i = selI;
+    const j = selJ;
+    const ki = Q.kernelColumn(i);
+    const kj = Q.kernelColumn(j);
+    const Qij = y[i] * y[j] * ki[rowOf(j)];
     const ai = alpha[i];
     const aj = alpha[j];
     let ni: number;
     let nj: number;
     if (y[i] !== y[j]) {
-      let quad = QD[i] + QD[j] + 2 * Qi[j];
+      let quad = QD[i] + QD[j] + 2 * Qij;
       if (quad <= 0) quad = TAU;
       const delta = (-G[i] - G[j]) / quad;
       const diff = ai - aj;
@@ -200,7 +307,7 @@ export async function smo(
         ni = C + diff;
       }
     } else {
-      let quad = QD[i] + QD[j] - 2 * Qi[j];
+      let quad = QD[i] + QD[j] - 2 * Qij;
       if (quad <= 0) quad = TAU;
       const delta = (G[i] - G[j]) / quad;
       const sum = ai + aj;
@@ -227,9 +334,28 @@ export async function smo(
     }
     alpha[i] = ni;
     alpha[j] = nj;
-    const di = ni - ai;
-    const dj = nj - aj;
-    for (let t = 0; t < l; t++) G[t] += Qi[t] * di + Qj[t] * dj;
+    // G_t += Q_ti Δα_i + Q_tj Δα_j = y_t (y_i Δα_i K_ti + y_j Δα_j K_tj), over the active set.
+    const ci = y[i] * (ni - ai);
+    const cj = y[j] * (nj - aj);
+    // act ascends: variables below l first, then regression's α* (row t - l).
+    let u = 0;
+    for (; u < na; u++) {
+      const t = act[u];
+      if (t >= l) break;
+      G[t] += y[t] * (ci * ki[t] + cj * kj[t]);
+    }
+    for (; u < na; u++) {
+      const t = act[u];
+      G[t] += y[t] * (ci * ki[t - l] + cj * kj[t - l]);
+    }
+    if (shrinking) {
+      followBar(i, ai, ni, ki);
+      followBar(j, aj, nj, kj);
+    }
+  }
+  if (na < n) {
+    reconstruct();
+    activateAll();
   }
   return { alpha, rho: rhoOf(alpha, G, y, C), iterations: iter };
 }

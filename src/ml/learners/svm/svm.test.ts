@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { numericFrame, type Target } from '../../frame.js';
 import { createLearner } from '../index.js';
 import { compare, describeComparison } from '../kit/accuracy.js';
+import { DATASETS, prepare, splitDataset } from '../kit/peer.js';
+import { learnerSpec } from '../index.js';
 import { couple, sigmoidTrain } from './platt.js';
 
 // Platt scaling cross-validates on a random split, so probabilities (and the argmax the peer
@@ -46,6 +48,30 @@ describe('svm', () => {
         c.every((x) => x.ok),
         describeComparison(c),
       );
+    });
+  }
+
+  for (const [dataset, params] of [
+    ['diabetes', { C: 100 }],
+    ['breast_cancer', { probability: false, C: 1000 }],
+  ] as const) {
+    // Both fits run long enough to shrink (every 1,000 steps or n, whichever is fewer).
+    it(`shrinks the active set without changing the model (${dataset})`, async () => {
+      const ds = DATASETS[dataset];
+      const data = await prepare(await splitDataset(ds, 0), ds, learnerSpec('svm').input);
+      const fit = async (shrinking: boolean) => {
+        const m = createLearner('svm', ds.task, { ...params, tol: 1e-6, shrinking });
+        await m.fit(data.Xtr, data.ytr, { seed: 0 });
+        return ds.task === 'classification' ? m.predictProba!(data.Xte) : m.predict(data.Xte);
+      };
+      const [on, off] = [await fit(true), await fit(false)];
+      let spread = 0;
+      for (const v of off) spread = Math.max(spread, Math.abs(v));
+      for (let i = 0; i < on.length; i++)
+        assert.ok(
+          Math.abs(on[i] - off[i]) <= 1e-4 * spread,
+          `row ${i}: ${on[i]} with shrinking, ${off[i]} without`,
+        );
     });
   }
 

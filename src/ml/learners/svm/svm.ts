@@ -105,7 +105,7 @@ export class Svm implements Learner {
     };
     // Every SMO fit of the model as a task: the regression, or per pair the full fit and,
     // with probabilities, the five cross-validation folds.
-    const base = { C, tol, maxIter, cacheBytes: budget };
+    const base = { C, tol, maxIter, cacheBytes: budget, shrinking: this.params.shrinking as boolean };
     const tasks: SvmTask[] = [];
     const meta: {
       a: number;
@@ -435,6 +435,12 @@ export const svm: LearnerSpec = {
         'classification: Platt-scaled probabilities from 5-fold cross-validation (else one-hot of the vote)',
     },
     cache_size: { type: 'number', default: 200, min: 1, description: 'kernel cache, in MB' },
+    shrinking: {
+      type: 'boolean',
+      default: true,
+      description:
+        "set aside variables stuck at a bound while solving (libsvm's heuristic): same model, less work",
+    },
     n_jobs: {
       type: 'integer',
       default: null,
