@@ -103,9 +103,22 @@ export async function smo(
   const n = Q.size;
   const l = Q.rows;
   const alpha = new Float64Array(n);
-  const G = Float64Array.from(p);
-  // Ḡ_t = Σ over variables at C of C·Q_ts: the part of the gradient a shrunk variable keeps.
-  const Gbar = new Float64Array(n);
+  // The gradient times y: yg_t = y_t ∇f_t. In these terms a step adds y_i Δα_i K_it +
+  // y_j Δα_j K_jt to every yg_t, -yg ranks the variables that may go up (I_up) and yg those
+  // that may go down (I_low), whatever their label.
+  const yg = Float64Array.from(p, (v, t) => y[t] * v);
+  // Per variable, 0 where it is in I_up (I_low), else NO: selection then adds instead of
+  // branching on the label and the bounds, which a CPU cannot predict.
+  const penUp = new Float64Array(n);
+  const penLow = new Float64Array(n);
+  const status = (t: number) => {
+    const a = alpha[t];
+    penUp[t] = (y[t] === 1 ? a < C : a > 0) ? 0 : NO;
+    penLow[t] = (y[t] === 1 ? a > 0 : a < C) ? 0 : NO;
+  };
+  for (let t = 0; t < n; t++) status(t);
+  // y_t Ḡ_t, Ḡ_t = Σ over variables at C of C·Q_ts: the part of the gradient a shrunk variable keeps.
+  const ygBar = new Float64Array(n);
   const QD = Q.diag;
   // The active variables, ascending (so reads stream, and regression's α* follow its α).
   const act = Int32Array.from({ length: n }, (_, t) => t);
@@ -128,7 +141,7 @@ export async function smo(
     const inactive: number[] = [];
     for (let t = 0; t < n; t++)
       if (!isActive[t]) {
-        G[t] = Gbar[t] + p[t];
+        yg[t] = ygBar[t] + y[t] * p[t];
         inactive.push(t);
       }
     // Either a column per shrunk variable or one per free variable: columns here are whole
@@ -142,7 +155,7 @@ export async function smo(
           const a = alpha[v];
           if (a > 0 && a < C) s += a * y[v] * k[rowOf(v)];
         }
-        G[t] += y[t] * s;
+        yg[t] += s;
       }
     } else {
       for (let u = 0; u < na; u++) {
@@ -151,23 +164,18 @@ export async function smo(
         if (!(a > 0 && a < C)) continue;
         const k = Q.kernelColumn(v);
         const c = a * y[v];
-        for (const t of inactive) G[t] += c * y[t] * k[rowOf(t)];
+        for (const t of inactive) yg[t] += c * k[rowOf(t)];
       }
     }
   };
   const shrink = () => {
-    // Gmax1: max of -y_t G_t over I_up; Gmax2: max of y_t G_t over I_low.
+    // Gmax1: max of -yg over I_up; Gmax2: max of yg over I_low.
     let Gmax1 = -Infinity;
     let Gmax2 = -Infinity;
     for (let u = 0; u < na; u++) {
       const t = act[u];
-      if (y[t] === 1) {
-        if (alpha[t] < C && -G[t] > Gmax1) Gmax1 = -G[t];
-        if (alpha[t] > 0 && G[t] > Gmax2) Gmax2 = G[t];
-      } else {
-        if (alpha[t] < C && -G[t] > Gmax2) Gmax2 = -G[t];
-        if (alpha[t] > 0 && G[t] > Gmax1) Gmax1 = G[t];
-      }
+      if (penUp[t] === 0 && -yg[t] > Gmax1) Gmax1 = -yg[t];
+      if (penLow[t] === 0 && yg[t] > Gmax2) Gmax2 = yg[t];
     }
     if (!unshrink && Gmax1 + Gmax2 <= eps * 10) {
       // Near the end: bring everything back once, and shrink again from there.
@@ -175,47 +183,43 @@ export async function smo(
       reconstruct();
       activateAll();
     }
+    // At a bound a variable is in one of the sets; it leaves while it could not be picked.
     let k = 0;
     for (let u = 0; u < na; u++) {
       const t = act[u];
+      const a = alpha[t];
       let out = false;
-      if (alpha[t] >= C) out = y[t] === 1 ? -G[t] > Gmax1 : -G[t] > Gmax2;
-      else if (alpha[t] <= 0) out = y[t] === 1 ? G[t] > Gmax2 : G[t] > Gmax1;
+      if (a >= C || a <= 0) out = penUp[t] === 0 ? yg[t] > Gmax2 : -yg[t] > Gmax1;
       if (out) isActive[t] = 0;
       else act[k++] = t;
     }
     na = k;
   };
-
   /** Ḡ follows a variable that reaches or leaves C. */
   const followBar = (v: number, before: number, after: number, k: Float32Array) => {
     const wasUp = before >= C;
     if (wasUp === after >= C) return;
     const c = (wasUp ? -C : C) * y[v];
-    for (let t = 0; t < l; t++) Gbar[t] += c * y[t] * k[t];
-    for (let t = l; t < n; t++) Gbar[t] += c * y[t] * k[t - l];
+    for (let t = 0; t < l; t++) ygBar[t] += c * k[t];
+    for (let t = l; t < n; t++) ygBar[t] += c * k[t - l];
   };
 
   let selI = -1;
   let selJ = -1;
   /** Second-order working-set selection over the active set; false when optimal there. */
   const select = (): boolean => {
-    // i: the most violating index going up.
+    // i: the most violating variable that may go up (the last of equals, as libsvm).
     let Gmax = -Infinity;
     let i = -1;
     for (let u = 0; u < na; u++) {
       const t = act[u];
-      if (y[t] === 1) {
-        if (alpha[t] < C && -G[t] >= Gmax) {
-          Gmax = -G[t];
-          i = t;
-        }
-      } else if (alpha[t] > 0 && G[t] >= Gmax) {
-        Gmax = G[t];
+      const v = penUp[t] - yg[t];
+      if (v >= Gmax) {
+        Gmax = v;
         i = t;
       }
     }
-    if (i < 0) return false;
+    if (i < 0 || Gmax <= NO / 2) return false;
     const ki = Q.kernelColumn(i);
     const QDi = QD[i];
     // j: among those going down, the one whose pair with i decreases the objective most.
@@ -223,26 +227,14 @@ export async function smo(
     let Gmax2 = -Infinity;
     let j = -1;
     let best = Infinity;
-    for (let u = 0; u < na; u++) {
-      const t = act[u];
-      if (y[t] === 1) {
-        if (alpha[t] > 0) {
-          const diff = Gmax + G[t];
-          if (G[t] >= Gmax2) Gmax2 = G[t];
-          if (diff > 0) {
-            const a = QDi + QD[t] - 2 * ki[t < l ? t : t - l];
-            const obj = -(diff * diff) / (a > 0 ? a : TAU);
-            if (obj <= best) {
-              j = t;
-              best = obj;
-            }
-          }
-        }
-      } else if (alpha[t] < C) {
-        const diff = Gmax - G[t];
-        if (-G[t] >= Gmax2) Gmax2 = -G[t];
+    const pass = (u0: number, u1: number, shift: number) => {
+      for (let u = u0; u < u1; u++) {
+        const t = act[u];
+        const v = penLow[t] + yg[t];
+        if (v >= Gmax2) Gmax2 = v;
+        const diff = Gmax + v;
         if (diff > 0) {
-          const a = QDi + QD[t] - 2 * ki[t < l ? t : t - l];
+          const a = QDi + QD[t] - 2 * ki[t - shift];
           const obj = -(diff * diff) / (a > 0 ? a : TAU);
           if (obj <= best) {
             j = t;
@@ -250,7 +242,10 @@ export async function smo(
           }
         }
       }
-    }
+    };
+    const mid = firstAtLeast(act, na, l);
+    pass(0, mid, 0);
+    pass(mid, na, l);
     if (Gmax + Gmax2 < eps || j < 0) return false;
     selI = i;
     selJ = j;
@@ -277,6 +272,8 @@ export async function smo(
     const ki = Q.kernelColumn(i);
     const kj = Q.kernelColumn(j);
     const Qij = y[i] * y[j] * ki[rowOf(j)];
+    const Gi = y[i] * yg[i];
+    const Gj = y[j] * yg[j];
     const ai = alpha[i];
     const aj = alpha[j];
     let ni: number;
@@ -284,7 +281,7 @@ export async function smo(
     if (y[i] !== y[j]) {
       let quad = QD[i] + QD[j] + 2 * Qij;
       if (quad <= 0) quad = TAU;
-      const delta = (-G[i] - G[j]) / quad;
+      const delta = (-Gi - Gj) / quad;
       const diff = ai - aj;
       ni = ai + delta;
       nj = aj + delta;
@@ -309,7 +306,7 @@ export async function smo(
     } else {
       let quad = QD[i] + QD[j] - 2 * Qij;
       if (quad <= 0) quad = TAU;
-      const delta = (G[i] - G[j]) / quad;
+      const delta = (Gi - Gj) / quad;
       const sum = ai + aj;
       ni = ai - delta;
       nj = aj + delta;
@@ -334,19 +331,21 @@ export async function smo(
     }
     alpha[i] = ni;
     alpha[j] = nj;
-    // G_t += Q_ti Δα_i + Q_tj Δα_j = y_t (y_i Δα_i K_ti + y_j Δα_j K_tj), over the active set.
+    status(i);
+    status(j);
+    // yg_t += y_i Δα_i K_it + y_j Δα_j K_jt over the active set; act ascends, so the
+    // variables below l come first, then regression's α* (row t - l).
     const ci = y[i] * (ni - ai);
     const cj = y[j] * (nj - aj);
-    // act ascends: variables below l first, then regression's α* (row t - l).
     let u = 0;
     for (; u < na; u++) {
       const t = act[u];
       if (t >= l) break;
-      G[t] += y[t] * (ci * ki[t] + cj * kj[t]);
+      yg[t] += ci * ki[t] + cj * kj[t];
     }
     for (; u < na; u++) {
       const t = act[u];
-      G[t] += y[t] * (ci * ki[t - l] + cj * kj[t - l]);
+      yg[t] += ci * ki[t - l] + cj * kj[t - l];
     }
     if (shrinking) {
       followBar(i, ai, ni, ki);
@@ -357,17 +356,32 @@ export async function smo(
     reconstruct();
     activateAll();
   }
-  return { alpha, rho: rhoOf(alpha, G, y, C), iterations: iter };
+  return { alpha, rho: rhoOf(alpha, yg, y, C), iterations: iter };
+}
+
+/** Selection's stand-in for "not in this set": far below any gradient, and finite. */
+const NO = -1e300;
+
+/** The first position u < m with list[u] >= v, in an ascending list (m if none). */
+function firstAtLeast(list: Int32Array, m: number, v: number): number {
+  let lo = 0;
+  let hi = m;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The offset: mean of y·∇f over free variables, else the middle of its feasible interval. */
-function rhoOf(alpha: Float64Array, G: Float64Array, y: Int8Array, C: number): number {
+function rhoOf(alpha: Float64Array, yg: Float64Array, y: Int8Array, C: number): number {
   let ub = Infinity;
   let lb = -Infinity;
   let sum = 0;
   let free = 0;
   for (let t = 0; t < alpha.length; t++) {
-    const yG = y[t] * G[t];
+    const yG = yg[t];
     if (alpha[t] >= C) {
       if (y[t] === -1) ub = Math.min(ub, yG);
       else lb = Math.max(lb, yG);
