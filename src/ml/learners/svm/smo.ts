@@ -37,6 +37,8 @@ const SHRINK_EVERY = 1000;
 export class ColumnCache {
   private readonly cols = new Map<number, Float32Array>();
   private readonly cap: number;
+  /** Every column, where all fit the budget: no recency to keep, an array lookup a fetch. */
+  private readonly all: (Float32Array | undefined)[] | null;
 
   constructor(
     private readonly length: number,
@@ -45,9 +47,19 @@ export class ColumnCache {
   ) {
     // At least two, so fetching column j never recycles the column i fetched just before.
     this.cap = Math.max(2, Math.floor(budgetBytes / (4 * Math.max(1, length))));
+    this.all = this.cap >= length ? new Array<Float32Array | undefined>(length) : null;
   }
 
   get(i: number): Float32Array {
+    if (this.all) {
+      let a = this.all[i];
+      if (!a) {
+        a = new Float32Array(this.length);
+        this.fill(i, a);
+        this.all[i] = a;
+      }
+      return a;
+    }
     let c = this.cols.get(i);
     if (c) {
       // Re-insert: Map order is recency.
