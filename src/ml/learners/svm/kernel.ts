@@ -37,6 +37,40 @@ export class Kernel {
     this.dots = d >= 4 ? Dots.create(X, n, d) : null;
   }
 
+  /** Whole kernel rows K(a, every row), where enabled (shareRows): one per row, computed once. */
+  private rows: (Float32Array | undefined)[] | null = null;
+  private all: Int32Array | null = null;
+
+  /**
+   * Keeps whole kernel rows for the fits that follow, where all n of them fit `budgetBytes`:
+   * the pairs of a multiclass problem and the cross-validation folds of Platt scaling are
+   * fits over subsets of the same rows, and would each compute the same kernel entries again
+   * (libsvm, fitting each on its own, does).
+   */
+  shareRows(budgetBytes: number): void {
+    if (this.n * this.n * 4 > budgetBytes) return;
+    this.rows = new Array<Float32Array | undefined>(this.n);
+    this.all = Int32Array.from({ length: this.n }, (_, i) => i);
+  }
+
+  /**
+   * K(row a, rows[t]) for every t into out, from the shared row when there is one (the same
+   * values: each entry is computed alike either way).
+   */
+  columnOf(a: number, rows: Int32Array, out: Float32Array): void {
+    if (!this.rows) {
+      this.column(a, rows, out);
+      return;
+    }
+    let r = this.rows[a];
+    if (!r) {
+      r = new Float32Array(this.n);
+      this.column(a, this.all!, r);
+      this.rows[a] = r;
+    }
+    for (let t = 0; t < rows.length; t++) out[t] = r[rows[t]];
+  }
+
   /** K(row a, row b). */
   at(a: number, b: number): number {
     const { X, d } = this;

@@ -81,7 +81,7 @@ export class ColumnCache {
 /** Q for classification: y_i y_j K(x_i, x_j) over the subproblem's rows. */
 export function classifierQ(kernel: Kernel, rows: Int32Array, budgetBytes?: number): QMatrix {
   const l = rows.length;
-  const cache = new ColumnCache(l, (i, out) => kernel.column(rows[i], rows, out), budgetBytes);
+  const cache = new ColumnCache(l, (i, out) => kernel.columnOf(rows[i], rows, out), budgetBytes);
   const diag = new Float64Array(l);
   for (let i = 0; i < l; i++) diag[i] = kernel.at(rows[i], rows[i]);
   return { size: l, rows: l, diag, kernelColumn: (i) => cache.get(i) };
@@ -90,7 +90,7 @@ export function classifierQ(kernel: Kernel, rows: Int32Array, budgetBytes?: numb
 /** Q for ε-regression: 2l variables (α, then α* with y = -1), Q = [K -K; -K K]. */
 export function regressorQ(kernel: Kernel, rows: Int32Array, budgetBytes?: number): QMatrix {
   const l = rows.length;
-  const cache = new ColumnCache(l, (i, out) => kernel.column(rows[i], rows, out), budgetBytes);
+  const cache = new ColumnCache(l, (i, out) => kernel.columnOf(rows[i], rows, out), budgetBytes);
   const diag = new Float64Array(2 * l);
   for (let i = 0; i < l; i++) diag[i] = diag[i + l] = kernel.at(rows[i], rows[i]);
   return { size: 2 * l, rows: l, diag, kernelColumn: (i) => cache.get(i < l ? i : i - l) };

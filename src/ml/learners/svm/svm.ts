@@ -228,18 +228,21 @@ export class Svm implements Learner {
     let work = 0;
     for (const t of tasks) work += t.rows.length * t.rows.length;
     const threads = Math.min(threadCount(this.params.n_jobs as number | null), tasks.length);
+    // Several fits over subsets of the same rows share whole kernel rows (see Kernel.shareRows).
+    const shareRows = tasks.length > 1 ? (this.params.cache_size as number) * 1024 * 1024 : 0;
     if (threads > 1 && work >= PARALLEL_WORK) {
       const X = shared(R);
       return runOnThreads<SvmTask, SvmTaskResult>(
         import.meta.url,
         'worker',
-        { X, n, d, spec: this.kernelSpec() },
+        { X, n, d, spec: this.kernelSpec(), shareRows },
         tasks,
         threads,
         ctx.signal,
         (_, done) => ctx.onProgress?.({ fraction: done / tasks.length }),
       );
     }
+    if (shareRows) kernel.shareRows(shareRows);
     const out: SvmTaskResult[] = [];
     for (const t of tasks) {
       out.push(await runSvmTask(kernel, t, ticker));
