@@ -542,4 +542,29 @@
       (local.set $off (i32.add (local.get $off) (i32.const 16)))
       (br $pairs)))
   )
+  ;; Adds the sparse columns' part of a dot product (see Kernel's SparseTail):
+  ;; out[u] += Σ_k spread[at[r w + k]] val[r w + k], k < $w, r = u ($seq) or rows[u] (i32 at
+  ;; $rOff), u < $m; at holds i32 slots, val and spread f64.
+  (func (export "sparseAdd") (param $atOff i32) (param $valOff i32) (param $w i32) (param $sOff i32)
+      (param $rOff i32) (param $seq i32) (param $m i32) (param $oOff i32)
+    (local $u i32) (local $e i32) (local $end i32) (local $s f64) (local $o i32) (local $r i32)
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $u) (local.get $m)))
+      (local.set $r (if (result i32) (local.get $seq) (then (local.get $u))
+        (else (i32.load (i32.add (local.get $rOff) (i32.shl (local.get $u) (i32.const 2)))))))
+      (local.set $e (i32.mul (local.get $r) (local.get $w)))
+      (local.set $end (i32.add (local.get $e) (local.get $w)))
+      (local.set $s (f64.const 0))
+      (block $ed (loop $entries
+        (br_if $ed (i32.ge_u (local.get $e) (local.get $end)))
+        (local.set $s (f64.add (local.get $s) (f64.mul
+          (f64.load (i32.add (local.get $sOff) (i32.shl (i32.load (i32.add (local.get $atOff) (i32.shl (local.get $e) (i32.const 2)))) (i32.const 3))))
+          (f64.load (i32.add (local.get $valOff) (i32.shl (local.get $e) (i32.const 3)))))))
+        (local.set $e (i32.add (local.get $e) (i32.const 1)))
+        (br $entries)))
+      (local.set $o (i32.add (local.get $oOff) (i32.shl (local.get $u) (i32.const 3))))
+      (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (local.get $s)))
+      (local.set $u (i32.add (local.get $u) (i32.const 1)))
+      (br $rows)))
+  )
 )

@@ -6,6 +6,8 @@ import { compare, describeComparison } from '../kit/accuracy.js';
 import { DATASETS, prepare, splitDataset } from '../kit/peer.js';
 import { learnerSpec } from '../index.js';
 import { couple, sigmoidTrain } from './platt.js';
+import { Kernel } from './kernel.js';
+import { Rng } from '../../../core/random.js';
 
 // Platt scaling cross-validates on a random split, so probabilities (and the argmax the peer
 // scores) move a little with the seed on both sides: compare means over a few seeds.
@@ -85,5 +87,36 @@ describe('svm', () => {
       c.every((x) => x.ok),
       describeComparison(c),
     );
+  });
+});
+
+describe('svm kernel', () => {
+  it('gives the same values with mostly-zero columns kept apart (one-hot) as the plain dot product', () => {
+    const rng = new Rng(3);
+    const n = 300;
+    const d = 36; // 6 dense columns, then 30 one-hot columns in three groups of ten
+    const X = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < 6; j++) X[i * d + j] = rng.normal();
+      for (let g = 0; g < 3; g++) X[i * d + 6 + g * 10 + rng.int(10)] = 1;
+    }
+    for (const kernel of ['rbf', 'linear', 'poly'] as const) {
+      const k = new Kernel({ kernel, gamma: 0.1, degree: 3, coef0: 1 }, X, n, d);
+      assert.ok((k as unknown as { tail: unknown }).tail, 'the one-hot columns are kept apart');
+      const rows = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
+      const all = Int32Array.from({ length: n }, (_, i) => i);
+      const col = new Float64Array(n);
+      const q = new Float64Array(n);
+      for (const a of [0, 17, 299]) {
+        k.column(a, rows, col);
+        k.against(X.subarray(a * d, (a + 1) * d), all, q);
+        for (let t = 0; t < n; t++) {
+          const want = k.at(a, rows[t]);
+          assert.ok(Math.abs(col[t] - want) <= 1e-12 * (1 + Math.abs(want)), `${kernel} column(${a})[${t}]`);
+          const want2 = k.at(a, t);
+          assert.ok(Math.abs(q[t] - want2) <= 1e-12 * (1 + Math.abs(want2)), `${kernel} against(${a})[${t}]`);
+        }
+      }
+    }
   });
 });
