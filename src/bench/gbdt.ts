@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { evaluate } from '../ml/metrics/index.js';
+import { helpOrBadFlag } from './cli.js';
 import { resolveParams } from '../ml/learners/params.js';
 import { GradientBoosting, gradientBoostingParams } from '../ml/learners/gradient_boosting/index.js';
 import {
@@ -284,6 +285,9 @@ export function line(r: BenchRow): string {
   ].join(' | ');
 }
 
+const USAGE =
+  'node dist/bench/gbdt.js [--datasets breast_cancer,german_credit,creditcard_fraud,california_housing,metro_traffic,generated] [--rows 160000] [--features 30] [--trees 100] [--depth 6] [--threads 2] [--repeat 3] [--no-sklearn] [--dir DIR] [--json]';
+
 function parseArgs(argv: string[]): Partial<BenchOptions> & { json?: boolean } {
   const o: Partial<BenchOptions> & { json?: boolean } = {};
   for (let i = 0; i < argv.length; i++) {
@@ -299,7 +303,7 @@ function parseArgs(argv: string[]): Partial<BenchOptions> & { json?: boolean } {
     else if (a === '--no-sklearn') o.sklearn = false;
     else if (a === '--dir') o.dir = v();
     else if (a === '--json') o.json = true;
-    else throw new Error(`unknown flag ${a}`);
+    else helpOrBadFlag(a, USAGE);
   }
   return o;
 }

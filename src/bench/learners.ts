@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFrame } from '../data/load.js';
+import { helpOrBadFlag } from './cli.js';
 import { takeRows, takeTarget, type Frame, type Target, type Task } from '../ml/frame.js';
 import { createLearner, LEARNERS, learnerSpec } from '../ml/learners/index.js';
 import {
@@ -293,6 +294,9 @@ function formatRow(r: Row): string {
   ].join(' ');
 }
 
+const USAGE =
+  'node dist/bench/learners.js [--algorithms decision_tree,random_forest,...] [--rows 200000] [--features 30] [--svm-rows 10000] [--datasets iris,wine,...] [--no-datasets] [--no-table] [--repeat 1] [--threads 2] [--params JSON] [--json]';
+
 function parseArgs(argv: string[]): LearnerBenchOptions & { json: boolean } {
   const o: LearnerBenchOptions & { json: boolean } = {
     algorithms: CLASSIC.filter((a) => LEARNERS.some((l) => l.name === a)),
@@ -320,7 +324,7 @@ function parseArgs(argv: string[]): LearnerBenchOptions & { json: boolean } {
     else if (a === '--threads') o.threads = Number(v());
     else if (a === '--params') o.params = JSON.parse(v());
     else if (a === '--json') o.json = true;
-    else throw new Error(`unknown option ${a}`);
+    else helpOrBadFlag(a, USAGE);
   }
   return o;
 }
