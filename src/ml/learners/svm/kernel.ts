@@ -83,6 +83,27 @@ function sparseTail(X: Float64Array, n: number, d: number): SparseTail | null {
 /** Most nonzeros a row may have in the sparse columns for the split (one-hot: one per category column). */
 const MAX_SPARSE_SLOTS = 16;
 
+/** Whole kernel rows of n training rows in shared memory, and per row whether it is there yet. */
+export interface RowStore {
+  /** n x n, row-major. */
+  values: Float32Array;
+  /** Per row: ROW_NONE, ROW_BUSY (a thread is computing it) or ROW_READY. */
+  state: Int32Array;
+}
+
+const ROW_NONE = 0;
+const ROW_BUSY = 1;
+const ROW_READY = 2;
+
+/** A store for n rows, or null where n x n kernel values do not fit `budgetBytes`. */
+export function rowStore(n: number, budgetBytes: number): RowStore | null {
+  if (n * n * 4 > budgetBytes) return null;
+  return {
+    values: new Float32Array(new SharedArrayBuffer(n * n * 4)),
+    state: new Int32Array(new SharedArrayBuffer(n * 4)),
+  };
+}
+
 export class Kernel {
   readonly norms: Float64Array;
   /** The rows again in WebAssembly memory, for SIMD dot products (null where unavailable). */
@@ -116,36 +137,41 @@ export class Kernel {
     } else this.dots = d >= 4 ? Dots.create(X, n, d) : null;
   }
 
-  /** Whole kernel rows K(a, every row), where enabled (shareRows): one per row, computed once. */
-  private rows: (Float32Array | undefined)[] | null = null;
+  /** Whole kernel rows K(a, every row), where enabled (shareRows). */
+  private store: RowStore | null = null;
   private all: Int32Array | null = null;
 
   /**
-   * Keeps whole kernel rows for the fits that follow, where all n of them fit `budgetBytes`:
-   * the pairs of a multiclass problem and the cross-validation folds of Platt scaling are
-   * fits over subsets of the same rows, and would each compute the same kernel entries again
-   * (libsvm, fitting each on its own, does).
+   * Takes whole kernel rows from `store` for the fits that follow: the pairs of a multiclass
+   * problem and the cross-validation folds of Platt scaling are fits over subsets of the same
+   * rows, and would each compute the same kernel entries again (libsvm, fitting each on its
+   * own, does). The store is shared memory, so worker threads reuse each other's rows.
    */
-  shareRows(budgetBytes: number): void {
-    if (this.n * this.n * 4 > budgetBytes) return;
-    this.rows = new Array<Float32Array | undefined>(this.n);
+  shareRows(store: RowStore): void {
+    this.store = store;
     this.all = Int32Array.from({ length: this.n }, (_, i) => i);
   }
 
   /**
-   * K(row a, rows[t]) for every t into out, from the shared row when there is one (the same
+   * K(row a, rows[t]) for every t into out, from the store's row when there is one (the same
    * values: each entry is computed alike either way).
    */
   columnOf(a: number, rows: Int32Array, out: Float32Array): void {
-    if (!this.rows) {
+    const s = this.store;
+    if (!s) {
       this.column(a, rows, out);
       return;
     }
-    let r = this.rows[a];
-    if (!r) {
-      r = new Float32Array(this.n);
+    const n = this.n;
+    const r = s.values.subarray(a * n, (a + 1) * n);
+    if (Atomics.load(s.state, a) !== ROW_READY) {
+      if (Atomics.compareExchange(s.state, a, ROW_NONE, ROW_BUSY) !== ROW_NONE) {
+        // Another thread is computing this row: the column alone costs less than waiting.
+        this.column(a, rows, out);
+        return;
+      }
       this.column(a, this.all!, r);
-      this.rows[a] = r;
+      Atomics.store(s.state, a, ROW_READY);
     }
     for (let t = 0; t < rows.length; t++) out[t] = r[rows[t]];
   }

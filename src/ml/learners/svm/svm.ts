@@ -6,7 +6,7 @@ import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../con
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { argmaxRows, columnMeans, fitDesign, predictRows, rowMajor } from '../kit/input.js';
 import type { Params } from '../params.js';
-import { crossKernel, Kernel, scaleGamma, type KernelName, type KernelSpec } from './kernel.js';
+import { crossKernel, Kernel, rowStore, scaleGamma, type KernelName, type KernelSpec } from './kernel.js';
 import { couple, sigmoidPredict, sigmoidTrain } from './platt.js';
 import { runSvmTask, type SvmTask, type SvmTaskResult } from './tasks.js';
 import { runOnThreads, shared, threadCount } from '../kit/workers.js';
@@ -229,20 +229,20 @@ export class Svm implements Learner {
     for (const t of tasks) work += t.rows.length * t.rows.length;
     const threads = Math.min(threadCount(this.params.n_jobs as number | null), tasks.length);
     // Several fits over subsets of the same rows share whole kernel rows (see Kernel.shareRows).
-    const shareRows = tasks.length > 1 ? (this.params.cache_size as number) * 1024 * 1024 : 0;
+    const rows = tasks.length > 1 ? rowStore(n, (this.params.cache_size as number) * 1024 * 1024) : null;
     if (threads > 1 && work >= PARALLEL_WORK) {
       const X = shared(R);
       return runOnThreads<SvmTask, SvmTaskResult>(
         import.meta.url,
         'worker',
-        { X, n, d, spec: this.kernelSpec(), shareRows },
+        { X, n, d, spec: this.kernelSpec(), rows },
         tasks,
         threads,
         ctx.signal,
         (_, done) => ctx.onProgress?.({ fraction: done / tasks.length }),
       );
     }
-    if (shareRows) kernel.shareRows(shareRows);
+    if (rows) kernel.shareRows(rows);
     const out: SvmTaskResult[] = [];
     for (const t of tasks) {
       out.push(await runSvmTask(kernel, t, ticker));
