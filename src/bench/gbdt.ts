@@ -178,8 +178,7 @@ async function measure(
   let pred: Float64Array = new Float64Array(0);
   let proba: Float64Array | undefined;
   // Untimed predictions with the final model too, as a deployed model runs after its first
-  // requests: the warm-up's few trees may stay under the size where a worker takes half the
-  // rows, leaving that worker's code cold, and V8 compiles the walks over the first calls.
+  // requests: V8 compiles the walks over the first calls.
   for (let r = 0; r < 3; r++) scores(m!);
   for (let r = 0; r < repeat; r++) {
     const t0 = performance.now();

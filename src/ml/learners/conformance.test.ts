@@ -163,6 +163,12 @@ function checks(spec: LearnerSpec, task: Task) {
             NeutrinoError,
             `${key} below min`,
           );
+        if ((p.type === 'number' || p.type === 'integer') && p.max !== undefined)
+          assert.throws(
+            () => createLearner(spec.name, task, { [key]: p.max! + 1 }),
+            NeutrinoError,
+            `${key} above max`,
+          );
       }
     });
 

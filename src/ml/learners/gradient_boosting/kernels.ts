@@ -456,7 +456,6 @@ function evaluate(
       let prefix = -1;
       let prefixDir = 1;
       let k = m;
-      let setDL = 0;
       if (m <= L.maxCatToOnehot) {
         for (let p = 0; p < m; p++) {
           const b = idx[p];
@@ -472,7 +471,6 @@ function evaluate(
             bestHL = HL;
             single = b;
             prefix = -1;
-            setDL = bestDL;
           }
           if (hasMissing) {
             gain = gainOf(GL + Gm, HL + Hm, 0);
@@ -485,7 +483,6 @@ function evaluate(
               bestHL = HL + Hm;
               single = b;
               prefix = -1;
-              setDL = 1;
             }
           }
         }
@@ -539,7 +536,6 @@ function evaluate(
               prefix = s;
               prefixDir = dir;
               single = -1;
-              setDL = bestDL;
             }
             if (hasMissing) {
               gain = cgain(GL + Gm, HL + Hm);
@@ -553,7 +549,6 @@ function evaluate(
                 prefix = s;
                 prefixDir = dir;
                 single = -1;
-                setDL = 1;
               }
             }
           }
@@ -567,7 +562,7 @@ function evaluate(
             const b = idx[prefixDir > 0 ? p : k - 1 - p];
             bits[b >> 5] |= 1 << (b & 31);
           }
-        if (setDL) bits[0] |= 1; // bin 0 (missing) goes left
+        if (bestDL) bits[0] |= 1; // bin 0 (missing) goes left
       }
     }
   }

@@ -217,10 +217,9 @@ export class Kernel {
       }
       for (let k = 0; k < t.dense.length; k++) t.q[k] = q[t.dense[k]];
       const dv = this.dots!.against(t.q, 0, m);
-      const spread = this.dots!.spread();
-      for (let k = 0; k < t.cols.length; k++) spread[k] = q[t.cols[k]];
-      this.dots!.addSparse(m, true);
-      spread.fill(0);
+      this.addSparse(m, true, (spread) => {
+        for (let k = 0; k < t.cols.length; k++) spread[k] = q[t.cols[k]];
+      });
       this.transform(dv, out, m, nq, rows, true);
       return;
     }
@@ -231,6 +230,17 @@ export class Kernel {
       out[t] = dot;
     }
     this.transform(out, out, m, nq, rows, false);
+  }
+
+  /**
+   * Adds the sparse columns' part to the first m dot products in the Dots output view: `lay`
+   * writes the fixed vector's sparse part into the spread row, which is cleared after.
+   */
+  private addSparse(m: number, seq: boolean, lay: (spread: Float64Array) => void): void {
+    const spread = this.dots!.spread();
+    lay(spread);
+    this.dots!.addSparse(m, seq);
+    spread.fill(0);
   }
 
   /** Dot products (double) to kernel values, into out; `inDots`: dv is the Dots output view. */
@@ -275,13 +285,10 @@ export class Kernel {
     if (this.dots) {
       dv = this.dots.byIndex(a, rows);
       const t = this.tail;
-      if (t) {
-        const spread = this.dots.spread();
-        const e = a * t.w;
-        for (let k = e; k < e + t.w; k++) spread[t.at[k]] = t.val[k];
-        this.dots.addSparse(m, false);
-        for (let k = e; k < e + t.w; k++) spread[t.at[k]] = 0;
-      }
+      if (t)
+        this.addSparse(m, false, (spread) => {
+          for (let k = a * t.w; k < (a + 1) * t.w; k++) spread[t.at[k]] = t.val[k];
+        });
     } else {
       if (this.scratch.length < m) this.scratch = new Float64Array(m);
       dv = this.scratch;

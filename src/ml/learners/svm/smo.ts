@@ -140,16 +140,15 @@ export async function smo(
   let counter = Math.min(n, SHRINK_EVERY) + 1;
   const rowOf = (t: number) => (t < l ? t : t - l);
 
-  const activateAll = () => {
-    for (let t = 0; t < n; t++) act[t] = t;
-    isActive.fill(1);
-    na = n;
-  };
-  /** Gradients of the shrunk variables, from Ḡ and the free variables (all active). */
-  const reconstruct = () => {
+  const isFree = (t: number) => alpha[t] > 0 && alpha[t] < C;
+  /**
+   * Brings every variable back: the shrunk ones' gradients from Ḡ and the free variables
+   * (all active), then the whole set active again.
+   */
+  const unshrinkAll = () => {
     if (na === n) return;
     let free = 0;
-    for (let u = 0; u < na; u++) if (alpha[act[u]] > 0 && alpha[act[u]] < C) free++;
+    for (let u = 0; u < na; u++) if (isFree(act[u])) free++;
     const inactive: number[] = [];
     for (let t = 0; t < n; t++)
       if (!isActive[t]) {
@@ -164,21 +163,22 @@ export async function smo(
         let s = 0;
         for (let u = 0; u < na; u++) {
           const v = act[u];
-          const a = alpha[v];
-          if (a > 0 && a < C) s += a * y[v] * k[rowOf(v)];
+          if (isFree(v)) s += alpha[v] * y[v] * k[rowOf(v)];
         }
         yg[t] += s;
       }
     } else {
       for (let u = 0; u < na; u++) {
         const v = act[u];
-        const a = alpha[v];
-        if (!(a > 0 && a < C)) continue;
+        if (!isFree(v)) continue;
         const k = Q.kernelColumn(v);
-        const c = a * y[v];
+        const c = alpha[v] * y[v];
         for (const t of inactive) yg[t] += c * k[rowOf(t)];
       }
     }
+    for (let t = 0; t < n; t++) act[t] = t;
+    isActive.fill(1);
+    na = n;
   };
   const shrink = () => {
     // Gmax1: max of -yg over I_up; Gmax2: max of yg over I_low.
@@ -192,8 +192,7 @@ export async function smo(
     if (!unshrink && Gmax1 + Gmax2 <= eps * 10) {
       // Near the end: bring everything back once, and shrink again from there.
       unshrink = true;
-      reconstruct();
-      activateAll();
+      unshrinkAll();
     }
     // At a bound a variable is in one of the sets; it leaves while it could not be picked.
     let k = 0;
@@ -274,8 +273,7 @@ export async function smo(
     if (!select()) {
       // Optimal over the active set: rebuild the shrunk gradients and check them all.
       if (na === n) break;
-      reconstruct();
-      activateAll();
+      unshrinkAll();
       if (!select()) break;
       counter = 1;
     }
@@ -364,10 +362,7 @@ export async function smo(
       followBar(j, aj, nj, kj);
     }
   }
-  if (na < n) {
-    reconstruct();
-    activateAll();
-  }
+  unshrinkAll();
   return { alpha, rho: rhoOf(alpha, yg, y, C), iterations: iter };
 }
 
