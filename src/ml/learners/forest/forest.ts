@@ -102,13 +102,17 @@ export class Forest implements Learner {
     const parallel = threads > 1 && work >= (warm ? THREAD_WORK_WARM : THREAD_WORK_FRESH);
     const nClasses = y.task === 'classification' ? y.classes.length : 0;
     const share = <T extends Float64Array | Int32Array>(a: T): T => (parallel ? shared(a) : a);
+    const maxBins = resolveMaxBins(this.params, D.n);
     const data: GrowData = {
       n: D.n,
       d: D.d,
       nClasses,
       labels: y.task === 'classification' ? share(y.labels) : undefined,
       values: y.task === 'regression' ? share(y.values) : undefined,
-      bins: makeBins(D.data, D.n, D.d, resolveMaxBins(this.params, D.n), parallel),
+      bins: makeBins(D.data, D.n, D.d, maxBins, parallel, splitter === 'random'),
+      // A bin per distinct value: extra trees compare the values themselves (GrowData.columns).
+      columns:
+        splitter === 'random' && maxBins === null && !D.data.some(Number.isNaN) ? share(D.data) : undefined,
     };
     ticker.throwIfAborted();
     const job: ForestJob = {

@@ -24,6 +24,13 @@ export interface GrowData {
   labels?: Int32Array;
   values?: Float64Array;
   bins: Bins;
+  /**
+   * The values themselves, column-major (feature j of row i at [j*n + i]), when every bin holds
+   * one distinct value and none is NaN: the random splitter then compares values with its
+   * threshold, as scikit-learn does, instead of looking each code's bin up (the lookups miss
+   * the cache once a feature has thousands of bins). Same splits either way.
+   */
+  columns?: Float64Array;
 }
 
 export interface GrowOptions {
@@ -57,6 +64,8 @@ const EPS = 2.220446049250313e-16;
 const ROW_BLOCK = 256;
 /** Nodes with fewer rows than this never read features through their sparse row lists. */
 const SPARSE_MIN_ROWS = 64;
+/** Nodes of at most this many rows compare values in evalRandom rather than search for the cut's bin. */
+const SMALL_NODE = 16;
 /** Values closer than this count as equal when judging a feature constant (scikit-learn's FEATURE_THRESHOLD). */
 const FEATURE_THRESHOLD = 1e-7;
 
@@ -66,6 +75,33 @@ function grow<T extends Float64Array | Int32Array>(a: T, size: number): T {
   const b = new C(Math.max(size, a.length * 2));
   b.set(a as never);
   return b;
+}
+
+/** Last bin of [a, z] (a feature's bins from offset o, ascending) whose largest value is <= t; a - 1 when none. */
+function lastBinAtMost(hi: Float64Array, o: number, a: number, z: number, t: number): number {
+  let lo = a - 1;
+  let up = z;
+  while (lo < up) {
+    const mid = (lo + up + 1) >> 1;
+    if (hi[o + mid] <= t) lo = mid;
+    else up = mid - 1;
+  }
+  return lo;
+}
+
+/** A threshold the training partition at bin c agrees with: t itself unless t falls inside the next bin. */
+function agreeingThreshold(lo: Float64Array, hi: Float64Array, o: number, c: number, t: number): number {
+  const next = lo[o + c + 1];
+  return t < next ? t : hi[o + c] / 2 + next / 2;
+}
+
+/**
+ * Zeroes a[from, to) with a loop: the stats arrays cleared at every node hold a few numbers,
+ * and a fill() call costs more than the stores (most nodes of a grown tree are tiny).
+ */
+function zero<T extends Float64Array | Uint8Array>(a: T, from: number, to: number): T {
+  for (let k = from; k < to; k++) a[k] = 0;
+  return a;
 }
 
 function swap(a: Int32Array, i: number, j: number): void {
@@ -117,6 +153,12 @@ export class TreeGrower {
   private readonly batchCut: Int32Array;
   private readonly batchThr: Float64Array;
   private readonly batchLeft: Float64Array;
+  /** evalRandom's per-node buffers: one feature's codes, and the targets (nodeW, nodeAt: weighted path only). */
+  private readonly nodeCodes: Int32Array;
+  private readonly nodeX: Float64Array;
+  private readonly nodeY: Float64Array;
+  private readonly nodeW: Float64Array;
+  private readonly nodeAt: Int32Array;
   /** Per batch slot: 1 when it goes by histogram. */
   private readonly byHist: Uint8Array;
   private readonly slotFeature: Int32Array;
@@ -193,6 +235,13 @@ export class TreeGrower {
 
     this.batchThr = new Float64Array(d);
     this.batchLeft = new Float64Array(opt.splitter === 'random' ? per * this.sw : 0);
+    const random = opt.splitter === 'random';
+    const weighted = weights !== null || (nClasses !== 2 && nClasses !== 0);
+    this.nodeCodes = new Int32Array(random ? m : 0);
+    this.nodeX = new Float64Array(random && data.columns ? m : 0);
+    this.nodeY = new Float64Array(random ? m : 0);
+    this.nodeW = new Float64Array(random && weighted ? m : 0);
+    this.nodeAt = new Int32Array(random && weighted ? m : 0);
     this.byHist = new Uint8Array(d);
     this.slotFeature = new Int32Array(d);
     this.slotConst = new Uint8Array(d);
@@ -303,7 +352,7 @@ export class TreeGrower {
 
   /** Weight, count and class weights (or weighted sum and sum of squares) of rows [start, end). */
   private rangeStats(start: number, end: number, st: Float64Array): void {
-    st.fill(0);
+    zero(st, 0, st.length);
     const { samples, weights, K } = this;
     let W = 0;
     if (K > 0) {
@@ -466,8 +515,10 @@ export class TreeGrower {
       }
       fI -= take - c;
     }
-    feats.set(this.constFeats.subarray(0, nKnown), 0);
-    this.constFeats.set(feats.subarray(nKnown, nKnown + nFound), nKnown);
+    // Loops, not set(subarray()): two allocations per node add up over a tree's many nodes.
+    const known = this.constFeats;
+    for (let i = 0; i < nKnown; i++) feats[i] = known[i];
+    for (let i = nKnown; i < nKnown + nFound; i++) known[i] = feats[i];
     return nKnown + nFound;
   }
 
@@ -567,7 +618,7 @@ export class TreeGrower {
     const md = this.slotMode;
     const nbs = this.slotBins;
     // Slots read row by row first (ns of them), then the sparse ones (up to all).
-    const sparse = K > 0 ? this.markSparse(take, start, end) : this.slotSparse.fill(0, 0, take);
+    const sparse = K > 0 ? this.markSparse(take, start, end) : zero(this.slotSparse, 0, take);
     // Small nodes count every bin: skipping the dominant one saves less than filling it in
     // afterwards costs (a pass over each feature's bins), and most nodes of a deep tree are small.
     const dominant = end - start >= SPARSE_MIN_ROWS;
@@ -673,7 +724,7 @@ export class TreeGrower {
     const { hist, sw, K } = this;
     const msl = this.opt.minSamplesLeaf;
     const L = this.leftAcc;
-    L.fill(0);
+    zero(L, 0, L.length);
     const b0 = q * this.widest;
     let nL = 0;
     let prev = -1;
@@ -740,7 +791,7 @@ export class TreeGrower {
       keys64.sort();
       if (Math.floor(keys64[0] / 4294967296) === Math.floor(keys64[m - 1] / 4294967296)) return true;
     }
-    L.fill(0);
+    zero(L, 0, L.length);
     const labels = this.data.labels;
     const values = this.data.values;
     let prevCode = -1;
@@ -774,142 +825,173 @@ export class TreeGrower {
    * Extra trees: per feature one uniform threshold between the node's min and max value; the
    * rows left of it are those whose bin lies wholly at or below it (with one bin per distinct
    * value, exactly the rows <= threshold). Returns how many features were constant.
+   *
+   * As scikit-learn does, one feature at a time: a pass gathers the node's codes into a buffer
+   * (taking min and max), the threshold is drawn, and the count pass reads the buffer and the
+   * node's targets (gathered once per node) in order instead of gathering both again. In a
+   * node of a few rows (most nodes of a fully grown tree) a row goes left when its bin's
+   * largest value is at most the threshold, and the bin of the cut is searched for only when
+   * the feature wins.
    */
   private evalRandom(take: number, start: number, end: number, st: Float64Array): number {
     const { samples, weights, K, sw } = this;
-    const bins = this.data.bins!;
-    const { codes, lo, hi, offset, rowStride: rs, colStride: cs } = bins;
+    const { codes, lo, hi, offset, rowStride: rs, colStride: cs } = this.data.bins;
     const batch = this.batch;
-    const mn = this.slotFeature;
-    const mx = this.slotBase;
-    mn.fill(0x7fffffff, 0, take);
-    mx.fill(-1, 0, take);
+    const m = end - start;
+    const byValue = m <= SMALL_NODE;
     const sparse = this.markSparse(take, start, end);
-    // Rows in blocks and one feature at a time within a block: the block's rows stay in cache
-    // across features while each feature's min and max live in registers.
-    for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
-      const p1 = Math.min(end, p0 + ROW_BLOCK);
-      for (let q = 0; q < take; q++) {
-        if (sparse[q]) continue;
-        const fo = batch[q] * cs;
-        let a = mn[q];
-        let b = mx[q];
-        for (let p = p0; p < p1; p++) {
-          const c = codes[samples[p] * rs + fo];
-          if (c < a) a = c;
-          if (c > b) b = c;
-        }
-        mn[q] = a;
-        mx[q] = b;
+    const fast = !weights && (K === 2 || K === 0);
+    const buf = this.nodeCodes;
+    const xs = this.nodeX;
+    const cols = this.data.columns;
+    const n = this.data.n;
+    const y = this.nodeY;
+    const yAt = this.nodeAt;
+    const w8 = this.nodeW;
+    // The node's targets in row order: the fast path's label or value; else weight, the stats
+    // slot the row adds to, and what it adds there.
+    const labels = this.data.labels;
+    const values = this.data.values;
+    for (let i = 0; i < m; i++) {
+      const s = samples[start + i];
+      if (fast) y[i] = K === 2 ? labels![s] : values![s];
+      else {
+        const w = weights ? weights[s] : 1;
+        w8[i] = w;
+        yAt[i] = K > 0 ? 2 + labels![s] : 2;
+        y[i] = K > 0 ? w : w * values![s];
       }
     }
-    const m = end - start;
-    for (let q = 0; q < take; q++) if (sparse[q]) this.sparseRange(q, start, end, m);
-    const cut = this.batchCut; // last bin going left, per slot (-1: no valid split)
-    const thr = this.batchThr;
+    const cut = this.batchCut; // last bin going left, per slot (-1: no valid split; -2: by value, not searched yet)
+    const thr = this.batchThr; // the threshold drawn (by value) or one the partition agrees with
+    const L = this.batchLeft;
+    zero(L, 0, take * sw);
     let constants = 0;
     for (let q = 0; q < take; q++) {
-      const o = offset[batch[q]];
-      const vmin = lo[o + mn[q]];
-      const vmax = hi[o + mx[q]];
+      const f = batch[q];
+      const fo = f * cs;
+      const o = offset[f];
+      let a: number;
+      let z: number;
       cut[q] = -1;
-      this.slotConst[q] = vmax <= vmin + FEATURE_THRESHOLD ? 1 : 0;
-      if (this.slotConst[q]) {
+      let vmin: number;
+      let vmax: number;
+      const byX = cols !== undefined && !sparse[q];
+      if (byX) {
+        const co = f * n;
+        vmin = Infinity;
+        vmax = -Infinity;
+        for (let i = 0; i < m; i++) {
+          const x = cols[co + samples[start + i]];
+          xs[i] = x;
+          if (x < vmin) vmin = x;
+          if (x > vmax) vmax = x;
+        }
+        a = z = 0;
+      } else {
+        if (sparse[q]) {
+          this.sparseRange(q, start, end, m);
+          a = this.slotFeature[q];
+          z = this.slotBase[q];
+        } else {
+          a = 0x7fffffff;
+          z = -1;
+          for (let i = 0; i < m; i++) {
+            const c = codes[samples[start + i] * rs + fo];
+            buf[i] = c;
+            if (c < a) a = c;
+            if (c > z) z = c;
+          }
+        }
+        vmin = lo[o + a];
+        vmax = hi[o + z];
+      }
+      const constant = vmax <= vmin + FEATURE_THRESHOLD;
+      this.slotConst[q] = constant ? 1 : 0;
+      if (constant) {
         constants++;
         continue;
       }
       let t = vmin + this.rng.next() * (vmax - vmin);
       if (t >= vmax) t = vmin;
-      // Last bin in [min, max] whose largest value is <= t (bins ascend).
-      let a = mn[q] - 1;
-      let z = mx[q];
-      while (a < z) {
-        const mid = (a + z + 1) >> 1;
-        if (hi[o + mid] <= t) a = mid;
-        else z = mid - 1;
+      let c = -2;
+      if (byX || byValue) thr[q] = t;
+      else {
+        c = lastBinAtMost(hi, o, a, z, t);
+        if (c < a || c >= z) continue;
+        thr[q] = agreeingThreshold(lo, hi, o, c, t);
       }
-      const c = a;
-      if (c < mn[q] || c >= mx[q]) continue;
       cut[q] = c;
-      // A threshold the training partition agrees with: t itself unless t falls inside the next bin.
-      const next = lo[o + c + 1];
-      thr[q] = t < next ? t : hi[o + c] / 2 + next / 2;
-    }
-    if (constants === take) return constants;
-    const L = this.batchLeft;
-    L.fill(0, 0, take * sw);
-    // Classification counts a sparse read's side from its rows outside the dominant bin.
-    const dc = this.denseCut;
-    for (let q = 0; q < take; q++) dc[q] = sparse[q] && K > 0 ? -1 : cut[q];
-    const labels = this.data.labels;
-    const values = this.data.values;
-    if (!weights && (K === 2 || K === 0)) {
-      // Every row once, two classes or regression: a count and a sum per feature say it all.
-      for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
-        const p1 = Math.min(end, p0 + ROW_BLOCK);
-        for (let q = 0; q < take; q++) {
-          const c = dc[q];
-          if (c < 0) continue;
-          const fo = batch[q] * cs;
+      // Classification counts a sparse read's side from its rows outside the dominant bin.
+      if (sparse[q]) {
+        if (K > 0) continue;
+        for (let i = 0; i < m; i++) buf[i] = codes[samples[start + i] * rs + fo];
+      }
+      const Lo = q * sw;
+      for (let i0 = 0; i0 < m; i0 += ROW_BLOCK) {
+        const i1 = Math.min(m, i0 + ROW_BLOCK);
+        if (fast) {
+          // Branch-free (which side a row falls is a coin flip to the CPU): l = 1 when the code
+          // is at most c, from the sign of c - code, or when the bin's top is at most t.
           let count = 0;
           let sum = 0;
-          // Branch-free (which side a row falls is a coin flip to the CPU), in int32 where it
-          // can be: l = 1 when the code is at most c, from the sign of c - code.
+          if (byX)
+            for (let i = i0; i < i1; i++) {
+              const l = +(xs[i] <= t);
+              count += l;
+              sum += l * y[i];
+            }
+          else if (byValue)
+            for (let i = i0; i < i1; i++) {
+              const l = +(hi[o + buf[i]] <= t);
+              count += l;
+              sum += l * y[i];
+            }
+          else
+            for (let i = i0; i < i1; i++) {
+              const l = ((c - buf[i]) >> 31) + 1;
+              count += l;
+              sum += l * y[i];
+            }
+          L[Lo] += count;
+          L[Lo + 1] += count;
           if (K === 2) {
-            const lab = labels!;
-            for (let p = p0; p < p1; p++) {
-              const s = samples[p];
-              const l = ((c - codes[s * rs + fo]) >> 31) + 1;
-              count += l;
-              sum += l & lab[s];
-            }
-          } else {
-            const val = values!;
-            for (let p = p0; p < p1; p++) {
-              const s = samples[p];
-              const l = ((c - codes[s * rs + fo]) >> 31) + 1;
-              count += l;
-              sum += l * val[s];
-            }
+            L[Lo + 2] += count - sum;
+            L[Lo + 3] += sum;
+          } else L[Lo + 2] += sum;
+        } else
+          for (let i = i0; i < i1; i++) {
+            const l = byX ? +(xs[i] <= t) : byValue ? +(hi[o + buf[i]] <= t) : +(buf[i] <= c);
+            L[Lo] += w8[i] * l;
+            L[Lo + 1] += l;
+            L[Lo + yAt[i]] += y[i] * l;
           }
-          const o = q * sw;
-          L[o] += count;
-          L[o + 1] += count;
-          if (K === 2) {
-            L[o + 2] += count - sum;
-            L[o + 3] += sum;
-          } else L[o + 2] += sum;
-        }
       }
-    } else
-      for (let p = start; p < end; p++) {
-        const s = samples[p];
-        const row = s * rs;
-        const w = weights ? weights[s] : 1;
-        const add = K > 0 ? 2 + labels![s] : 2;
-        const v = K > 0 ? w : w * values![s];
-        for (let q = 0; q < take; q++) {
-          const l = +(codes[row + batch[q] * cs] <= dc[q]);
-          const o = q * sw;
-          L[o] += w * l;
-          L[o + 1] += l;
-          L[o + add] += v * l;
-        }
-      }
+    }
+    if (constants === take) return constants;
     if (K > 0)
       for (let q = 0; q < take; q++)
         if (sparse[q] && cut[q] >= 0) this.sparseLeft(q, start, end, st, cut[q], L);
     const msl = this.opt.minSamplesLeaf;
     for (let q = 0; q < take; q++) {
-      if (cut[q] < 0) continue;
+      if (cut[q] === -1) continue;
       const nL = L[q * sw + 1];
-      if (nL < msl || m - nL < msl) continue;
+      if (nL === 0 || nL === m || nL < msl || m - nL < msl) continue;
       const p = this.proxy(st, L, q * sw);
       if (p > this.bProxy) {
+        let c = cut[q];
+        let t = thr[q];
+        if (c === -2 && !cols) {
+          const f = batch[q];
+          const o = offset[f];
+          // The node's rows span [a, z] of this feature's bins; any range holding them finds the same cut.
+          c = lastBinAtMost(hi, o, 0, offset[f + 1] - o - 1, t);
+          t = agreeingThreshold(lo, hi, o, c, t);
+        }
         this.bProxy = p;
         this.bFeature = batch[q];
-        this.bBin = cut[q];
-        this.bThreshold = thr[q];
+        this.bBin = c;
+        this.bThreshold = t;
       }
     }
     return constants;
@@ -921,7 +1003,7 @@ export class TreeGrower {
    */
   private markSparse(take: number, start: number, end: number): Uint8Array {
     const sparse = this.slotSparse;
-    sparse.fill(0, 0, take);
+    zero(sparse, 0, take);
     const m = end - start;
     // A small node reads its rows faster than it could look through a feature's list.
     if (!this.pos || m < SPARSE_MIN_ROWS) return sparse;
@@ -1000,7 +1082,7 @@ export class TreeGrower {
     const fo = f * cs;
     const o = q * sw;
     const T = this.leftAcc; // the node's sparse rows, all of them
-    T.fill(0);
+    zero(T, 0, T.length);
     for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
       const r = nzRows[i];
       const p = pos[r];
@@ -1029,10 +1111,11 @@ export class TreeGrower {
     const fo = this.bFeature * cs;
     const labels = this.data.labels;
     const values = this.data.values;
-    L.fill(0);
+    zero(L, 0, L.length);
     let l = start;
     let r = 0;
     const bin = this.bBin;
+    if (this.data.columns) return this.partitionByValue(start, end, L);
     if (!weights && (K === 2 || K === 0)) {
       // Every row once, two classes or regression: count, sum and sum of squares suffice.
       let sum = 0;
@@ -1075,6 +1158,40 @@ export class TreeGrower {
       } else scratch[r++] = s;
     }
     samples.set(scratch.subarray(0, r), l);
+    L[1] = l - start;
+    this.renumber(start, end);
+    return l;
+  }
+
+  /**
+   * partition for the random splitter on values (GrowData.columns): rows <= the threshold go
+   * left, the same rows as their bins would send (the threshold agrees with the bins).
+   */
+  private partitionByValue(start: number, end: number, L: Float64Array): number {
+    const { samples, scratch, weights, K } = this;
+    const col = this.bFeature * this.data.n;
+    const cols = this.data.columns!;
+    const t = this.bThreshold;
+    const labels = this.data.labels;
+    const values = this.data.values;
+    zero(L, 0, L.length);
+    let l = start;
+    let r = 0;
+    for (let p = start; p < end; p++) {
+      const s = samples[p];
+      if (cols[col + s] <= t) {
+        samples[l++] = s;
+        const w = weights ? weights[s] : 1;
+        L[0] += w;
+        if (K > 0) L[2 + labels![s]] += w;
+        else {
+          const v = values![s];
+          L[2] += w * v;
+          L[3] += w * v * v;
+        }
+      } else scratch[r++] = s;
+    }
+    for (let k = 0; k < r; k++) samples[l + k] = scratch[k];
     L[1] = l - start;
     this.renumber(start, end);
     return l;
