@@ -922,11 +922,8 @@ export class TreeGrower {
         thr[q] = agreeingThreshold(lo, hi, o, c, t);
       }
       cut[q] = c;
-      // Classification counts a sparse read's side from its rows outside the dominant bin.
-      if (sparse[q]) {
-        if (K > 0) continue;
-        for (let i = 0; i < m; i++) buf[i] = codes[samples[start + i] * rs + fo];
-      }
+      // A sparse read counts its side from its rows outside the dominant bin (sparseLeft).
+      if (sparse[q]) continue;
       const Lo = q * sw;
       for (let i0 = 0; i0 < m; i0 += ROW_BLOCK) {
         const i1 = Math.min(m, i0 + ROW_BLOCK);
@@ -969,9 +966,8 @@ export class TreeGrower {
       }
     }
     if (constants === take) return constants;
-    if (K > 0)
-      for (let q = 0; q < take; q++)
-        if (sparse[q] && cut[q] >= 0) this.sparseLeft(q, start, end, st, cut[q], L);
+    for (let q = 0; q < take; q++)
+      if (sparse[q] && cut[q] >= 0) this.sparseLeft(q, start, end, st, cut[q], L);
     const msl = this.opt.minSamplesLeaf;
     for (let q = 0; q < take; q++) {
       if (cut[q] === -1) continue;
@@ -1062,9 +1058,10 @@ export class TreeGrower {
   }
 
   /**
-   * Classification: adds to L at slot q the stats of the node's rows with code <= c, from
-   * the feature's sparse rows; the dominant bin's share is the node's stats minus theirs
-   * (exact: counts and bootstrap weights are integers).
+   * Adds to L at slot q the stats of the node's rows with code <= c, from the feature's sparse
+   * rows; the dominant bin's share is the node's stats minus theirs (exact for counts and
+   * bootstrap weights, integers; a regression sum differs by rounding only, as scikit-learn's
+   * right child, its node minus its left child, does).
    */
   private sparseLeft(
     q: number,
@@ -1075,8 +1072,9 @@ export class TreeGrower {
     L: Float64Array,
   ): void {
     const { codes, rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
-    const { weights, sw } = this;
-    const labels = this.data.labels!;
+    const { weights, sw, K } = this;
+    const labels = this.data.labels;
+    const values = this.data.values;
     const pos = this.pos!;
     const f = this.batch[q];
     const fo = f * cs;
@@ -1088,14 +1086,15 @@ export class TreeGrower {
       const p = pos[r];
       if (p < start || p >= end) continue;
       const w = weights ? weights[r] : 1;
-      const lab = 2 + labels[r];
+      const lab = K > 0 ? 2 + labels![r] : 2;
+      const v = K > 0 ? w : w * values![r];
       T[0] += w;
       T[1]++;
-      T[lab] += w;
+      T[lab] += v;
       if (codes[r * rs + fo] <= c) {
         L[o] += w;
         L[o + 1]++;
-        L[o + lab] += w;
+        L[o + lab] += v;
       }
     }
     if (mode[f] <= c) for (let x = 0; x < sw; x++) L[o + x] += st[x] - T[x];
