@@ -839,6 +839,8 @@ export class TreeGrower {
     const batch = this.batch;
     const m = end - start;
     const byValue = m <= SMALL_NODE;
+    if (byValue && this.data.columns && !weights && (K === 2 || K === 0))
+      return this.evalRandomTiny(take, start, end, st);
     const sparse = this.markSparse(take, start, end);
     const fast = !weights && (K === 2 || K === 0);
     const buf = this.nodeCodes;
@@ -987,6 +989,67 @@ export class TreeGrower {
         this.bProxy = p;
         this.bFeature = batch[q];
         this.bBin = c;
+        this.bThreshold = t;
+      }
+    }
+    return constants;
+  }
+
+  /**
+   * evalRandom for a node of a few rows, on values, every row once, two classes or regression:
+   * the same draws and sums with less around them, since most nodes of a grown tree are such.
+   */
+  private evalRandomTiny(take: number, start: number, end: number, st: Float64Array): number {
+    const { samples, K } = this;
+    const cols = this.data.columns!;
+    const n = this.data.n;
+    const target: Float64Array | Int32Array = K === 2 ? this.data.labels! : this.data.values!;
+    const batch = this.batch;
+    const isConst = this.slotConst;
+    const xs = this.nodeX;
+    const y = this.nodeY;
+    const L = this.batchLeft;
+    const m = end - start;
+    const msl = this.opt.minSamplesLeaf;
+    for (let i = 0; i < m; i++) y[i] = target[samples[start + i]];
+    let constants = 0;
+    for (let q = 0; q < take; q++) {
+      const co = batch[q] * n;
+      let vmin = Infinity;
+      let vmax = -Infinity;
+      for (let i = 0; i < m; i++) {
+        const x = cols[co + samples[start + i]];
+        xs[i] = x;
+        if (x < vmin) vmin = x;
+        if (x > vmax) vmax = x;
+      }
+      if (vmax <= vmin + FEATURE_THRESHOLD) {
+        isConst[q] = 1;
+        constants++;
+        continue;
+      }
+      isConst[q] = 0;
+      let t = vmin + this.rng.next() * (vmax - vmin);
+      if (t >= vmax) t = vmin;
+      let count = 0;
+      let sum = 0;
+      for (let i = 0; i < m; i++) {
+        const l = +(xs[i] <= t);
+        count += l;
+        sum += l * y[i];
+      }
+      if (count === 0 || count === m || count < msl || m - count < msl) continue;
+      L[0] = count;
+      L[1] = count;
+      if (K === 2) {
+        L[2] = count - sum;
+        L[3] = sum;
+      } else L[2] = sum;
+      const p = this.proxy(st, L, 0);
+      if (p > this.bProxy) {
+        this.bProxy = p;
+        this.bFeature = batch[q];
+        this.bBin = -2;
         this.bThreshold = t;
       }
     }
