@@ -1170,21 +1170,26 @@ export class TreeGrower {
   private partition(start: number, end: number, L: Float64Array): number {
     const { samples, scratch, weights, K } = this;
     const { codes, rowStride: rs, colStride: cs } = this.data.bins!;
-    const fo = this.bFeature * cs;
+    // Row s goes left when X[at + s * stride] <= limit: its code against the cut's bin, or,
+    // where the random splitter compares values (GrowData.columns), its value against the
+    // threshold (the same rows).
+    const cols = this.data.columns;
+    const X = cols ?? codes;
+    const at = this.bFeature * (cols ? this.data.n : cs);
+    const stride = cols ? 1 : rs;
+    const limit = cols ? this.bThreshold : this.bBin;
     const labels = this.data.labels;
     const values = this.data.values;
     zero(L, 0, L.length);
     let l = start;
     let r = 0;
-    const bin = this.bBin;
-    if (this.data.columns) return this.partitionByValue(start, end, L);
     if (!weights && (K === 2 || K === 0)) {
       // Every row once, two classes or regression: count, sum and sum of squares suffice.
       let sum = 0;
       let sq = 0;
       for (let p = start; p < end; p++) {
         const s = samples[p];
-        if (codes[s * rs + fo] <= bin) {
+        if (X[at + s * stride] <= limit) {
           samples[l++] = s;
           const v = K === 2 ? labels![s] : values![s];
           sum += v;
@@ -1207,41 +1212,7 @@ export class TreeGrower {
     }
     for (let p = start; p < end; p++) {
       const s = samples[p];
-      if (codes[s * rs + fo] <= bin) {
-        samples[l++] = s;
-        const w = weights ? weights[s] : 1;
-        L[0] += w;
-        if (K > 0) L[2 + labels![s]] += w;
-        else {
-          const v = values![s];
-          L[2] += w * v;
-          L[3] += w * v * v;
-        }
-      } else scratch[r++] = s;
-    }
-    samples.set(scratch.subarray(0, r), l);
-    L[1] = l - start;
-    this.renumber(start, end);
-    return l;
-  }
-
-  /**
-   * partition for the random splitter on values (GrowData.columns): rows <= the threshold go
-   * left, the same rows as their bins would send (the threshold agrees with the bins).
-   */
-  private partitionByValue(start: number, end: number, L: Float64Array): number {
-    const { samples, scratch, weights, K } = this;
-    const col = this.bFeature * this.data.n;
-    const cols = this.data.columns!;
-    const t = this.bThreshold;
-    const labels = this.data.labels;
-    const values = this.data.values;
-    zero(L, 0, L.length);
-    let l = start;
-    let r = 0;
-    for (let p = start; p < end; p++) {
-      const s = samples[p];
-      if (cols[col + s] <= t) {
+      if (X[at + s * stride] <= limit) {
         samples[l++] = s;
         const w = weights ? weights[s] : 1;
         L[0] += w;
