@@ -839,8 +839,7 @@ export class TreeGrower {
     const batch = this.batch;
     const m = end - start;
     const byValue = m <= SMALL_NODE;
-    if (byValue && this.data.columns && !weights && (K === 2 || K === 0))
-      return this.evalRandomTiny(take, start, end, st);
+    if (byValue && this.data.columns) return this.evalRandomTiny(take, start, end, st);
     const sparse = this.markSparse(take, start, end);
     const fast = !weights && (K === 2 || K === 0);
     const buf = this.nodeCodes;
@@ -958,13 +957,29 @@ export class TreeGrower {
             L[Lo + 2] += count - sum;
             L[Lo + 3] += sum;
           } else L[Lo + 2] += sum;
-        } else
+        } else if (byX && !weights) {
+          // Every row once, several classes: a count, and a class slot per row (y[i] is 1).
+          let count = 0;
+          for (let i = i0; i < i1; i++) {
+            const l = +(xs[i] <= t);
+            count += l;
+            L[Lo + yAt[i]] += l;
+          }
+          L[Lo] += count;
+          L[Lo + 1] += count;
+        } else {
+          // Weight and count in registers; only the class (or sum) slot varies by row.
+          let wsum = 0;
+          let count = 0;
           for (let i = i0; i < i1; i++) {
             const l = byX ? +(xs[i] <= t) : byValue ? +(hi[o + buf[i]] <= t) : +(buf[i] <= c);
-            L[Lo] += w8[i] * l;
-            L[Lo + 1] += l;
+            wsum += w8[i] * l;
+            count += l;
             L[Lo + yAt[i]] += y[i] * l;
           }
+          L[Lo] += wsum;
+          L[Lo + 1] += count;
+        }
       }
     }
     if (constants === take) return constants;
@@ -996,14 +1011,18 @@ export class TreeGrower {
   }
 
   /**
-   * evalRandom for a node of a few rows, on values, every row once, two classes or regression:
-   * the same draws and sums with less around them, since most nodes of a grown tree are such.
+   * evalRandom for a node of a few rows, on values: the same draws and sums with less around
+   * them, since most nodes of a grown tree are such.
    */
   private evalRandomTiny(take: number, start: number, end: number, st: Float64Array): number {
-    const { samples, K } = this;
+    const { samples, K, weights, sw } = this;
     const cols = this.data.columns!;
     const n = this.data.n;
-    const target: Float64Array | Int32Array = K === 2 ? this.data.labels! : this.data.values!;
+    const labels = this.data.labels;
+    const values = this.data.values;
+    // Every row once, two classes or regression: a count and a sum say it all.
+    const fast = !weights && (K === 2 || K === 0);
+    const target: Float64Array | Int32Array = K > 0 ? labels! : values!;
     const batch = this.batch;
     const isConst = this.slotConst;
     const xs = this.nodeX;
@@ -1032,19 +1051,32 @@ export class TreeGrower {
       let t = vmin + this.rng.next() * (vmax - vmin);
       if (t >= vmax) t = vmin;
       let count = 0;
-      let sum = 0;
-      for (let i = 0; i < m; i++) {
-        const l = +(xs[i] <= t);
-        count += l;
-        sum += l * y[i];
+      if (fast) {
+        let sum = 0;
+        for (let i = 0; i < m; i++) {
+          const l = +(xs[i] <= t);
+          count += l;
+          sum += l * y[i];
+        }
+        L[0] = count;
+        if (K === 2) {
+          L[2] = count - sum;
+          L[3] = sum;
+        } else L[2] = sum;
+      } else {
+        zero(L, 0, sw);
+        for (let i = 0; i < m; i++) {
+          if (xs[i] > t) continue;
+          const s = samples[start + i];
+          const w = weights ? weights[s] : 1;
+          count++;
+          L[0] += w;
+          if (K > 0) L[2 + labels![s]] += w;
+          else L[2] += w * values![s];
+        }
       }
       if (count === 0 || count === m || count < msl || m - count < msl) continue;
-      L[0] = count;
       L[1] = count;
-      if (K === 2) {
-        L[2] = count - sum;
-        L[3] = sum;
-      } else L[2] = sum;
       const p = this.proxy(st, L, 0);
       if (p > this.bProxy) {
         this.bProxy = p;
