@@ -79,6 +79,88 @@ export function runShares(shares: Share[], timeoutMs = 600_000): void {
   });
 }
 
+/**
+ * Work over [0, n) in chunks that whoever is free claims: a kernel built on claimChunks runs
+ * here and on up to `threads - 1` pool workers, and the call returns once every chunk is
+ * done. Unlike fixed shares, a worker still starting (a cold pool) never holds the caller
+ * up: this thread takes the chunks it has not claimed, and waits only for chunks in hand.
+ * `args` gets `ctl` (the claim counters) and `chunk`. A chunk claimed by a worker that fails
+ * or does not finish in time is computed here again, so the kernel must write, not add to,
+ * its rows' output.
+ */
+export function runChunks(
+  kernel: Omit<Share, 'args'>,
+  args: Record<string, unknown>,
+  n: number,
+  threads: number,
+  chunk: number,
+  timeoutMs = 600_000,
+): void {
+  const nChunks = Math.ceil(n / chunk);
+  // [next chunk to claim, chunks done], then per chunk 0 (free), 1 (claimed) or 2 (done).
+  const ctl = new Int32Array(new SharedArrayBuffer(4 * (2 + Math.max(1, nChunks))));
+  const full = { ...args, ctl, chunk, n };
+  const helpers = Math.min(threads - 1, nChunks - 1);
+  let ws: Worker[] = [];
+  try {
+    ws = helpers > 0 ? workers(helpers) : [];
+  } catch {
+    ws = [];
+  }
+  const status = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, ws.length)));
+  ws.forEach((w, i) => {
+    try {
+      w.postMessage({ url: kernel.url, name: kernel.name, args: full, status, slot: i });
+    } catch {
+      // That worker takes no chunk; the others (or this thread) do.
+    }
+  });
+  const fn = kernel.fn as (a: unknown) => void;
+  fn(full);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const done = Atomics.load(ctl, 1);
+    if (done >= nChunks) return;
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(ctl, 1, done, Math.min(left, 50)) === 'timed-out') {
+      if (Date.now() < deadline) continue;
+      // Redo what is still out, here (results are written, not added, so a redo is safe).
+      for (let c = 0; c < nChunks; c++)
+        if (Atomics.load(ctl, 2 + c) !== 2) fn({ ...full, ctl: soloCtl(c, nChunks) });
+      return;
+    }
+  }
+}
+
+/** Claim counters that hand out chunk c alone (runChunks' redo). */
+function soloCtl(c: number, nChunks: number): Int32Array {
+  const ctl = new Int32Array(2 + nChunks).fill(2);
+  ctl[0] = c;
+  ctl[2 + c] = 0;
+  return ctl;
+}
+
+/**
+ * The loop of a runChunks kernel: claims chunks of [0, n) until none are left and runs
+ * body(from, to) on each.
+ */
+export function claimChunks(
+  a: { ctl: Int32Array; chunk: number; n: number },
+  body: (from: number, to: number) => void,
+): void {
+  const { ctl, chunk, n } = a;
+  const nChunks = Math.ceil(n / chunk);
+  for (;;) {
+    const c = Atomics.add(ctl, 0, 1);
+    if (c >= nChunks || Atomics.load(ctl, 2 + c) !== 0) return;
+    Atomics.store(ctl, 2 + c, 1);
+    body(c * chunk, Math.min(n, (c + 1) * chunk));
+    Atomics.store(ctl, 2 + c, 2);
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+  }
+}
+
 /** Splits [0, n) into `parts` contiguous ranges of near-equal size. */
 export function ranges(n: number, parts: number): [number, number][] {
   const out: [number, number][] = [];

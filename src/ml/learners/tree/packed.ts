@@ -1,5 +1,5 @@
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { poolThreads, ranges, runShares, sibling } from '../kit/pool.js';
+import { claimChunks, poolThreads, runChunks, sibling } from '../kit/pool.js';
 import type { TreeArrays } from './grower.js';
 
 /**
@@ -52,6 +52,8 @@ interface Compiled {
   thr: Float64Array;
   meta: Int32Array;
   roots: Int32Array;
+  /** Nodes a row visits, summed over the trees (each tree's mean leaf depth): a walk's cost. */
+  steps: number;
   leafValue: Float64Array;
 }
 
@@ -71,9 +73,13 @@ function compile(P: PackedTrees): Compiled {
     P.leafValue.length,
   );
   leafValue.set(P.leafValue);
+  const depth = new Int32Array(N);
+  let steps = 0;
   for (let t = 0; t < P.nTrees; t++) {
     const base = P.nodeOffset[t];
     roots[t] = base;
+    let leaves = 0;
+    let depths = 0;
     for (let i = base; i < P.nodeOffset[t + 1]; i++) {
       const f = P.feature[i];
       thr[2 * i] = P.threshold[i];
@@ -81,10 +87,16 @@ function compile(P: PackedTrees): Compiled {
       if (f >= 0) {
         if (P.left[i] !== i - base + 1) throw new Error('tree nodes are not in depth-first order');
         meta[4 * i + 3] = base + P.right[i];
-      } else meta[4 * i + 3] = (P.leafOffset[t] + P.left[i]) * P.width;
+        depth[i + 1] = depth[base + P.right[i]] = depth[i] + 1;
+      } else {
+        meta[4 * i + 3] = (P.leafOffset[t] + P.left[i]) * P.width;
+        leaves++;
+        depths += depth[i];
+      }
     }
+    steps += leaves > 0 ? depths / leaves : 0;
   }
-  c = { thr, meta, roots, leafValue };
+  c = { thr, meta, roots, leafValue, steps };
   compiled.set(P, c);
   return c;
 }
@@ -126,8 +138,22 @@ export function walkRange(a: WalkArgs): void {
   }
 }
 
-/** Row-trees below which one thread is quicker than waking the pool. */
-const PARALLEL_WORK = 200_000;
+/**
+ * Sums what rows [from, to) reach over all trees into out, in chunks claimed from a runChunks
+ * counter (a pool kernel); each chunk's rows start from zero, so a chunk done twice is right.
+ */
+export function walkChunks(a: WalkArgs & { ctl: Int32Array; chunk: number; n: number }): void {
+  claimChunks(a, (from, to) => {
+    a.out.fill(0, from * a.width, to * a.width);
+    walkRange({ ...a, from, to });
+  });
+}
+
+/**
+ * Node visits (rows x Compiled.steps) below which one thread is quicker than sharing rows with
+ * the pool: a few milliseconds of walking (one row, as serving asks, never leaves the thread).
+ */
+const PARALLEL_STEPS = 1_000_000;
 
 /**
  * Mean over trees of the leaf values each row reaches, row-major n x width. `X` is row-major
@@ -143,7 +169,7 @@ export function predictPacked(
 ): Float64Array {
   const c = compile(P);
   const w = P.width;
-  const threads = n * P.nTrees < PARALLEL_WORK ? 1 : poolThreads(nJobs);
+  const threads = n * c.steps < PARALLEL_STEPS ? 1 : poolThreads(nJobs);
   let out: Float64Array;
   if (threads === 1) {
     out = new Float64Array(n * w);
@@ -152,14 +178,12 @@ export function predictPacked(
     const Xs = new Float64Array(new SharedArrayBuffer(Math.max(1, X.length) * 8)).subarray(0, X.length);
     Xs.set(X);
     const shared = new Float64Array(new SharedArrayBuffer(Math.max(1, n * w) * 8)).subarray(0, n * w);
-    runShares(
-      ranges(n, threads).map(([from, to]) => ({
-        url: sibling(import.meta.url, 'packed'),
-        name: 'walkRange',
-        fn: walkRange,
-        args: { ...c, width: w, X: Xs, d, out: shared, from, to },
-      })),
-    );
+    // A chunk per thread: each tree's nodes are read once per chunk (a chunk per thread and
+    // more ran up to 2x slower on deep forests). Claiming still keeps a cold worker from
+    // holding this thread up: it takes the worker's chunk if the worker has not yet.
+    const chunk = Math.max(256, Math.ceil(n / threads));
+    const kernel = { url: sibling(import.meta.url, 'packed'), name: 'walkChunks', fn: walkChunks };
+    runChunks(kernel, { ...c, width: w, X: Xs, d, out: shared, from: 0, to: n }, n, threads, chunk);
     out = shared.slice();
   }
   if (P.nTrees > 1) {
