@@ -629,7 +629,7 @@ export class TreeGrower {
         if (!hf[q] || sparse[q] !== pass) continue;
         const f = this.batch[q];
         const nb = bins.offset[f + 1] - bins.offset[f];
-        hist.fill(0, q * widest * sw, (q * widest + nb) * sw);
+        zero(hist, q * widest * sw, (q * widest + nb) * sw);
         fs[ns] = f * cs;
         base[ns] = q * widest;
         md[ns] = dominant ? bins.mode[f] : -1;
@@ -769,7 +769,8 @@ export class TreeGrower {
     let keys64: Float64Array | null = null;
     if (small) {
       if (this.keys32.length < m) this.keys32 = new Uint32Array(Math.max(m, this.keys32.length * 2));
-      keys32 = this.keys32.subarray(0, m);
+      // The whole scratch array: a view of m keys (an allocation per call) only for the native sort.
+      keys32 = this.keys32;
       for (let q = 0; q < m; q++) keys32[q] = ((codes[samples[start + q] * rs + fo] << 16) | q) >>> 0;
       if (m <= 32) {
         // Insertion sort: tiny nodes are the most numerous, and a native sort call costs more.
@@ -782,7 +783,7 @@ export class TreeGrower {
           }
           keys32[z + 1] = key;
         }
-      } else keys32.sort();
+      } else keys32.subarray(0, m).sort();
       if (keys32[0] >>> 16 === keys32[m - 1] >>> 16) return true;
     } else {
       if (!this.keys64 || this.keys64.length < m) this.keys64 = new Float64Array(m);
