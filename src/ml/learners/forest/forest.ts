@@ -109,7 +109,7 @@ export class Forest implements Learner {
       nClasses,
       labels: y.task === 'classification' ? share(y.labels) : undefined,
       values: y.task === 'regression' ? share(y.values) : undefined,
-      bins: makeBins(D.data, D.n, D.d, maxBins, parallel, splitter === 'random'),
+      bins: makeBins(D.data, D.n, D.d, maxBins, parallel),
       // A bin per distinct value: extra trees compare the values themselves (GrowData.columns).
       columns:
         splitter === 'random' && maxBins === null && !D.data.some(Number.isNaN) ? share(D.data) : undefined,

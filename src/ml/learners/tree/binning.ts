@@ -94,18 +94,13 @@ function fewValueBins(
   return { bins, values, size };
 }
 
-/**
- * `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for
- * worker threads. `byColumn`: column-major whatever the width, for growers that read one
- * feature at a time (extra trees), where a column's codes stay in cache and a row's do not.
- */
+/** `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for worker threads. */
 export function makeBins(
   data: Float64Array,
   n: number,
   d: number,
   maxBins: number | null,
   share = false,
-  byColumn = false,
 ): Bins {
   const cap = maxBins ?? Infinity;
   const scratch = sortScratch(n);
@@ -204,7 +199,7 @@ export function makeBins(
       : widest <= 65536
         ? alloc(Uint16Array, n * d * 2)
         : alloc(Uint32Array, n * d * 4);
-  if (byColumn || d > ROW_MAJOR_UP_TO) {
+  if (d > ROW_MAJOR_UP_TO) {
     for (let j = 0; j < d; j++) codes.set(rowBin[j], j * n);
     return { n, d, codes, rowStride: 1, colStride: n, offset, lo, hi, mode, nzOffset, nzRows };
   }
