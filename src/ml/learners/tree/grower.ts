@@ -952,21 +952,7 @@ export class TreeGrower {
       }
     }
     if (constants === take) return constants;
-    for (let q = 0; q < take; q++)
-      if (sparse[q] && cut[q] >= 0) this.sparseLeft(q, start, end, st, cut[q], L);
-    const msl = this.opt.minSamplesLeaf;
-    for (let q = 0; q < take; q++) {
-      if (cut[q] === -1) continue;
-      const nL = L[q * sw + 1];
-      if (nL === 0 || nL === m || nL < msl || m - nL < msl) continue;
-      const p = this.proxy(st, L, q * sw);
-      if (p > this.bProxy) {
-        this.bProxy = p;
-        this.bFeature = batch[q];
-        this.bBin = cut[q];
-        this.bThreshold = thr[q];
-      }
-    }
+    this.pickRandom(take, start, end, st, sparse);
     return constants;
   }
 
@@ -1167,13 +1153,28 @@ export class TreeGrower {
           L[o + add] += v * l;
         }
       }
+    this.pickRandom(take, start, end, st, sparse);
+    return constants;
+  }
+
+  /**
+   * The end of a round of evalRandom: sparse slots add their left side's stats (sparseLeft),
+   * then the best slot with a cut (batchCut -1: none) and both sides big enough wins, if it
+   * beats the node's best so far.
+   */
+  private pickRandom(take: number, start: number, end: number, st: Float64Array, sparse: Uint8Array): void {
+    const { sw, batch } = this;
+    const cut = this.batchCut;
+    const thr = this.batchThr;
+    const L = this.batchLeft;
+    const m = end - start;
     for (let q = 0; q < take; q++)
       if (sparse[q] && cut[q] >= 0) this.sparseLeft(q, start, end, st, cut[q], L);
     const msl = this.opt.minSamplesLeaf;
     for (let q = 0; q < take; q++) {
-      if (cut[q] < 0) continue;
+      if (cut[q] === -1) continue;
       const nL = L[q * sw + 1];
-      if (nL < msl || m - nL < msl) continue;
+      if (nL === 0 || nL === m || nL < msl || m - nL < msl) continue;
       const p = this.proxy(st, L, q * sw);
       if (p > this.bProxy) {
         this.bProxy = p;
@@ -1182,7 +1183,6 @@ export class TreeGrower {
         this.bThreshold = thr[q];
       }
     }
-    return constants;
   }
 
   /**
