@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runChunks, sibling } from './pool.js';
+import { runChunks, sibling, type ChunkArgs } from './pool.js';
 import { squareChunks, type SquareArgs } from './pool-fixture.js';
 
 const kernel = { url: sibling(import.meta.url, 'pool-fixture'), name: 'squareChunks', fn: squareChunks };
 
-function args(n: number, workersFail = false): Omit<SquareArgs, 'ctl' | 'chunk' | 'n'> {
+function args(n: number, workersFail = false): Omit<SquareArgs, keyof ChunkArgs> {
   return {
+    n: -1,
     out: new Float64Array(new SharedArrayBuffer(n * 8)),
     hits: new Int32Array(new SharedArrayBuffer(n * 4)),
     byWorker: new Int32Array(new SharedArrayBuffer(n * 4)),
@@ -50,4 +51,9 @@ test('runChunks with one thread runs every chunk here', () => {
     a.byWorker.reduce((s, v) => s + v, 0),
     0,
   );
+});
+
+test('runChunks refuses kernel args that hold its own field names', () => {
+  const a = { ...args(10), chunk: 5 };
+  assert.throws(() => runChunks(kernel, a, 10, 2, 5), /already hold 'chunk'/);
 });

@@ -84,7 +84,7 @@ export function runShares(shares: Share[], timeoutMs = 600_000): void {
  * here and on up to `threads - 1` pool workers, and the call returns once every chunk is
  * done. Unlike fixed shares, a worker still starting (a cold pool) never holds the caller
  * up: this thread takes the chunks it has not claimed, and waits only for chunks in hand.
- * `args` gets `ctl` (the claim counters) and `chunk`. A chunk claimed by a worker that fails
+ * `args` gets the ChunkArgs fields. A chunk claimed by a worker that fails
  * or does not finish in time is computed here again, so the kernel must write, not add to,
  * its rows' output.
  */
@@ -97,9 +97,10 @@ export function runChunks(
   timeoutMs = 600_000,
 ): void {
   const nChunks = Math.ceil(n / chunk);
-  // [next chunk to claim, chunks done], then per chunk 0 (free), 1 (claimed) or 2 (done).
   const ctl = new Int32Array(new SharedArrayBuffer(4 * (2 + Math.max(1, nChunks))));
-  const full = { ...args, ctl, chunk, n };
+  for (const key of ['ctl', 'chunk', 'chunkEnd'])
+    if (key in args) throw new Error(`runChunks: the kernel's args already hold '${key}'`);
+  const full: ChunkArgs & Record<string, unknown> = { ...args, ctl, chunk, chunkEnd: n };
   const helpers = Math.min(threads - 1, nChunks - 1);
   let ws: Worker[] = [];
   try {
@@ -140,15 +141,21 @@ function soloCtl(c: number, nChunks: number): Int32Array {
   return ctl;
 }
 
+/** What runChunks adds to a kernel's args (names a kernel's own args must not use). */
+export interface ChunkArgs {
+  /** [next chunk to claim, chunks done], then per chunk 0 (free), 1 (claimed) or 2 (done). */
+  ctl: Int32Array;
+  chunk: number;
+  /** The work is [0, chunkEnd). */
+  chunkEnd: number;
+}
+
 /**
- * The loop of a runChunks kernel: claims chunks of [0, n) until none are left and runs
+ * The loop of a runChunks kernel: claims chunks of [0, chunkEnd) until none are left and runs
  * body(from, to) on each.
  */
-export function claimChunks(
-  a: { ctl: Int32Array; chunk: number; n: number },
-  body: (from: number, to: number) => void,
-): void {
-  const { ctl, chunk, n } = a;
+export function claimChunks(a: ChunkArgs, body: (from: number, to: number) => void): void {
+  const { ctl, chunk, chunkEnd: n } = a;
   const nChunks = Math.ceil(n / chunk);
   for (;;) {
     const c = Atomics.add(ctl, 0, 1);

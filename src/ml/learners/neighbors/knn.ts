@@ -4,9 +4,9 @@ import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../kit/input.js';
-import { poolThreads, ranges, runShares, sibling, type Share } from '../kit/pool.js';
+import { poolThreads, runChunks, sibling } from '../kit/pool.js';
 import type { Params } from '../params.js';
-import { buildKdTree, searchRange, type KdTree, type SearchArgs } from './search.js';
+import { buildKdTree, searchChunks, type KdTree, type SearchArgs } from './search.js';
 
 /**
  * k-nearest neighbours (scikit-learn's KNeighborsClassifier / KNeighborsRegressor): uniform or
@@ -141,13 +141,11 @@ export class Knn implements Learner {
     };
     const work = m * this.n * (s.tree ? 0.05 : 1);
     const threads = work < PARALLEL_WORK ? 1 : poolThreads(this.params.n_jobs as number | null);
-    const shares: Share[] = ranges(m, threads).map(([from, to]) => ({
-      url: sibling(import.meta.url, 'search'),
-      name: 'searchRange',
-      fn: searchRange,
-      args: { ...base, from, to },
-    }));
-    runShares(shares);
+    // Claimed chunks, a few per thread and whole blocks of 64 queries (the brute force's unit):
+    // a pool worker still starting never holds this thread up.
+    const kernel = { url: sibling(import.meta.url, 'search'), name: 'searchChunks', fn: searchChunks };
+    const chunk = 64 * Math.ceil(m / (threads * 4) / 64);
+    runChunks(kernel, { ...base, from: 0, to: m }, m, threads, chunk);
     return { idx: outIdx, dist: outDist, m, k };
   }
 

@@ -6,6 +6,7 @@
  * sum |dx|^p and rooted only at the end. Euclidean brute force goes through WebAssembly SIMD
  * instead (bruteEuclidean). `searchRange` is a pool kernel (see ../kit/pool.ts).
  */
+import { claimChunks, type ChunkArgs } from '../kit/pool.js';
 import { Dots, Near16, Near32 } from '../kit/simd.js';
 
 export interface KdTree {
@@ -210,6 +211,11 @@ function pointDist(
     }
   }
   return s;
+}
+
+/** searchRange over the chunks of queries this thread claims (a runChunks kernel: each row's output is written, not added to). */
+export function searchChunks(a: SearchArgs & ChunkArgs): void {
+  claimChunks(a, (from, to) => searchRange({ ...a, from, to }));
 }
 
 /** Finds the k nearest neighbours of queries [from, to). */

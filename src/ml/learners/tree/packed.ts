@@ -1,5 +1,5 @@
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { claimChunks, poolThreads, runChunks, sibling } from '../kit/pool.js';
+import { claimChunks, poolThreads, runChunks, sibling, type ChunkArgs } from '../kit/pool.js';
 import type { TreeArrays } from './grower.js';
 
 /**
@@ -142,7 +142,7 @@ export function walkRange(a: WalkArgs): void {
  * Sums what rows [from, to) reach over all trees into out, in chunks claimed from a runChunks
  * counter (a pool kernel); each chunk's rows start from zero, so a chunk done twice is right.
  */
-export function walkChunks(a: WalkArgs & { ctl: Int32Array; chunk: number; n: number }): void {
+export function walkChunks(a: WalkArgs & ChunkArgs): void {
   claimChunks(a, (from, to) => {
     a.out.fill(0, from * a.width, to * a.width);
     walkRange({ ...a, from, to });
