@@ -49,25 +49,7 @@ export function poolThreads(nJobs?: number | null): number {
 export function runShares(shares: Share[], timeoutMs = 600_000): void {
   if (shares.length === 0) return;
   const rest = shares.slice(1);
-  const status = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, rest.length)));
-  let ws: Worker[] = [];
-  try {
-    ws = rest.length ? workers(rest.length) : [];
-  } catch {
-    ws = [];
-  }
-  rest.forEach((s, i) => {
-    const w = ws[i];
-    if (!w) {
-      status[i] = 2;
-      return;
-    }
-    try {
-      w.postMessage({ url: s.url, name: s.name, args: s.args, status, slot: i });
-    } catch {
-      status[i] = 2;
-    }
-  });
+  const status = post(rest.length, (i) => ({ url: rest[i].url, name: rest[i].name, args: rest[i].args }));
   (shares[0].fn as (a: unknown) => void)(shares[0].args);
   const deadline = Date.now() + timeoutMs;
   rest.forEach((s, i) => {
@@ -77,6 +59,32 @@ export function runShares(shares: Share[], timeoutMs = 600_000): void {
     }
     if (Atomics.load(status, i) !== 1) (s.fn as (a: unknown) => void)(s.args);
   });
+}
+
+/**
+ * Posts message(i) to pool worker i for i < count; returns the status words the workers flag
+ * (1 done, 2 failed), 2 already where no worker took the message.
+ */
+function post(
+  count: number,
+  message: (i: number) => { url: string; name: string; args: unknown },
+): Int32Array {
+  const status = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, count)));
+  let ws: Worker[] = [];
+  try {
+    ws = count > 0 ? workers(count) : [];
+  } catch {
+    ws = [];
+  }
+  for (let i = 0; i < count; i++) {
+    try {
+      if (!ws[i]) throw new Error('no worker');
+      ws[i].postMessage({ ...message(i), status, slot: i });
+    } catch {
+      status[i] = 2;
+    }
+  }
+  return status;
 }
 
 /**
@@ -101,35 +109,21 @@ export function runChunks(
   for (const key of ['ctl', 'chunk', 'chunkEnd'])
     if (key in args) throw new Error(`runChunks: the kernel's args already hold '${key}'`);
   const full: ChunkArgs & Record<string, unknown> = { ...args, ctl, chunk, chunkEnd: n };
-  const helpers = Math.min(threads - 1, nChunks - 1);
-  let ws: Worker[] = [];
-  try {
-    ws = helpers > 0 ? workers(helpers) : [];
-  } catch {
-    ws = [];
-  }
-  const status = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, ws.length)));
-  ws.forEach((w, i) => {
-    try {
-      w.postMessage({ url: kernel.url, name: kernel.name, args: full, status, slot: i });
-    } catch {
-      // That worker takes no chunk; the others (or this thread) do.
-    }
-  });
+  // Workers' status words are not waited on: a worker that never claims a chunk owes nothing.
+  post(Math.min(threads - 1, nChunks - 1), () => ({ url: kernel.url, name: kernel.name, args: full }));
   const fn = kernel.fn as (a: unknown) => void;
   fn(full);
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const done = Atomics.load(ctl, 1);
-    if (done >= nChunks) return;
+  for (let done = Atomics.load(ctl, 1); done < nChunks; done = Atomics.load(ctl, 1)) {
     const left = deadline - Date.now();
-    if (left <= 0 || Atomics.wait(ctl, 1, done, Math.min(left, 50)) === 'timed-out') {
-      if (Date.now() < deadline) continue;
+    if (left <= 0) {
       // Redo what is still out, here (results are written, not added, so a redo is safe).
       for (let c = 0; c < nChunks; c++)
         if (Atomics.load(ctl, 2 + c) !== 2) fn({ ...full, ctl: soloCtl(c, nChunks) });
       return;
     }
+    // claimChunks notifies after each chunk; a chunk done since the load returns at once.
+    Atomics.wait(ctl, 1, done, left);
   }
 }
 

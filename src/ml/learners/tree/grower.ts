@@ -833,6 +833,12 @@ export class TreeGrower {
     return this.evalRandomValues(take, start, end, st);
   }
 
+  /** Extra trees' threshold: uniform in [vmin, vmax), vmin where rounding reaches vmax. */
+  private drawThreshold(vmin: number, vmax: number): number {
+    const t = vmin + this.rng.next() * (vmax - vmin);
+    return t >= vmax ? vmin : t;
+  }
+
   /**
    * evalRandom on values, as scikit-learn does it: one feature at a time, a pass gathers the
    * node's values into a buffer (taking min and max), the threshold is drawn, and the count
@@ -898,8 +904,7 @@ export class TreeGrower {
         constants++;
         continue;
       }
-      let t = vmin + this.rng.next() * (vmax - vmin);
-      if (t >= vmax) t = vmin;
+      const t = this.drawThreshold(vmin, vmax);
       if (sparse[q]) {
         // Counted from its rows outside the dominant bin (sparseLeft), by the cut's bin.
         const a = this.slotFeature[q];
@@ -976,7 +981,7 @@ export class TreeGrower {
     const L = this.batchLeft;
     const m = end - start;
     const msl = this.opt.minSamplesLeaf;
-    for (let i = 0; i < m; i++) y[i] = target[samples[start + i]];
+    if (fast) for (let i = 0; i < m; i++) y[i] = target[samples[start + i]];
     let constants = 0;
     for (let q = 0; q < take; q++) {
       const co = batch[q] * n;
@@ -994,8 +999,7 @@ export class TreeGrower {
         continue;
       }
       isConst[q] = 0;
-      let t = vmin + this.rng.next() * (vmax - vmin);
-      if (t >= vmax) t = vmin;
+      const t = this.drawThreshold(vmin, vmax);
       let count = 0;
       if (fast) {
         let sum = 0;
@@ -1085,8 +1089,7 @@ export class TreeGrower {
         constants++;
         continue;
       }
-      let t = vmin + this.rng.next() * (vmax - vmin);
-      if (t >= vmax) t = vmin;
+      const t = this.drawThreshold(vmin, vmax);
       const c = lastBinAtMost(hi, o, mn[q], mx[q], t);
       if (c < mn[q] || c >= mx[q]) continue;
       cut[q] = c;
