@@ -8,6 +8,7 @@ import { idleWorkers, runOnThreads, shared, threadCount } from '../kit/workers.j
 import type { ParamSchema, Params } from '../params.js';
 import { makeBins } from '../tree/binning.js';
 import type { GrowData, TreeArrays } from '../tree/grower.js';
+import { valuePassesFit } from '../tree/value-passes.js';
 import { criterionFor, growOptions, resolveMaxBins, treeParams } from '../tree/options.js';
 import {
   decodeTrees,
@@ -112,7 +113,12 @@ export class Forest implements Learner {
       bins: makeBins(D.data, D.n, D.d, maxBins, parallel),
       // A bin per distinct value: extra trees compare the values themselves (GrowData.columns).
       columns:
-        splitter === 'random' && maxBins === null && !D.data.some(Number.isNaN) ? share(D.data) : undefined,
+        splitter === 'random' &&
+        maxBins === null &&
+        valuePassesFit(D.n, D.d, nClasses) &&
+        !D.data.some(Number.isNaN)
+          ? share(D.data)
+          : undefined,
     };
     ticker.throwIfAborted();
     const job: ForestJob = {

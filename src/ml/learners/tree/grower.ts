@@ -1,3 +1,4 @@
+import { holdValuePasses, type ValuePasses } from './value-passes.js';
 import { Rng } from '../../../core/random.js';
 import type { Bins } from './binning.js';
 
@@ -153,11 +154,11 @@ export class TreeGrower {
   private readonly batchCut: Int32Array;
   private readonly batchThr: Float64Array;
   private readonly batchLeft: Float64Array;
-  /** evalRandomValues' per-node buffers: one feature's values, and the targets (nodeW, nodeAt: weighted path only). */
-  private readonly nodeX: Float64Array;
-  private readonly nodeY: Float64Array;
-  private readonly nodeW: Float64Array;
-  private readonly nodeAt: Int32Array;
+  /** Extra trees on values: the passes over a node's rows, with their buffers. Null on codes. */
+  private readonly vp: ValuePasses | null;
+  /** evalRandomTiny's buffers: one feature's values, the targets (JavaScript arrays: faster to reach from here). */
+  private readonly tinyX = new Float64Array(SMALL_NODE);
+  private readonly tinyY = new Float64Array(SMALL_NODE);
   /** Per batch slot: 1 when it goes by histogram. */
   private readonly byHist: Uint8Array;
   private readonly slotFeature: Int32Array;
@@ -208,6 +209,7 @@ export class TreeGrower {
       m = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) m++;
     }
+    this.vp = opt.splitter === 'random' && data.columns !== undefined ? holdValuePasses(data) : null;
     this.samples = new Int32Array(m);
     this.scratch = new Int32Array(m);
     if (weights) {
@@ -234,13 +236,6 @@ export class TreeGrower {
 
     this.batchThr = new Float64Array(d);
     this.batchLeft = new Float64Array(opt.splitter === 'random' ? per * this.sw : 0);
-    const random = opt.splitter === 'random';
-    const weighted = weights !== null || (nClasses !== 2 && nClasses !== 0);
-    const onValues = random && data.columns !== undefined;
-    this.nodeX = new Float64Array(onValues ? m : 0);
-    this.nodeY = new Float64Array(onValues ? m : 0);
-    this.nodeW = new Float64Array(onValues && weighted ? m : 0);
-    this.nodeAt = new Int32Array(onValues && weighted ? m : 0);
     this.byHist = new Uint8Array(d);
     this.slotFeature = new Int32Array(d);
     this.slotConst = new Uint8Array(d);
@@ -281,7 +276,10 @@ export class TreeGrower {
         this.sConst[sp],
       );
     }
-    return this.sp === 0;
+    if (this.sp > 0) return false;
+    // Grown: the passes' memory (this tree's row list with it) goes to the next tree.
+    this.vp?.release();
+    return true;
   }
 
   /** Grows to the end in one go (worker threads, where nothing else waits). */
@@ -846,32 +844,17 @@ export class TreeGrower {
    * features (one-hot) read their rows outside the dominant bin, on codes.
    */
   private evalRandomValues(take: number, start: number, end: number, st: Float64Array): number {
-    const { samples, weights, K, sw } = this;
+    const { weights, K, sw } = this;
+    const vp = this.vp!;
     const { lo, hi, offset } = this.data.bins;
     const batch = this.batch;
     const m = end - start;
     const sparse = this.markSparse(take, start, end);
     const fast = !weights && (K === 2 || K === 0);
-    const xs = this.nodeX;
-    const cols = this.data.columns!;
-    const n = this.data.n;
-    const y = this.nodeY;
-    const yAt = this.nodeAt;
-    const w8 = this.nodeW;
-    // The node's targets in row order: the fast path's label or value; else weight, the stats
-    // slot the row adds to, and what it adds there.
-    const labels = this.data.labels;
-    const values = this.data.values;
-    for (let i = 0; i < m; i++) {
-      const s = samples[start + i];
-      if (fast) y[i] = K === 2 ? labels![s] : values![s];
-      else {
-        const w = weights ? weights[s] : 1;
-        w8[i] = w;
-        yAt[i] = K > 0 ? 2 + labels![s] : 2;
-        y[i] = K > 0 ? w : w * values![s];
-      }
-    }
+    const { out, stats } = vp;
+    // The node's rows and targets go to the passes' buffers at its first dense feature (the
+    // candidates of a node on tf-idf columns are often all sparse).
+    let loaded = false;
     const cut = this.batchCut; // sparse slots: last bin going left (-1: no valid split); -2: by value
     const thr = this.batchThr;
     const L = this.batchLeft;
@@ -888,15 +871,11 @@ export class TreeGrower {
         vmin = lo[o + this.slotFeature[q]];
         vmax = hi[o + this.slotBase[q]];
       } else {
-        const co = f * n;
-        vmin = Infinity;
-        vmax = -Infinity;
-        for (let i = 0; i < m; i++) {
-          const x = cols[co + samples[start + i]];
-          xs[i] = x;
-          if (x < vmin) vmin = x;
-          if (x > vmax) vmax = x;
-        }
+        if (!loaded) this.loadNode(start, m, fast);
+        loaded = true;
+        vp.gather(f, m);
+        vmin = out[0];
+        vmax = out[1];
       }
       const constant = vmax <= vmin + FEATURE_THRESHOLD;
       this.slotConst[q] = constant ? 1 : 0;
@@ -918,47 +897,53 @@ export class TreeGrower {
       cut[q] = -2;
       thr[q] = t;
       const Lo = q * sw;
-      for (let i0 = 0; i0 < m; i0 += ROW_BLOCK) {
-        const i1 = Math.min(m, i0 + ROW_BLOCK);
-        let count = 0;
-        if (fast) {
-          // Branch-free: which side a row falls is a coin flip to the CPU.
-          let sum = 0;
-          for (let i = i0; i < i1; i++) {
-            const l = +(xs[i] <= t);
-            count += l;
-            sum += l * y[i];
-          }
-          L[Lo] += count;
-          if (K === 2) {
-            L[Lo + 2] += count - sum;
-            L[Lo + 3] += sum;
-          } else L[Lo + 2] += sum;
-        } else if (!weights) {
-          // Every row once, several classes: a count, and a class slot per row (y[i] is 1).
-          for (let i = i0; i < i1; i++) {
-            const l = +(xs[i] <= t);
-            count += l;
-            L[Lo + yAt[i]] += l;
-          }
-          L[Lo] += count;
-        } else {
-          // Weight and count in registers; only the class (or sum) slot varies by row.
-          let wsum = 0;
-          for (let i = i0; i < i1; i++) {
-            const l = +(xs[i] <= t);
-            wsum += w8[i] * l;
-            count += l;
-            L[Lo + yAt[i]] += y[i] * l;
-          }
-          L[Lo] += wsum;
-        }
-        L[Lo + 1] += count;
+      if (fast) {
+        vp.countSum(m, t);
+        const count = out[2];
+        const sum = out[3];
+        L[Lo] = count;
+        if (K === 2) {
+          L[Lo + 2] = count - sum;
+          L[Lo + 3] = sum;
+        } else L[Lo + 2] = sum;
+      } else {
+        zero(stats, 0, sw);
+        if (weights) vp.countWeighted(m, t);
+        else vp.countSlots(m, t);
+        for (let k = 2; k < sw; k++) L[Lo + k] = stats[k];
+        // Every row once: the weight is the count.
+        L[Lo] = weights ? out[3] : out[2];
       }
+      L[Lo + 1] = out[2];
     }
     if (constants === take) return constants;
     this.pickRandom(take, start, end, st, sparse);
     return constants;
+  }
+
+  /**
+   * The node's rows into the value passes' buffers, with its targets in row order: the fast
+   * path's label or value (gathered there); else weight, the stats slot the row adds to, and
+   * what it adds there.
+   */
+  private loadNode(start: number, m: number, fast: boolean): void {
+    const vp = this.vp!;
+    const { samples, weights, K } = this;
+    vp.rows.set(samples.subarray(start, start + m));
+    if (fast) {
+      vp.gatherTargets(m);
+      return;
+    }
+    const { y, at, w: w8 } = vp;
+    const labels = this.data.labels;
+    const values = this.data.values;
+    for (let i = 0; i < m; i++) {
+      const s = samples[start + i];
+      const w = weights ? weights[s] : 1;
+      w8[i] = w;
+      at[i] = K > 0 ? 2 + labels![s] : 2;
+      y[i] = K > 0 ? w : w * values![s];
+    }
   }
 
   /**
@@ -976,8 +961,8 @@ export class TreeGrower {
     const target: Float64Array | Int32Array = K > 0 ? labels! : values!;
     const batch = this.batch;
     const isConst = this.slotConst;
-    const xs = this.nodeX;
-    const y = this.nodeY;
+    const xs = this.tinyX;
+    const y = this.tinyY;
     const L = this.batchLeft;
     const m = end - start;
     const msl = this.opt.minSamplesLeaf;
