@@ -156,9 +156,8 @@ export class TreeGrower {
   private readonly batchLeft: Float64Array;
   /** Extra trees on values: the passes over a node's rows, with their buffers. Null on codes. */
   private readonly vp: ValuePasses | null;
-  /** evalRandomTiny's buffers: one feature's values, the targets (JavaScript arrays: faster to reach from here). */
+  /** evalRandomTiny's buffer (weighted and multi-class): one feature's values. */
   private readonly tinyX = new Float64Array(SMALL_NODE);
-  private readonly tinyY = new Float64Array(SMALL_NODE);
   /** Per batch slot: 1 when it goes by histogram. */
   private readonly byHist: Uint8Array;
   private readonly slotFeature: Int32Array;
@@ -952,22 +951,44 @@ export class TreeGrower {
    */
   private evalRandomTiny(take: number, start: number, end: number, st: Float64Array): number {
     const { samples, K, weights, sw } = this;
+    const batch = this.batch;
+    const isConst = this.slotConst;
+    const L = this.batchLeft;
+    const m = end - start;
+    const msl = this.opt.minSamplesLeaf;
+    let constants = 0;
+    if (!weights && (K === 2 || K === 0)) {
+      // Every row once, two classes or regression: a count and a sum say it all, and one call
+      // to the passes gives them for every candidate.
+      const vp = this.vp!;
+      const { rows, feats, res } = vp;
+      for (let i = 0; i < m; i++) rows[i] = samples[start + i];
+      for (let q = 0; q < take; q++) feats[q] = batch[q];
+      vp.tiny(m, take, this.rng);
+      for (let q = 0; q < take; q++) {
+        const count = res[3 * q + 1];
+        isConst[q] = count < 0 ? 1 : 0;
+        if (count < 0) {
+          constants++;
+          continue;
+        }
+        if (count === 0 || count === m || count < msl || m - count < msl) continue;
+        const sum = res[3 * q + 2];
+        L[0] = count;
+        L[1] = count;
+        if (K === 2) {
+          L[2] = count - sum;
+          L[3] = sum;
+        } else L[2] = sum;
+        this.considerRandom(batch[q], res[3 * q], this.proxy(st, L, 0));
+      }
+      return constants;
+    }
     const cols = this.data.columns!;
     const n = this.data.n;
     const labels = this.data.labels;
     const values = this.data.values;
-    // Every row once, two classes or regression: a count and a sum say it all.
-    const fast = !weights && (K === 2 || K === 0);
-    const target: Float64Array | Int32Array = K > 0 ? labels! : values!;
-    const batch = this.batch;
-    const isConst = this.slotConst;
     const xs = this.tinyX;
-    const y = this.tinyY;
-    const L = this.batchLeft;
-    const m = end - start;
-    const msl = this.opt.minSamplesLeaf;
-    if (fast) for (let i = 0; i < m; i++) y[i] = target[samples[start + i]];
-    let constants = 0;
     for (let q = 0; q < take; q++) {
       const co = batch[q] * n;
       let vmin = Infinity;
@@ -986,41 +1007,31 @@ export class TreeGrower {
       isConst[q] = 0;
       const t = this.drawThreshold(vmin, vmax);
       let count = 0;
-      if (fast) {
-        let sum = 0;
-        for (let i = 0; i < m; i++) {
-          const l = +(xs[i] <= t);
-          count += l;
-          sum += l * y[i];
-        }
-        L[0] = count;
-        if (K === 2) {
-          L[2] = count - sum;
-          L[3] = sum;
-        } else L[2] = sum;
-      } else {
-        zero(L, 0, sw);
-        for (let i = 0; i < m; i++) {
-          if (xs[i] > t) continue;
-          const s = samples[start + i];
-          const w = weights ? weights[s] : 1;
-          count++;
-          L[0] += w;
-          if (K > 0) L[2 + labels![s]] += w;
-          else L[2] += w * values![s];
-        }
+      zero(L, 0, sw);
+      for (let i = 0; i < m; i++) {
+        if (xs[i] > t) continue;
+        const s = samples[start + i];
+        const w = weights ? weights[s] : 1;
+        count++;
+        L[0] += w;
+        if (K > 0) L[2 + labels![s]] += w;
+        else L[2] += w * values![s];
       }
       if (count === 0 || count === m || count < msl || m - count < msl) continue;
       L[1] = count;
-      const p = this.proxy(st, L, 0);
-      if (p > this.bProxy) {
-        this.bProxy = p;
-        this.bFeature = batch[q];
-        this.bBin = -2;
-        this.bThreshold = t;
-      }
+      this.considerRandom(batch[q], t, this.proxy(st, L, 0));
     }
     return constants;
+  }
+
+  /** A split of feature f at value t (extra trees on values), kept if its proxy is the best yet. */
+  private considerRandom(f: number, t: number, proxy: number): void {
+    if (proxy > this.bProxy) {
+      this.bProxy = proxy;
+      this.bFeature = f;
+      this.bBin = -2;
+      this.bThreshold = t;
+    }
   }
 
   /**
@@ -1302,16 +1313,22 @@ export class TreeGrower {
     let r = 0;
     if (!weights && (K === 2 || K === 0)) {
       // Every row once, two classes or regression: count, sum and sum of squares suffice.
+      // Branch-free: which side a row goes is a coin flip to the CPU. Each row is written to
+      // both sides and the side it does not go to is overwritten next (l <= p: already read);
+      // a right row adds 0 to the sums, which leaves them as they were.
+      const target: Float64Array | Int32Array = K === 2 ? labels! : values!;
       let sum = 0;
       let sq = 0;
       for (let p = start; p < end; p++) {
         const s = samples[p];
-        if (X[at + s * stride] <= limit) {
-          samples[l++] = s;
-          const v = K === 2 ? labels![s] : values![s];
-          sum += v;
-          sq += v * v;
-        } else scratch[r++] = s;
+        const left = +(X[at + s * stride] <= limit);
+        samples[l] = s;
+        scratch[r] = s;
+        l += left;
+        r += 1 - left;
+        const v = left * target[s];
+        sum += v;
+        sq += v * v;
       }
       const count = l - start;
       L[0] = count;

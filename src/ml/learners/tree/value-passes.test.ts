@@ -105,6 +105,51 @@ describe('ValuePasses (extra trees on values, WebAssembly)', () => {
     vp.release();
   });
 
+  it('tiny: every candidate of a small node in one call, drawing thresholds as the grower does', () => {
+    for (const nClasses of [0, 2]) {
+      const data = table(500, 6, nClasses, 6);
+      const vp = holdValuePasses(data);
+      const pick = new Rng(9);
+      for (let trial = 0; trial < 200; trial++) {
+        const m = 1 + pick.int(16);
+        const rows = nodeRows(data.n, m, pick);
+        const take = 1 + pick.int(data.d);
+        const feats = nodeRows(data.d, take, pick);
+        // Some nodes hold one repeated row: every feature constant.
+        if (trial % 10 === 0) rows.fill(rows[0]);
+        vp.rows.set(rows);
+        vp.feats.set(feats);
+        const seed = 1000 + trial;
+        const rng = new Rng(seed);
+        vp.tiny(m, take, rng);
+        const ref = new Rng(seed);
+        const target = (r: number) => (nClasses > 0 ? data.labels![r] : data.values![r]);
+        for (let q = 0; q < take; q++) {
+          const xs = Array.from(rows, (r) => data.columns![feats[q] * data.n + r]);
+          const lo = Math.min(...xs);
+          const hi = Math.max(...xs);
+          if (hi <= lo + 1e-7) {
+            assert.equal(vp.res[3 * q + 1], -1);
+            continue;
+          }
+          let t = lo + ref.next() * (hi - lo);
+          if (t >= hi) t = lo;
+          let count = 0;
+          let sum = 0;
+          for (let i = 0; i < m; i++) {
+            if (xs[i] > t) continue;
+            count++;
+            sum += target(rows[i]);
+          }
+          assert.deepEqual([...vp.res.subarray(3 * q, 3 * q + 3)], [t, count, sum]);
+        }
+        // The generator goes on where the passes left it.
+        assert.equal(rng.next(), ref.next());
+      }
+      vp.release();
+    }
+  });
+
   it('lends one copy of a table to one grower at a time: a second holder gets its own', () => {
     const data = table(100, 2, 2, 4);
     const a = holdValuePasses(data);

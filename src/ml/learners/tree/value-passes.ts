@@ -11,11 +11,12 @@
  * using it (the node's rows, one feature's values, the targets). Each thread keeps one per GrowData, so the trees of a fit share the
  * copy; a grower holds it while it grows (a second grower at the same time gets its own).
  */
+import type { Rng } from '../../../core/random.js';
 import type { GrowData } from './grower.js';
 import { instantiate, lazyModule, type WasmMemory } from '../kit/wasm.js';
 
 const WASM =
-  'AGFzbQEAAAABIQRgBH9/f38AYAR/f398AGAFf39/fH8AYAd/f39/f3x/AAMFBAABAgMFAwEAAQc7BQZtZW1vcnkCAAZnYXRoZXIAAAhjb3VudFN1bQABCmNvdW50U2xvdHMAAg1jb3VudFdlaWdodGVkAAMK1gQEhQECA3wBf0QAAAAAAADwfyEFRAAAAAAAAPD/IQYgASACQQJ0aiEHAkAgASAHTw0AA0AgACABKAIAQQN0aisDACEEIAMgBDkDACAEIAUgBCAFYxshBSAEIAYgBCAGZBshBiABQQRqIQEgA0EIaiEDIAEgB0kNAAsLQQAgBTkDAEEIIAY5AwALoQECAn8FfCAAIAJBA3RqIQQCQCAAIARPDQADQCAAQYAQaiEFIAUgBEsEQCAEIQULRAAAAAAAAAAAIQlEAAAAAAAAAAAhCgNAIAArAwAgA2W4IQYgCSAGoCEJIAogBiABKwMAoqAhCiAAQQhqIQAgAUEIaiEBIAAgBUkNAAsgByAJoCEHIAggCqAhCCAAIARJDQALC0EQIAc5AwBBGCAIOQMAC2cDAX8CfAF/IAAgAkEDdGohBQJAIAAgBU8NAANAIAArAwAgA2W4IQYgByAGoCEHIAQgASgCAEEDdGohCCAIIAgrAwAgBqA5AwAgAEEIaiEAIAFBBGohASAAIAVJDQALC0EQIAc5AwALwQEEAn8BfAF/A3wgACAEQQN0aiEHAkAgACAHTw0AA0AgAEGAEGohCCAIIAdLBEAgByEIC0QAAAAAAAAAACENA0AgACsDACAFZbghCSALIAmgIQsgDSABKwMAIAmioCENIAYgAigCAEEDdGohCiAKIAorAwAgAysDACAJoqA5AwAgAEEIaiEAIAFBCGohASACQQRqIQIgA0EIaiEDIAAgCEkNAAsgDCANoCEMIAAgB0kNAAsLQRAgCzkDAEEYIAw5AwAL';
+  'AGFzbQEAAAABMgZgBH9/f38AYAR/f398AGAFf39/fH8AYAd/f39/f3x/AGAAAXxgCn9/f39/f39/f38AAwcGAAECAwQFBQMBAAEHQgYGbWVtb3J5AgAGZ2F0aGVyAAAIY291bnRTdW0AAQpjb3VudFNsb3RzAAINY291bnRXZWlnaHRlZAADBHRpbnkABQqwCAaFAQIDfAF/RAAAAAAAAPB/IQVEAAAAAAAA8P8hBiABIAJBAnRqIQcCQCABIAdPDQADQCAAIAEoAgBBA3RqKwMAIQQgAyAEOQMAIAQgBSAEIAVjGyEFIAQgBiAEIAZkGyEGIAFBBGohASADQQhqIQMgASAHSQ0ACwtBACAFOQMAQQggBjkDAAuhAQICfwV8IAAgAkEDdGohBAJAIAAgBE8NAANAIABBgBBqIQUgBSAESwRAIAQhBQtEAAAAAAAAAAAhCUQAAAAAAAAAACEKA0AgACsDACADZbghBiAJIAagIQkgCiAGIAErAwCioCEKIABBCGohACABQQhqIQEgACAFSQ0ACyAHIAmgIQcgCCAKoCEIIAAgBEkNAAsLQRAgBzkDAEEYIAg5AwALZwMBfwJ8AX8gACACQQN0aiEFAkAgACAFTw0AA0AgACsDACADZbghBiAHIAagIQcgBCABKAIAQQN0aiEIIAggCCsDACAGoDkDACAAQQhqIQAgAUEEaiEBIAAgBUkNAAsLQRAgBzkDAAvBAQQCfwF8AX8DfCAAIARBA3RqIQcCQCAAIAdPDQADQCAAQYAQaiEIIAggB0sEQCAHIQgLRAAAAAAAAAAAIQ0DQCAAKwMAIAVluCEJIAsgCaAhCyANIAErAwAgCaKgIQ0gBiACKAIAQQN0aiEKIAogCisDACADKwMAIAmioDkDACAAQQhqIQAgAUEIaiEBIAJBBGohAiADQQhqIQMgACAISQ0ACyAMIA2gIQwgACAHSQ0ACwtBECALOQMAQRggDDkDAAtSAQF/QSAoAgBB9fOt6QZqIQBBICAANgIAIAAgAEEPdnMgAEEBcmwhACAAIAAgACAAQQd2cyAAQT1ybGpzIQAgACAAQQ52c7hEAAAAAAAA8EGjC4UDAwN/B3wBf0EAIQoCQCADRQ0AA0AgBSAKQQN0aiAEIAIgCkECdGooAgBBA3RqKwMAOQMAIApBAWohCiAKIANJDQALCwJAIAhFDQADQCAAIAcgC0ECdGooAgAgAWxqIQxEAAAAAAAA8H8hDkQAAAAAAADw/yEPQQAhCgNAIAwgAiAKQQJ0aigCAEEDdGorAwAhDSAGIApBA3RqIA05AwAgDSAOIA0gDmMbIQ4gDSAPIA0gD2QbIQ8gCkEBaiEKIAogA0kNAAsgCSALQRhsaiEUIA8gDkRIr7ya8td6PqBlBEAgFEQAAAAAAADwvzkDCAUgDhAEIA8gDqGioCEQIBAgD2YEQCAOIRALRAAAAAAAAAAAIRJEAAAAAAAAAAAhE0EAIQoDQCAGIApBA3RqKwMAIBBluCERIBIgEaAhEiATIBEgBSAKQQN0aisDAKKgIRMgCkEBaiEKIAogA0kNAAsgFCAQOQMAIBQgEjkDCCAUIBM5AxALIAtBAWohCyALIAhJDQALCws=';
 
 interface Exports {
   memory: WasmMemory;
@@ -23,6 +24,18 @@ interface Exports {
   countSum(xs: number, y: number, m: number, t: number): void;
   countSlots(xs: number, at: number, m: number, t: number, stats: number): void;
   countWeighted(xs: number, w: number, at: number, y: number, m: number, t: number, stats: number): void;
+  tiny(
+    cols: number,
+    n8: number,
+    rows: number,
+    m: number,
+    targets: number,
+    y: number,
+    xs: number,
+    feats: number,
+    take: number,
+    res: number,
+  ): void;
 }
 
 const wasmModule = lazyModule(WASM);
@@ -33,7 +46,7 @@ const OUT_BYTES = 64;
 const align = (b: number) => (b + 7) & ~7;
 
 function bytesFor(n: number, d: number, statsLen: number): number {
-  return OUT_BYTES + align(statsLen * 8) + n * d * 8 + 4 * n * 8 + 2 * align(n * 4);
+  return OUT_BYTES + align(statsLen * 8) + n * d * 8 + 4 * n * 8 + 2 * align(n * 4) + align(d * 4) + d * 24;
 }
 
 /** Whether extra trees can grow on the values of an n x d table with these passes. */
@@ -60,12 +73,18 @@ export class ValuePasses {
   readonly stats: Float64Array;
   /** min, max (gather); count, sum or weight (the counts). */
   readonly out: Float64Array;
+  /** tiny's candidate features, and per candidate: threshold, count (-1: constant), sum. */
+  readonly feats: Int32Array;
+  readonly res: Float64Array;
   /** Taken by a grower (holdValuePasses) until it gives it back (release). */
   held = false;
   private readonly e: Exports;
   private readonly colOff: number;
   private readonly rowsOff: number;
   private readonly targetsOff: number;
+  private readonly featsOff: number;
+  private readonly resOff: number;
+  private readonly rngState: Int32Array;
   private readonly xsOff: number;
   private readonly yOff: number;
   private readonly wOff: number;
@@ -89,6 +108,8 @@ export class ValuePasses {
     this.targetsOff = this.wOff + n * 8;
     this.rowsOff = this.targetsOff + n * 8;
     this.atOff = this.rowsOff + align(n * 4);
+    this.featsOff = this.atOff + align(n * 4);
+    this.resOff = this.featsOff + align(d * 4);
     new Float64Array(buf, this.colOff, n * d).set(data.columns!);
     const target = data.nClasses > 0 ? data.labels : data.values;
     if (target) new Float64Array(buf, this.targetsOff, n).set(target);
@@ -99,6 +120,9 @@ export class ValuePasses {
     this.w = new Float64Array(buf, this.wOff, n);
     this.rows = new Int32Array(buf, this.rowsOff, n);
     this.at = new Int32Array(buf, this.atOff, n);
+    this.feats = new Int32Array(buf, this.featsOff, d);
+    this.res = new Float64Array(buf, this.resOff, 3 * d);
+    this.rngState = new Int32Array(buf, 32, 1);
   }
 
   release(): void {
@@ -108,6 +132,29 @@ export class ValuePasses {
   /** xs[0, m) = feature f of rows[0, m); out[0], out[1] = their min and max. */
   gather(f: number, m: number): void {
     this.e.gather(this.colOff + f * this.n * 8, this.rowsOff, m, this.xsOff);
+  }
+
+  /**
+   * A node of m >= 1 rows in rows[0, m), every row once, its candidates in feats[0, take):
+   * each one's min and max, then (unless constant) a threshold drawn from rng as
+   * TreeGrower.drawThreshold does, and the count and target sum of the rows at or below it,
+   * into res. The node's targets land in y.
+   */
+  tiny(m: number, take: number, rng: Rng): void {
+    this.rngState[0] = rng.getState();
+    this.e.tiny(
+      this.colOff,
+      this.n * 8,
+      this.rowsOff,
+      m,
+      this.targetsOff,
+      this.yOff,
+      this.xsOff,
+      this.featsOff,
+      take,
+      this.resOff,
+    );
+    rng.setState(this.rngState[0]);
   }
 
   /** y[0, m) = the targets (label or value) of rows[0, m). */

@@ -1,7 +1,8 @@
 ;; Extra trees' two passes over a node's rows on values (value-passes.ts): gathering one
 ;; feature's values with their min and max, and counting the rows at or below a threshold
-;; with their targets. Offsets are in bytes. Results go to the first bytes of memory:
-;; min at 0, max at 8, count at 16, sum at 24. The counts keep the JavaScript order of
+;; with their targets; and both for every candidate feature of a node of a few rows, with
+;; the threshold drawn in between. Offsets are in bytes. Results go to the first bytes of
+;; memory: min at 0, max at 8, count at 16, sum at 24; the random state is at 32. The counts keep the JavaScript order of
 ;; additions (sums per block of 256 rows, then added up), so trees do not change by a bit.
 (module
   (memory (export "memory") 1)
@@ -96,4 +97,76 @@
         (br_if $block (i32.lt_u (local.get $xs) (local.get $end)))))
     (f64.store (i32.const 16) (local.get $c))
     (f64.store (i32.const 24) (local.get $ws)))
+;; The generator's next draw in [0, 1): mulberry32 on the state at 32, as core/random.ts.
+  (func $next (result f64)
+    (local $t i32)
+    (local.set $t (i32.add (i32.load (i32.const 32)) (i32.const 0x6d2b79f5)))
+    (i32.store (i32.const 32) (local.get $t))
+    (local.set $t
+      (i32.mul (i32.xor (local.get $t) (i32.shr_u (local.get $t) (i32.const 15))) (i32.or (local.get $t) (i32.const 1))))
+    (local.set $t
+      (i32.xor (local.get $t)
+        (i32.add (local.get $t)
+          (i32.mul (i32.xor (local.get $t) (i32.shr_u (local.get $t) (i32.const 7))) (i32.or (local.get $t) (i32.const 61))))))
+    (f64.div
+      (f64.convert_i32_u (i32.xor (local.get $t) (i32.shr_u (local.get $t) (i32.const 14))))
+      (f64.const 4294967296)))
+
+  ;; A node of m rows (rows[0, m), targets y gathered from targets), every row once: for each
+  ;; feature feats[q] of take, min and max over the node's rows; a feature within 1e-7 of
+  ;; constant gets count -1 at res[3q + 1]; else a threshold t drawn uniform in [min, max)
+  ;; (min where rounding reaches max), and res[3q..3q+2] = t, how many rows are <= t, the sum
+  ;; of their targets.
+  (func (export "tiny")
+    (param $cols i32) (param $n8 i32) (param $rows i32) (param $m i32) (param $targets i32) (param $y i32)
+    (param $xs i32) (param $feats i32) (param $take i32) (param $res i32)
+    (local $i i32) (local $q i32) (local $co i32) (local $x f64) (local $lo f64) (local $hi f64)
+    (local $t f64) (local $l f64) (local $c f64) (local $s f64) (local $r i32)
+    (local.set $i (i32.const 0))
+    (block $yDone
+      (br_if $yDone (i32.eqz (local.get $m)))
+      (loop $yRow
+        (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.load (i32.add (local.get $targets)
+            (i32.shl (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 3)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $yRow (i32.lt_u (local.get $i) (local.get $m)))))
+    (block $featsDone
+      (br_if $featsDone (i32.eqz (local.get $take)))
+      (loop $feat
+        (local.set $co (i32.add (local.get $cols)
+          (i32.mul (i32.load (i32.add (local.get $feats) (i32.shl (local.get $q) (i32.const 2)))) (local.get $n8))))
+        (local.set $lo (f64.const inf))
+        (local.set $hi (f64.const -inf))
+        (local.set $i (i32.const 0))
+        (loop $gather
+          (local.set $x (f64.load (i32.add (local.get $co)
+            (i32.shl (i32.load (i32.add (local.get $rows) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 3)))))
+          (f64.store (i32.add (local.get $xs) (i32.shl (local.get $i) (i32.const 3))) (local.get $x))
+          (local.set $lo (select (local.get $x) (local.get $lo) (f64.lt (local.get $x) (local.get $lo))))
+          (local.set $hi (select (local.get $x) (local.get $hi) (f64.gt (local.get $x) (local.get $hi))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $gather (i32.lt_u (local.get $i) (local.get $m))))
+        (local.set $r (i32.add (local.get $res) (i32.mul (local.get $q) (i32.const 24))))
+        (if (f64.le (local.get $hi) (f64.add (local.get $lo) (f64.const 1e-7)))
+          (then (f64.store offset=8 (local.get $r) (f64.const -1)))
+          (else
+            (local.set $t (f64.add (local.get $lo) (f64.mul (call $next) (f64.sub (local.get $hi) (local.get $lo)))))
+            (if (f64.ge (local.get $t) (local.get $hi)) (then (local.set $t (local.get $lo))))
+            (local.set $c (f64.const 0))
+            (local.set $s (f64.const 0))
+            (local.set $i (i32.const 0))
+            (loop $count
+              (local.set $l (f64.convert_i32_u (f64.le
+                (f64.load (i32.add (local.get $xs) (i32.shl (local.get $i) (i32.const 3)))) (local.get $t))))
+              (local.set $c (f64.add (local.get $c) (local.get $l)))
+              (local.set $s (f64.add (local.get $s)
+                (f64.mul (local.get $l) (f64.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $count (i32.lt_u (local.get $i) (local.get $m))))
+            (f64.store (local.get $r) (local.get $t))
+            (f64.store offset=8 (local.get $r) (local.get $c))
+            (f64.store offset=16 (local.get $r) (local.get $s))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br_if $feat (i32.lt_u (local.get $q) (local.get $take))))))
 )
