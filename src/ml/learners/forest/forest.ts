@@ -8,7 +8,7 @@ import { idleWorkers, runOnThreads, shared, threadCount } from '../kit/workers.j
 import type { ParamSchema, Params } from '../params.js';
 import { makeBins } from '../tree/binning.js';
 import type { GrowData, TreeArrays } from '../tree/grower.js';
-import { valuePassesFit } from '../tree/value-passes.js';
+import { randomPassesFit } from '../tree/random-passes.js';
 import { criterionFor, growOptions, resolveMaxBins, treeParams } from '../tree/options.js';
 import {
   decodeTrees,
@@ -115,7 +115,7 @@ export class Forest implements Learner {
       columns:
         splitter === 'random' &&
         maxBins === null &&
-        valuePassesFit(D.n, D.d, nClasses) &&
+        randomPassesFit(D.n, D.d, nClasses, true) &&
         !D.data.some(Number.isNaN)
           ? share(D.data)
           : undefined,

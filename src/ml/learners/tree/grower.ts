@@ -1,4 +1,4 @@
-import { holdValuePasses, type ValuePasses } from './value-passes.js';
+import { holdRandomPasses, randomPassesFit, type RandomPasses } from './random-passes.js';
 import { Rng } from '../../../core/random.js';
 import type { Bins } from './binning.js';
 
@@ -154,8 +154,8 @@ export class TreeGrower {
   private readonly batchCut: Int32Array;
   private readonly batchThr: Float64Array;
   private readonly batchLeft: Float64Array;
-  /** Extra trees on values: the passes over a node's rows, with their buffers. Null on codes. */
-  private readonly vp: ValuePasses | null;
+  /** Extra trees: the passes over a node's rows, with their buffers (null: best splitter, or codes wider than bytes). */
+  private readonly vp: RandomPasses | null;
   /** evalRandomTiny's buffer (weighted and multi-class): one feature's values. */
   private readonly tinyX = new Float64Array(SMALL_NODE);
   /** Per batch slot: 1 when it goes by histogram. */
@@ -208,7 +208,14 @@ export class TreeGrower {
       m = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) m++;
     }
-    this.vp = opt.splitter === 'random' && data.columns !== undefined ? holdValuePasses(data) : null;
+    // Extra trees on values (given columns), or on codes where they are bytes.
+    const random = opt.splitter === 'random';
+    const onCodes =
+      random &&
+      !data.columns &&
+      data.bins.codes instanceof Uint8Array &&
+      randomPassesFit(n, d, nClasses, false);
+    this.vp = (random && data.columns !== undefined) || onCodes ? holdRandomPasses(data) : null;
     this.samples = new Int32Array(m);
     this.scratch = new Int32Array(m);
     if (weights) {
@@ -1052,25 +1059,41 @@ export class TreeGrower {
       mx[q] = -1;
     }
     const sparse = this.markSparse(take, start, end);
-    // Rows in blocks and one feature at a time within a block: the block's rows stay in cache
-    // across features while each feature's min and max live in registers.
-    for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
-      const p1 = Math.min(end, p0 + ROW_BLOCK);
-      for (let q = 0; q < take; q++) {
-        if (sparse[q]) continue;
-        const fo = batch[q] * cs;
-        let a = mn[q];
-        let b = mx[q];
-        for (let p = p0; p < p1; p++) {
-          const c = codes[samples[p] * rs + fo];
-          if (c < a) a = c;
-          if (c > b) b = c;
-        }
-        mn[q] = a;
-        mx[q] = b;
-      }
-    }
     const m = end - start;
+    const vp = this.vp;
+    if (vp) {
+      // The node's rows, and each dense candidate's offset in the codes, to the passes.
+      const rows = vp.rows;
+      for (let i = 0; i < m; i++) rows[i] = samples[start + i];
+      for (let q = 0; q < take; q++) {
+        vp.feats[q] = sparse[q] ? -1 : batch[q] * cs;
+        vp.mn[q] = 0x7fffffff;
+        vp.mx[q] = -1;
+      }
+      vp.codesRange(m, take);
+      for (let q = 0; q < take; q++) {
+        mn[q] = vp.mn[q];
+        mx[q] = vp.mx[q];
+      }
+    } else
+      // Rows in blocks and one feature at a time within a block: the block's rows stay in
+      // cache across features while each feature's min and max live in registers.
+      for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
+        const p1 = Math.min(end, p0 + ROW_BLOCK);
+        for (let q = 0; q < take; q++) {
+          if (sparse[q]) continue;
+          const fo = batch[q] * cs;
+          let a = mn[q];
+          let b = mx[q];
+          for (let p = p0; p < p1; p++) {
+            const c = codes[samples[p] * rs + fo];
+            if (c < a) a = c;
+            if (c > b) b = c;
+          }
+          mn[q] = a;
+          mx[q] = b;
+        }
+      }
     for (let q = 0; q < take; q++) if (sparse[q]) this.sparseRange(q, start, end, m);
     const cut = this.batchCut; // last bin going left, per slot (-1: no valid split)
     const thr = this.batchThr;
@@ -1099,8 +1122,29 @@ export class TreeGrower {
     for (let q = 0; q < take; q++) dc[q] = sparse[q] ? -1 : cut[q];
     const labels = this.data.labels;
     const values = this.data.values;
-    if (!weights && (K === 2 || K === 0)) {
+    if (vp && !weights && (K === 2 || K === 0)) {
       // Every row once, two classes or regression: a count and a sum per feature say it all.
+      const res = vp.res;
+      for (let q = 0; q < take; q++) {
+        vp.cut[q] = dc[q];
+        res[3 * q + 1] = 0;
+        res[3 * q + 2] = 0;
+      }
+      vp.codesCount(m, take);
+      for (let q = 0; q < take; q++) {
+        if (dc[q] < 0) continue;
+        const o = q * sw;
+        const count = res[3 * q + 1];
+        const sum = res[3 * q + 2];
+        L[o] = count;
+        L[o + 1] = count;
+        if (K === 2) {
+          L[o + 2] = count - sum;
+          L[o + 3] = sum;
+        } else L[o + 2] = sum;
+      }
+    } else if (!weights && (K === 2 || K === 0)) {
+      // As above, where the passes are not at hand (codes wider than a byte).
       for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
         const p1 = Math.min(end, p0 + ROW_BLOCK);
         for (let q = 0; q < take; q++) {

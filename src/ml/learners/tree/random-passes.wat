@@ -1,4 +1,4 @@
-;; Extra trees' two passes over a node's rows on values (value-passes.ts): gathering one
+;; Extra trees' two passes over a node's rows on values (random-passes.ts): gathering one
 ;; feature's values with their min and max, and counting the rows at or below a threshold
 ;; with their targets; and both for every candidate feature of a node of a few rows, with
 ;; the threshold drawn in between. Offsets are in bytes. Results go to the first bytes of
@@ -169,4 +169,87 @@
             (f64.store offset=16 (local.get $r) (local.get $s))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br_if $feat (i32.lt_u (local.get $q) (local.get $take))))))
+;; Codes of row s, feature q at codes + s * rs + fo[q] (one byte). For candidates q < take
+  ;; with fo[q] >= 0: mn[q], mx[q] lowered and raised to the node's min and max code, by blocks
+  ;; of 256 rows with every candidate within a block, so a block's rows stay in cache.
+  (func (export "codesRange")
+    (param $codes i32) (param $rs i32) (param $rows i32) (param $m i32) (param $fo i32) (param $take i32)
+    (param $mn i32) (param $mx i32)
+    (local $p0 i32) (local $p1 i32) (local $p i32) (local $q i32) (local $f i32) (local $c i32)
+    (local $a i32) (local $b i32) (local $o i32)
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $p0) (local.get $m)))
+        (local.set $p1 (i32.add (local.get $p0) (i32.const 256)))
+        (if (i32.gt_u (local.get $p1) (local.get $m)) (then (local.set $p1 (local.get $m))))
+        (local.set $q (i32.const 0))
+        (block $featsDone
+          (loop $feat
+            (br_if $featsDone (i32.ge_u (local.get $q) (local.get $take)))
+            (local.set $o (i32.shl (local.get $q) (i32.const 2)))
+            (local.set $f (i32.load (i32.add (local.get $fo) (local.get $o))))
+            (if (i32.ge_s (local.get $f) (i32.const 0))
+              (then
+                (local.set $f (i32.add (local.get $codes) (local.get $f)))
+                (local.set $a (i32.load (i32.add (local.get $mn) (local.get $o))))
+                (local.set $b (i32.load (i32.add (local.get $mx) (local.get $o))))
+                (local.set $p (local.get $p0))
+                (loop $row
+                  (local.set $c (i32.load8_u (i32.add (local.get $f)
+                    (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rs)))))
+                  (local.set $a (select (local.get $c) (local.get $a) (i32.lt_s (local.get $c) (local.get $a))))
+                  (local.set $b (select (local.get $c) (local.get $b) (i32.gt_s (local.get $c) (local.get $b))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (br_if $row (i32.lt_u (local.get $p) (local.get $p1))))
+                (i32.store (i32.add (local.get $mn) (local.get $o)) (local.get $a))
+                (i32.store (i32.add (local.get $mx) (local.get $o)) (local.get $b))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $feat)))
+        (local.set $p0 (local.get $p1))
+        (br $block))))
+
+  ;; For candidates q < take with cut[q] >= 0: the rows whose code is at most cut[q], counted
+  ;; into res[3q + 1] and their targets (targets[s], by row) summed into res[3q + 2], a block
+  ;; of 256 rows at a time (each block's count and sum added to the totals, as the grower's
+  ;; JavaScript did).
+  (func (export "codesCount")
+    (param $codes i32) (param $rs i32) (param $rows i32) (param $m i32) (param $fo i32) (param $cut i32)
+    (param $take i32) (param $targets i32) (param $res i32)
+    (local $p0 i32) (local $p1 i32) (local $p i32) (local $q i32) (local $f i32) (local $c i32)
+    (local $s i32) (local $l i32) (local $cnt i32) (local $sum f64) (local $r i32)
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $p0) (local.get $m)))
+        (local.set $p1 (i32.add (local.get $p0) (i32.const 256)))
+        (if (i32.gt_u (local.get $p1) (local.get $m)) (then (local.set $p1 (local.get $m))))
+        (local.set $q (i32.const 0))
+        (block $featsDone
+          (loop $feat
+            (br_if $featsDone (i32.ge_u (local.get $q) (local.get $take)))
+            (local.set $c (i32.load (i32.add (local.get $cut) (i32.shl (local.get $q) (i32.const 2)))))
+            (if (i32.ge_s (local.get $c) (i32.const 0))
+              (then
+                (local.set $f (i32.add (local.get $codes)
+                  (i32.load (i32.add (local.get $fo) (i32.shl (local.get $q) (i32.const 2))))))
+                (local.set $cnt (i32.const 0))
+                (local.set $sum (f64.const 0))
+                (local.set $p (local.get $p0))
+                (loop $row
+                  (local.set $s (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))))
+                  (local.set $l (i32.le_u
+                    (i32.load8_u (i32.add (local.get $f) (i32.mul (local.get $s) (local.get $rs)))) (local.get $c)))
+                  (local.set $cnt (i32.add (local.get $cnt) (local.get $l)))
+                  (local.set $sum (f64.add (local.get $sum)
+                    (f64.mul (f64.convert_i32_u (local.get $l))
+                      (f64.load (i32.add (local.get $targets) (i32.shl (local.get $s) (i32.const 3)))))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (br_if $row (i32.lt_u (local.get $p) (local.get $p1))))
+                (local.set $r (i32.add (local.get $res) (i32.mul (local.get $q) (i32.const 24))))
+                (f64.store offset=8 (local.get $r)
+                  (f64.add (f64.load offset=8 (local.get $r)) (f64.convert_i32_u (local.get $cnt))))
+                (f64.store offset=16 (local.get $r) (f64.add (f64.load offset=16 (local.get $r)) (local.get $sum)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $feat)))
+        (local.set $p0 (local.get $p1))
+        (br $block))))
 )

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
 import { makeBins } from './binning.js';
 import type { GrowData } from './grower.js';
-import { holdValuePasses, valuePassesFit } from './value-passes.js';
+import { holdRandomPasses, randomPassesFit } from './random-passes.js';
 
 /** A table with values repeated (so thresholds land on ties) and rows in random order. */
 function table(n: number, d: number, nClasses: number, seed: number): GrowData {
@@ -21,16 +21,16 @@ function nodeRows(n: number, m: number, rng: Rng): Int32Array {
   return all.slice(0, m);
 }
 
-describe('ValuePasses (extra trees on values, WebAssembly)', () => {
+describe('RandomPasses (extra trees on values, WebAssembly)', () => {
   it('is available here, and refuses a table past 2 GB', () => {
-    assert.equal(valuePassesFit(1000, 10, 2), true);
-    assert.equal(valuePassesFit(1_000_000, 300, 2), false);
+    assert.equal(randomPassesFit(1000, 10, 2, true), true);
+    assert.equal(randomPassesFit(1_000_000, 300, 2, true), false);
   });
 
   it('gathers a feature with its min and max, and counts and sums as JavaScript does, bit for bit', () => {
     const rng = new Rng(3);
     const data = table(3000, 4, 0, 1);
-    const vp = holdValuePasses(data);
+    const vp = holdRandomPasses(data);
     // Node sizes around the 256-row blocks the sums go by.
     for (const m of [1, 5, 255, 256, 257, 1000, 3000]) {
       const rows = nodeRows(data.n, m, rng);
@@ -69,7 +69,7 @@ describe('ValuePasses (extra trees on values, WebAssembly)', () => {
   it('adds each row at or below the threshold to its class slot, with weights or without', () => {
     const rng = new Rng(5);
     const data = table(2000, 3, 4, 2);
-    const vp = holdValuePasses(data);
+    const vp = holdRandomPasses(data);
     const m = 900;
     const rows = nodeRows(data.n, m, rng);
     vp.rows.set(rows);
@@ -108,7 +108,7 @@ describe('ValuePasses (extra trees on values, WebAssembly)', () => {
   it('tiny: every candidate of a small node in one call, drawing thresholds as the grower does', () => {
     for (const nClasses of [0, 2]) {
       const data = table(500, 6, nClasses, 6);
-      const vp = holdValuePasses(data);
+      const vp = holdRandomPasses(data);
       const pick = new Rng(9);
       for (let trial = 0; trial < 200; trial++) {
         const m = 1 + pick.int(16);
@@ -150,16 +150,72 @@ describe('ValuePasses (extra trees on values, WebAssembly)', () => {
     }
   });
 
+  it('on byte codes, row-major or column-major: min and max code, and count and sum at or below a cut, by blocks', () => {
+    const rng = new Rng(11);
+    // 8 columns lay out row-major, 200 column-major (Bins.rowStride).
+    for (const d of [8, 200]) {
+      const n = 2000;
+      const X = new Float64Array(n * d);
+      for (let i = 0; i < n * d; i++) X[i] = rng.int(40);
+      const values = Float64Array.from({ length: n }, () => rng.normal() * 100);
+      const bins = makeBins(X, n, d, 255);
+      assert.ok(bins.codes instanceof Uint8Array);
+      assert.equal(bins.rowStride, d > 128 ? 1 : d);
+      const { codes, rowStride: rs, colStride: cs } = bins;
+      const data: GrowData = { n, d, nClasses: 0, values, bins };
+      assert.equal(randomPassesFit(n, d, 0, false), true);
+      const vp = holdRandomPasses(data);
+      for (const m of [3, 256, 700, n]) {
+        const rows = nodeRows(n, m, rng);
+        vp.rows.set(rows);
+        const take = 5;
+        const feats = nodeRows(d, take, rng);
+        for (let q = 0; q < take; q++) {
+          // The last candidate is skipped (a sparse feature, read elsewhere).
+          vp.feats[q] = q === take - 1 ? -1 : feats[q] * cs;
+          vp.mn[q] = 0x7fffffff;
+          vp.mx[q] = -1;
+          vp.cut[q] = q === take - 1 ? -1 : rng.int(40);
+          vp.res[3 * q + 1] = 0;
+          vp.res[3 * q + 2] = 0;
+        }
+        vp.codesRange(m, take);
+        vp.codesCount(m, take);
+        for (let q = 0; q < take - 1; q++) {
+          const code = (i: number) => codes[rows[i] * rs + feats[q] * cs];
+          let lo = Infinity;
+          let hi = -Infinity;
+          let count = 0;
+          let sum = 0;
+          for (let b = 0; b < m; b += 256) {
+            let s = 0;
+            for (let i = b; i < Math.min(m, b + 256); i++) {
+              lo = Math.min(lo, code(i));
+              hi = Math.max(hi, code(i));
+              if (code(i) > vp.cut[q]) continue;
+              count++;
+              s += values[rows[i]];
+            }
+            sum += s;
+          }
+          assert.deepEqual([vp.mn[q], vp.mx[q], vp.res[3 * q + 1], vp.res[3 * q + 2]], [lo, hi, count, sum]);
+        }
+        assert.deepEqual([vp.mn[take - 1], vp.mx[take - 1], vp.res[3 * take - 2]], [0x7fffffff, -1, 0]);
+      }
+      vp.release();
+    }
+  });
+
   it('lends one copy of a table to one grower at a time: a second holder gets its own', () => {
     const data = table(100, 2, 2, 4);
-    const a = holdValuePasses(data);
-    const b = holdValuePasses(data);
+    const a = holdRandomPasses(data);
+    const b = holdRandomPasses(data);
     assert.notEqual(a, b);
     a.rows[0] = 7;
     assert.notEqual(b.rows[0], 7);
     a.release();
     b.release();
     // Released, the first copy is lent again (a fit's trees share it).
-    assert.equal(holdValuePasses(data), a);
+    assert.equal(holdRandomPasses(data), a);
   });
 });
