@@ -22,6 +22,28 @@ import {
 
 const idle: Worker[] = [];
 
+/** Workers being started in the background (startInBackground), not yet idle. */
+let starting = 0;
+
+/**
+ * Starts workers for later fits without waiting for them; each joins the idle set once
+ * ready. Starts only as many as are not already idle or starting. (Warming a worker's
+ * compiled code up on a small fit of its own, meanwhile, slowed the fit in progress as much
+ * as it saved the next: on two cores it took the core V8's compiler threads use.)
+ */
+function startInBackground(want: number): void {
+  for (let k = idle.length + starting; k < want; k++) {
+    starting++;
+    spawn().then(
+      (w) => {
+        starting--;
+        idle.push(w);
+      },
+      () => starting--,
+    );
+  }
+}
+
 function spawn(): Promise<Worker> {
   const here = import.meta.url;
   // Under tsx (tests, scripts) this module is TypeScript: start the worker through tsx too.
@@ -218,10 +240,19 @@ export class Team {
     });
   }
 
-  /** A team of `threads` threads in all (workers come from the idle set, or are started). */
-  static async start(threads: number, L: Layout, B: Buffers): Promise<Team> {
+  /**
+   * A team of `threads` threads in all: workers come from the idle set, or are started. With
+   * `wait` false, a fit that finds too few idle goes on with those (perhaps none) and starts
+   * the rest in the background for the next fits: on a small table a cold worker costs more
+   * than it brings.
+   */
+  static async start(threads: number, L: Layout, B: Buffers, wait = true): Promise<Team> {
     const want = Math.max(0, Math.min(MAX_WORKERS, threads - 1));
     const ws = idle.splice(0, want);
+    if (!wait && ws.length < want) {
+      startInBackground(want - ws.length);
+      return new Team(ws, L, B);
+    }
     try {
       while (ws.length < want) ws.push(await spawn());
     } catch (e) {
