@@ -5,7 +5,7 @@
 ;; memory: min at 0, max at 8, count at 16, sum at 24; the random state is at 32. The counts keep the JavaScript order of
 ;; additions (sums per block of 256 rows, then added up), so trees do not change by a bit.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   ;; xs[i] = col[rows[i]] for i < m; min and max of them.
   (func (export "gather") (param $col i32) (param $rows i32) (param $m i32) (param $xs i32)
