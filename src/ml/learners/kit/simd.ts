@@ -9,12 +9,11 @@
  * row-index list, one query vector and one output vector. A Near32 instance owns an f32 copy
  * of one, interleaved by eight rows, for the f32 first pass of exact k-NN search.
  */
-import { instantiate, lazyModule, type WasmMemory } from './wasm.js';
+import { instantiateSized, lazyModule } from './wasm.js';
 const WASM =
-  'AGFzbQEAAAABSwdgBn9/f39/fwBgBX9/f39/AGAJf39/f398fH9/AX9gC39/f39/f39/f31/AX9gCX9/f39/f399fwF/YAJ/fwBgCH9/f39/f39/AAMIBwABAgMEBQYFAwEAAQdXCAZtZW1vcnkCAAdkb3RzSWR4AAAHZG90c1NlcQABB25lYXJTZXEAAgluZWFyUXVhZHMAAwtuZWFyUXVhZHMxNgAEBmV4cE5lZwAFCXNwYXJzZUFkZAAGCq0pB4gCAwZ/AnsBfCAEQQN0IQcgBEF8cSELAkADQCAGIANPDQEgACACIAZBAnRqKAIAIAdsaiEIQQAhCUQAAAAAAAAAAP0UIQxEAAAAAAAAAAD9FCENAkADQCAJIAtPDQEgCUEDdCEKIAwgASAKav0ABAAgCCAKav0ABAD98gH98AEhDCANIAEgCmr9AAQQIAggCmr9AAQQ/fIB/fABIQ0gCUEEaiEJDAALCyAMIA398AEhDCAM/SEAIAz9IQGgIQ4CQANAIAkgBE8NASAJQQN0IQogDiABIApqKwMAIAggCmorAwCioCEOIAlBAWohCQwACwsgBSAGQQN0aiAOOQMAIAZBAWohBgwACwsLgAIDBn8CewF8IANBA3QhBiADQXxxIQogASEHAkADQCAFIAJPDQFBACEIRAAAAAAAAAAA/RQhC0QAAAAAAAAAAP0UIQwCQANAIAggCk8NASAIQQN0IQkgCyAAIAlq/QAEACAHIAlq/QAEAP3yAf3wASELIAwgACAJav0ABBAgByAJav0ABBD98gH98AEhDCAIQQRqIQgMAAsLIAsgDP3wASELIAv9IQAgC/0hAaAhDQJAA0AgCCADTw0BIAhBA3QhCSANIAAgCWorAwAgByAJaisDAKKgIQ0gCEEBaiEIDAALCyAEIAVBA3RqIA05AwAgByAGaiEHIAVBAWohBQwACwsLvQIEBn8CewF8AX8gA0EDdCEKIANBfHEhDiABIQsCQANAIAkgAk8NAUEAIQxEAAAAAAAAAAD9FCEPRAAAAAAAAAAA/RQhEAJAA0AgDCAOTw0BIAxBA3QhDSAPIAAgDWr9AAQAIAsgDWr9AAQA/fIB/fABIQ8gECAAIA1q/QAEECALIA1q/QAEEP3yAf3wASEQIAxBBGohDAwACwsgDyAQ/fABIQ8gD/0hACAP/SEBoCERAkADQCAMIANPDQEgDEEDdCENIBEgACANaisDACALIA1qKwMAoqAhESAMQQFqIQwMAAsLIAUgBCAJQQN0aisDAKBEAAAAAAAAAEAgEaKhIREgESAGYwRAIAcgEkECdGogCTYCACAIIBJBA3RqIBE5AwAgEkEBaiESCyALIApqIQsgCUEBaiEJDAALCyASC8QKAgx/E3sgAkEFdCESIAJBBHQhEyAJ/RMhGiAAIQ0CQANAIAsgAU8NAUEAIQwgAyEOAkADQCAMIARPDQH9DAAAAAAAAAAAAAAAAAAAAAAhIv0MAAAAAAAAAAAAAAAAAAAAACEj/QwAAAAAAAAAAAAAAAAAAAAAIST9DAAAAAAAAAAAAAAAAAAAAAAhJf0MAAAAAAAAAAAAAAAAAAAAACEm/QwAAAAAAAAAAAAAAAAAAAAAISf9DAAAAAAAAAAAAAAAAAAAAAAhKP0MAAAAAAAAAAAAAAAAAAAAACEpIA0hDyAOIRAgDiASaiERA0AgEP0ABAAhFyAQ/QAEECEYIA/9CQIAIRkgIiAZIBf95gH95AEhIiAjIBkgGP3mAf3kASEjIA/9CQIEIRkgJCAZIBf95gH95AEhJCAlIBkgGP3mAf3kASElIA/9CQIIIRkgJiAZIBf95gH95AEhJiAnIBkgGP3mAf3kASEnIA/9CQIMIRkgKCAZIBf95gH95AEhKCApIBkgGP3mAf3kASEpIBBBIGohECAPQRBqIQ8gECARSQ0ACyAMQQV0IRYgBSAWav0ABAAhGyAFIBZq/QAEECEcIAYgFmr9AAQAIR0gBiAWav0ABBAhHiAIIAtBBHRq/QkCACEZIAcgC0EEdGr9CQIAISEgGSAd/eQBIR8gGSAe/eQBISAgGyAiICL95AH95QEgGiAfIB/95gH95gH95QEhHyAcICMgI/3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQBqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAIIAtBBHRq/QkCBCEZIAcgC0EEdGr9CQIEISEgGSAd/eQBIR8gGSAe/eQBISAgGyAkICT95AH95QEgGiAfIB/95gH95gH95QEhHyAcICUgJf3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQFqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAIIAtBBHRq/QkCCCEZIAcgC0EEdGr9CQIIISEgGSAd/eQBIR8gGSAe/eQBISAgGyAmICb95AH95QEgGiAfIB/95gH95gH95QEhHyAcICcgJ/3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQJqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAIIAtBBHRq/QkCDCEZIAcgC0EEdGr9CQIMISEgGSAd/eQBIR8gGSAe/eQBISAgGyAoICj95AH95QEgGiAfIB/95gH95gH95QEhHyAcICkgKf3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQNqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAMQQFqIQwgDiASaiEODAALCyALQQFqIQsgDSATaiENDAALCyAUC64IAgx/EXsgAkEFdCEQIAJBBHQhESAH/RMhGCAAIQsCQANAIAkgAU8NAUEAIQogAyEMAkADQCAKIARPDQH9DAAAAAAAAAAAAAAAAAAAAAAhHv0MAAAAAAAAAAAAAAAAAAAAACEf/QwAAAAAAAAAAAAAAAAAAAAAISD9DAAAAAAAAAAAAAAAAAAAAAAhIf0MAAAAAAAAAAAAAAAAAAAAACEi/QwAAAAAAAAAAAAAAAAAAAAAISP9DAAAAAAAAAAAAAAAAAAAAAAhJP0MAAAAAAAAAAAAAAAAAAAAACElIAshDSAMIQ4gDCAQaiEPA0AgDv0ABAAhFSAO/QAEECEWIA39CQIAIRcgHiAXIBX9ugH9rgEhHiAfIBcgFv26Af2uASEfIA39CQIEIRcgICAXIBX9ugH9rgEhICAhIBcgFv26Af2uASEhIA39CQIIIRcgIiAXIBX9ugH9rgEhIiAjIBcgFv26Af2uASEjIA39CQIMIRcgJCAXIBX9ugH9rgEhJCAlIBcgFv26Af2uASElIA5BIGohDiANQRBqIQ0gDiAPSQ0ACyAKQQV0IRQgBSAUav0ABAAhGSAFIBRq/QAEECEaIAYgCUEEdGr9CQIAIR0gGSAYIB79+gH95gH95AEgHf1DIRsgGiAYIB/9+gH95gH95AEgHf1DIRwgGyAc/VD9UwRAIBv9pAEgHP2kAUEEdHIhEwNAIAggEkEDdGogCUECdEEAajYCACAIIBJBA3RqIApBA3QgE2hqNgIEIBJBAWohEiATIBNBAWtxIRMgEw0ACwsgBiAJQQR0av0JAgQhHSAZIBggIP36Af3mAf3kASAd/UMhGyAaIBggIf36Af3mAf3kASAd/UMhHCAbIBz9UP1TBEAgG/2kASAc/aQBQQR0ciETA0AgCCASQQN0aiAJQQJ0QQFqNgIAIAggEkEDdGogCkEDdCATaGo2AgQgEkEBaiESIBMgE0EBa3EhEyATDQALCyAGIAlBBHRq/QkCCCEdIBkgGCAi/foB/eYB/eQBIB39QyEbIBogGCAj/foB/eYB/eQBIB39QyEcIBsgHP1Q/VMEQCAb/aQBIBz9pAFBBHRyIRMDQCAIIBJBA3RqIAlBAnRBAmo2AgAgCCASQQN0aiAKQQN0IBNoajYCBCASQQFqIRIgEyATQQFrcSETIBMNAAsLIAYgCUEEdGr9CQIMIR0gGSAYICT9+gH95gH95AEgHf1DIRsgGiAYICX9+gH95gH95AEgHf1DIRwgGyAc/VD9UwRAIBv9pAEgHP2kAUEEdHIhEwNAIAggEkEDdGogCUECdEEDajYCACAIIBJBA3RqIApBA3QgE2hqNgIEIBJBAWohEiATIBNBAWtxIRMgEw0ACwsgCkEBaiEKIAwgEGohDAwACwsgCUEBaiEJIAsgEWohCwwACwsgEgvJDgICfxB7IAAgAUEDdGohAiAAIAFBeHFBA3RqIQMCQANAIAAgA08NASAA/QAEAET+gitlRxX3P/0U/fIBIQQgBP2UAUQAAAAAAPCPwP0U/fUBIQUgBCAF/fEBIQYgAP0ABBBE/oIrZUcV9z/9FP3yASEIIAj9lAFEAAAAAADwj8D9FP31ASEJIAggCf3xASEKIAD9AAQgRP6CK2VHFfc//RT98gEhDCAM/ZQBRAAAAAAA8I/A/RT99QEhDSAMIA398QEhDiAA/QAEMET+gitlRxX3P/0U/fIBIRAgEP2UAUQAAAAAAPCPwP0U/fUBIREgECAR/fEBIRJEIrtRc6yM/j39FCEHRCK7UXOsjP49/RQhC0Qiu1FzrIz+Pf0UIQ9EIrtRc6yM/j39FCETIAcgBv3yAUTHjosV9Uw+Pv0U/fABIQcgCyAK/fIBRMeOixX1TD4+/RT98AEhCyAPIA798gFEx46LFfVMPj79FP3wASEPIBMgEv3yAUTHjosV9Uw+Pv0U/fABIRMgByAG/fIBRMHnldNTUns+/RT98AEhByALIAr98gFEweeV01NSez79FP3wASELIA8gDv3yAUTB55XTU1J7Pv0U/fABIQ8gEyAS/fIBRMHnldNTUns+/RT98AEhEyAHIAb98gFEIsilIwIstj79FP3wASEHIAsgCv3yAUQiyKUjAiy2Pv0U/fABIQsgDyAO/fIBRCLIpSMCLLY+/RT98AEhDyATIBL98gFEIsilIwIstj79FP3wASETIAcgBv3yAUTFsIjFv/zvPv0U/fABIQcgCyAK/fIBRMWwiMW//O8+/RT98AEhCyAPIA798gFExbCIxb/87z79FP3wASEPIBMgEv3yAUTFsIjFv/zvPv0U/fABIRMgByAG/fIBRIbHhi+RMCQ//RT98AEhByALIAr98gFEhseGL5EwJD/9FP3wASELIA8gDv3yAUSGx4YvkTAkP/0U/fABIQ8gEyAS/fIBRIbHhi+RMCQ//RT98AEhEyAHIAb98gFEMGeK53/YVT/9FP3wASEHIAsgCv3yAUQwZ4rnf9hVP/0U/fABIQsgDyAO/fIBRDBniud/2FU//RT98AEhDyATIBL98gFEMGeK53/YVT/9FP3wASETIAcgBv3yAUR3Trpvq7KDP/0U/fABIQcgCyAK/fIBRHdOum+rsoM//RT98AEhCyAPIA798gFEd066b6uygz/9FP3wASEPIBMgEv3yAUR3Trpvq7KDP/0U/fABIRMgByAG/fIBRL+gBNcIa6w//RT98AEhByALIAr98gFEv6AE1whrrD/9FP3wASELIA8gDv3yAUS/oATXCGusP/0U/fABIQ8gEyAS/fIBRL+gBNcIa6w//RT98AEhEyAHIAb98gFEjsWC/72/zj/9FP3wASEHIAsgCv3yAUSOxYL/vb/OP/0U/fABIQsgDyAO/fIBRI7Fgv+9v84//RT98AEhDyATIBL98gFEjsWC/72/zj/9FP3wASETIAcgBv3yAUTvOfr+Qi7mP/0U/fABIQcgCyAK/fIBRO85+v5CLuY//RT98AEhCyAPIA798gFE7zn6/kIu5j/9FP3wASEPIBMgEv3yAUTvOfr+Qi7mP/0U/fABIRMgByAG/fIBRAAAAAAAAPA//RT98AEhByALIAr98gFEAAAAAAAA8D/9FP3wASELIA8gDv3yAUQAAAAAAADwP/0U/fABIQ8gEyAS/fIBRAAAAAAAAPA//RT98AEhEyAAIAcgBf38Af3HAUL/B/0S/c4BQTT9ywH98gEgBEQAAAAAAPCPwP0U/Un9T/0LBAAgACALIAn9/AH9xwFC/wf9Ev3OAUE0/csB/fIBIAhEAAAAAADwj8D9FP1J/U/9CwQQIAAgDyAN/fwB/ccBQv8H/RL9zgFBNP3LAf3yASAMRAAAAAAA8I/A/RT9Sf1P/QsEICAAIBMgEf38Af3HAUL/B/0S/c4BQTT9ywH98gEgEEQAAAAAAPCPwP0U/Un9T/0LBDAgAEHAAGohAAwACwsCQANAIAAgAk8NASAA/QAEAET+gitlRxX3P/0U/fIBIQQgBP2UAUQAAAAAAPCPwP0U/fUBIQUgBCAF/fEBIQZEIrtRc6yM/j39FCAG/fIBRMeOixX1TD4+/RT98AEgBv3yAUTB55XTU1J7Pv0U/fABIAb98gFEIsilIwIstj79FP3wASAG/fIBRMWwiMW//O8+/RT98AEgBv3yAUSGx4YvkTAkP/0U/fABIAb98gFEMGeK53/YVT/9FP3wASAG/fIBRHdOum+rsoM//RT98AEgBv3yAUS/oATXCGusP/0U/fABIAb98gFEjsWC/72/zj/9FP3wASAG/fIBRO85+v5CLuY//RT98AEgBv3yAUQAAAAAAADwP/0U/fABIQcgACAHIAX9/AH9xwFC/wf9Ev3OAUE0/csB/fIBIAREAAAAAADwj8D9FP1J/U/9CwQAIABBEGohAAwACwsLngEDA38BfAJ/AkADQCAIIAZPDQEgBQR/IAgFIAQgCEECdGooAgALIQ0gDSACbCEJIAkgAmohCkQAAAAAAAAAACELAkADQCAJIApPDQEgCyADIAAgCUECdGooAgBBA3RqKwMAIAEgCUEDdGorAwCioCELIAlBAWohCQwACwsgByAIQQN0aiEMIAwgDCsDACALoDkDACAIQQFqIQgMAAsLCw==';
+  'AGFzbQEAAAABSwdgBn9/f39/fwBgBX9/f39/AGAJf39/f398fH9/AX9gC39/f39/f39/f31/AX9gCX9/f39/f399fwF/YAJ/fwBgCH9/f39/f39/AAIPAQNlbnYGbWVtb3J5AgABAwgHAAECAwQFBgdOBwdkb3RzSWR4AAAHZG90c1NlcQABB25lYXJTZXEAAgluZWFyUXVhZHMAAwtuZWFyUXVhZHMxNgAEBmV4cE5lZwAFCXNwYXJzZUFkZAAGCq0pB4gCAwZ/AnsBfCAEQQN0IQcgBEF8cSELAkADQCAGIANPDQEgACACIAZBAnRqKAIAIAdsaiEIQQAhCUQAAAAAAAAAAP0UIQxEAAAAAAAAAAD9FCENAkADQCAJIAtPDQEgCUEDdCEKIAwgASAKav0ABAAgCCAKav0ABAD98gH98AEhDCANIAEgCmr9AAQQIAggCmr9AAQQ/fIB/fABIQ0gCUEEaiEJDAALCyAMIA398AEhDCAM/SEAIAz9IQGgIQ4CQANAIAkgBE8NASAJQQN0IQogDiABIApqKwMAIAggCmorAwCioCEOIAlBAWohCQwACwsgBSAGQQN0aiAOOQMAIAZBAWohBgwACwsLgAIDBn8CewF8IANBA3QhBiADQXxxIQogASEHAkADQCAFIAJPDQFBACEIRAAAAAAAAAAA/RQhC0QAAAAAAAAAAP0UIQwCQANAIAggCk8NASAIQQN0IQkgCyAAIAlq/QAEACAHIAlq/QAEAP3yAf3wASELIAwgACAJav0ABBAgByAJav0ABBD98gH98AEhDCAIQQRqIQgMAAsLIAsgDP3wASELIAv9IQAgC/0hAaAhDQJAA0AgCCADTw0BIAhBA3QhCSANIAAgCWorAwAgByAJaisDAKKgIQ0gCEEBaiEIDAALCyAEIAVBA3RqIA05AwAgByAGaiEHIAVBAWohBQwACwsLvQIEBn8CewF8AX8gA0EDdCEKIANBfHEhDiABIQsCQANAIAkgAk8NAUEAIQxEAAAAAAAAAAD9FCEPRAAAAAAAAAAA/RQhEAJAA0AgDCAOTw0BIAxBA3QhDSAPIAAgDWr9AAQAIAsgDWr9AAQA/fIB/fABIQ8gECAAIA1q/QAEECALIA1q/QAEEP3yAf3wASEQIAxBBGohDAwACwsgDyAQ/fABIQ8gD/0hACAP/SEBoCERAkADQCAMIANPDQEgDEEDdCENIBEgACANaisDACALIA1qKwMAoqAhESAMQQFqIQwMAAsLIAUgBCAJQQN0aisDAKBEAAAAAAAAAEAgEaKhIREgESAGYwRAIAcgEkECdGogCTYCACAIIBJBA3RqIBE5AwAgEkEBaiESCyALIApqIQsgCUEBaiEJDAALCyASC8QKAgx/E3sgAkEFdCESIAJBBHQhEyAJ/RMhGiAAIQ0CQANAIAsgAU8NAUEAIQwgAyEOAkADQCAMIARPDQH9DAAAAAAAAAAAAAAAAAAAAAAhIv0MAAAAAAAAAAAAAAAAAAAAACEj/QwAAAAAAAAAAAAAAAAAAAAAIST9DAAAAAAAAAAAAAAAAAAAAAAhJf0MAAAAAAAAAAAAAAAAAAAAACEm/QwAAAAAAAAAAAAAAAAAAAAAISf9DAAAAAAAAAAAAAAAAAAAAAAhKP0MAAAAAAAAAAAAAAAAAAAAACEpIA0hDyAOIRAgDiASaiERA0AgEP0ABAAhFyAQ/QAEECEYIA/9CQIAIRkgIiAZIBf95gH95AEhIiAjIBkgGP3mAf3kASEjIA/9CQIEIRkgJCAZIBf95gH95AEhJCAlIBkgGP3mAf3kASElIA/9CQIIIRkgJiAZIBf95gH95AEhJiAnIBkgGP3mAf3kASEnIA/9CQIMIRkgKCAZIBf95gH95AEhKCApIBkgGP3mAf3kASEpIBBBIGohECAPQRBqIQ8gECARSQ0ACyAMQQV0IRYgBSAWav0ABAAhGyAFIBZq/QAEECEcIAYgFmr9AAQAIR0gBiAWav0ABBAhHiAIIAtBBHRq/QkCACEZIAcgC0EEdGr9CQIAISEgGSAd/eQBIR8gGSAe/eQBISAgGyAiICL95AH95QEgGiAfIB/95gH95gH95QEhHyAcICMgI/3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQBqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAIIAtBBHRq/QkCBCEZIAcgC0EEdGr9CQIEISEgGSAd/eQBIR8gGSAe/eQBISAgGyAkICT95AH95QEgGiAfIB/95gH95gH95QEhHyAcICUgJf3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQFqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAIIAtBBHRq/QkCCCEZIAcgC0EEdGr9CQIIISEgGSAd/eQBIR8gGSAe/eQBISAgGyAmICb95AH95QEgGiAfIB/95gH95gH95QEhHyAcICcgJ/3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQJqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAIIAtBBHRq/QkCDCEZIAcgC0EEdGr9CQIMISEgGSAd/eQBIR8gGSAe/eQBISAgGyAoICj95AH95QEgGiAfIB/95gH95gH95QEhHyAcICkgKf3kAf3lASAaICAgIP3mAf3mAf3lASEgIB8gIf1DIR8gICAh/UMhICAfICD9UP1TBEAgH/2kASAg/aQBQQR0ciEVA0AgCiAUQQN0aiALQQJ0QQNqNgIAIAogFEEDdGogDEEDdCAVaGo2AgQgFEEBaiEUIBUgFUEBa3EhFSAVDQALCyAMQQFqIQwgDiASaiEODAALCyALQQFqIQsgDSATaiENDAALCyAUC64IAgx/EXsgAkEFdCEQIAJBBHQhESAH/RMhGCAAIQsCQANAIAkgAU8NAUEAIQogAyEMAkADQCAKIARPDQH9DAAAAAAAAAAAAAAAAAAAAAAhHv0MAAAAAAAAAAAAAAAAAAAAACEf/QwAAAAAAAAAAAAAAAAAAAAAISD9DAAAAAAAAAAAAAAAAAAAAAAhIf0MAAAAAAAAAAAAAAAAAAAAACEi/QwAAAAAAAAAAAAAAAAAAAAAISP9DAAAAAAAAAAAAAAAAAAAAAAhJP0MAAAAAAAAAAAAAAAAAAAAACElIAshDSAMIQ4gDCAQaiEPA0AgDv0ABAAhFSAO/QAEECEWIA39CQIAIRcgHiAXIBX9ugH9rgEhHiAfIBcgFv26Af2uASEfIA39CQIEIRcgICAXIBX9ugH9rgEhICAhIBcgFv26Af2uASEhIA39CQIIIRcgIiAXIBX9ugH9rgEhIiAjIBcgFv26Af2uASEjIA39CQIMIRcgJCAXIBX9ugH9rgEhJCAlIBcgFv26Af2uASElIA5BIGohDiANQRBqIQ0gDiAPSQ0ACyAKQQV0IRQgBSAUav0ABAAhGSAFIBRq/QAEECEaIAYgCUEEdGr9CQIAIR0gGSAYIB79+gH95gH95AEgHf1DIRsgGiAYIB/9+gH95gH95AEgHf1DIRwgGyAc/VD9UwRAIBv9pAEgHP2kAUEEdHIhEwNAIAggEkEDdGogCUECdEEAajYCACAIIBJBA3RqIApBA3QgE2hqNgIEIBJBAWohEiATIBNBAWtxIRMgEw0ACwsgBiAJQQR0av0JAgQhHSAZIBggIP36Af3mAf3kASAd/UMhGyAaIBggIf36Af3mAf3kASAd/UMhHCAbIBz9UP1TBEAgG/2kASAc/aQBQQR0ciETA0AgCCASQQN0aiAJQQJ0QQFqNgIAIAggEkEDdGogCkEDdCATaGo2AgQgEkEBaiESIBMgE0EBa3EhEyATDQALCyAGIAlBBHRq/QkCCCEdIBkgGCAi/foB/eYB/eQBIB39QyEbIBogGCAj/foB/eYB/eQBIB39QyEcIBsgHP1Q/VMEQCAb/aQBIBz9pAFBBHRyIRMDQCAIIBJBA3RqIAlBAnRBAmo2AgAgCCASQQN0aiAKQQN0IBNoajYCBCASQQFqIRIgEyATQQFrcSETIBMNAAsLIAYgCUEEdGr9CQIMIR0gGSAYICT9+gH95gH95AEgHf1DIRsgGiAYICX9+gH95gH95AEgHf1DIRwgGyAc/VD9UwRAIBv9pAEgHP2kAUEEdHIhEwNAIAggEkEDdGogCUECdEEDajYCACAIIBJBA3RqIApBA3QgE2hqNgIEIBJBAWohEiATIBNBAWtxIRMgEw0ACwsgCkEBaiEKIAwgEGohDAwACwsgCUEBaiEJIAsgEWohCwwACwsgEgvJDgICfxB7IAAgAUEDdGohAiAAIAFBeHFBA3RqIQMCQANAIAAgA08NASAA/QAEAET+gitlRxX3P/0U/fIBIQQgBP2UAUQAAAAAAPCPwP0U/fUBIQUgBCAF/fEBIQYgAP0ABBBE/oIrZUcV9z/9FP3yASEIIAj9lAFEAAAAAADwj8D9FP31ASEJIAggCf3xASEKIAD9AAQgRP6CK2VHFfc//RT98gEhDCAM/ZQBRAAAAAAA8I/A/RT99QEhDSAMIA398QEhDiAA/QAEMET+gitlRxX3P/0U/fIBIRAgEP2UAUQAAAAAAPCPwP0U/fUBIREgECAR/fEBIRJEIrtRc6yM/j39FCEHRCK7UXOsjP49/RQhC0Qiu1FzrIz+Pf0UIQ9EIrtRc6yM/j39FCETIAcgBv3yAUTHjosV9Uw+Pv0U/fABIQcgCyAK/fIBRMeOixX1TD4+/RT98AEhCyAPIA798gFEx46LFfVMPj79FP3wASEPIBMgEv3yAUTHjosV9Uw+Pv0U/fABIRMgByAG/fIBRMHnldNTUns+/RT98AEhByALIAr98gFEweeV01NSez79FP3wASELIA8gDv3yAUTB55XTU1J7Pv0U/fABIQ8gEyAS/fIBRMHnldNTUns+/RT98AEhEyAHIAb98gFEIsilIwIstj79FP3wASEHIAsgCv3yAUQiyKUjAiy2Pv0U/fABIQsgDyAO/fIBRCLIpSMCLLY+/RT98AEhDyATIBL98gFEIsilIwIstj79FP3wASETIAcgBv3yAUTFsIjFv/zvPv0U/fABIQcgCyAK/fIBRMWwiMW//O8+/RT98AEhCyAPIA798gFExbCIxb/87z79FP3wASEPIBMgEv3yAUTFsIjFv/zvPv0U/fABIRMgByAG/fIBRIbHhi+RMCQ//RT98AEhByALIAr98gFEhseGL5EwJD/9FP3wASELIA8gDv3yAUSGx4YvkTAkP/0U/fABIQ8gEyAS/fIBRIbHhi+RMCQ//RT98AEhEyAHIAb98gFEMGeK53/YVT/9FP3wASEHIAsgCv3yAUQwZ4rnf9hVP/0U/fABIQsgDyAO/fIBRDBniud/2FU//RT98AEhDyATIBL98gFEMGeK53/YVT/9FP3wASETIAcgBv3yAUR3Trpvq7KDP/0U/fABIQcgCyAK/fIBRHdOum+rsoM//RT98AEhCyAPIA798gFEd066b6uygz/9FP3wASEPIBMgEv3yAUR3Trpvq7KDP/0U/fABIRMgByAG/fIBRL+gBNcIa6w//RT98AEhByALIAr98gFEv6AE1whrrD/9FP3wASELIA8gDv3yAUS/oATXCGusP/0U/fABIQ8gEyAS/fIBRL+gBNcIa6w//RT98AEhEyAHIAb98gFEjsWC/72/zj/9FP3wASEHIAsgCv3yAUSOxYL/vb/OP/0U/fABIQsgDyAO/fIBRI7Fgv+9v84//RT98AEhDyATIBL98gFEjsWC/72/zj/9FP3wASETIAcgBv3yAUTvOfr+Qi7mP/0U/fABIQcgCyAK/fIBRO85+v5CLuY//RT98AEhCyAPIA798gFE7zn6/kIu5j/9FP3wASEPIBMgEv3yAUTvOfr+Qi7mP/0U/fABIRMgByAG/fIBRAAAAAAAAPA//RT98AEhByALIAr98gFEAAAAAAAA8D/9FP3wASELIA8gDv3yAUQAAAAAAADwP/0U/fABIQ8gEyAS/fIBRAAAAAAAAPA//RT98AEhEyAAIAcgBf38Af3HAUL/B/0S/c4BQTT9ywH98gEgBEQAAAAAAPCPwP0U/Un9T/0LBAAgACALIAn9/AH9xwFC/wf9Ev3OAUE0/csB/fIBIAhEAAAAAADwj8D9FP1J/U/9CwQQIAAgDyAN/fwB/ccBQv8H/RL9zgFBNP3LAf3yASAMRAAAAAAA8I/A/RT9Sf1P/QsEICAAIBMgEf38Af3HAUL/B/0S/c4BQTT9ywH98gEgEEQAAAAAAPCPwP0U/Un9T/0LBDAgAEHAAGohAAwACwsCQANAIAAgAk8NASAA/QAEAET+gitlRxX3P/0U/fIBIQQgBP2UAUQAAAAAAPCPwP0U/fUBIQUgBCAF/fEBIQZEIrtRc6yM/j39FCAG/fIBRMeOixX1TD4+/RT98AEgBv3yAUTB55XTU1J7Pv0U/fABIAb98gFEIsilIwIstj79FP3wASAG/fIBRMWwiMW//O8+/RT98AEgBv3yAUSGx4YvkTAkP/0U/fABIAb98gFEMGeK53/YVT/9FP3wASAG/fIBRHdOum+rsoM//RT98AEgBv3yAUS/oATXCGusP/0U/fABIAb98gFEjsWC/72/zj/9FP3wASAG/fIBRO85+v5CLuY//RT98AEgBv3yAUQAAAAAAADwP/0U/fABIQcgACAHIAX9/AH9xwFC/wf9Ev3OAUE0/csB/fIBIAREAAAAAADwj8D9FP1J/U/9CwQAIABBEGohAAwACwsLngEDA38BfAJ/AkADQCAIIAZPDQEgBQR/IAgFIAQgCEECdGooAgALIQ0gDSACbCEJIAkgAmohCkQAAAAAAAAAACELAkADQCAJIApPDQEgCyADIAAgCUECdGooAgBBA3RqKwMAIAEgCUEDdGorAwCioCELIAlBAWohCQwACwsgByAIQQN0aiEMIAwgDCsDACALoDkDACAIQQFqIQgMAAsLCw==';
 
 interface Exports {
-  memory: WasmMemory;
   expNeg(off: number, m: number): void;
   sparseAdd(
     atOff: number,
@@ -80,7 +79,7 @@ function firstPass(
   maxQueries: number,
   maxPoints: number,
   vectors: number,
-): { e: Exports; octets: number; maxAbs: number } | null {
+): { mod: object; octets: number; maxAbs: number } | null {
   const mod = wasmModule();
   if (!mod || n === 0 || d === 0 || maxQueries < 1 || maxPoints < 1) return null;
   const octets = Math.ceil(n / 8);
@@ -94,7 +93,18 @@ function firstPass(
     if (!(a <= F32_SAFE)) return null;
     if (a > maxAbs) maxAbs = a;
   }
-  return { e: instantiate<Exports>(mod), octets, maxAbs };
+  return { mod, octets, maxAbs };
+}
+
+/**
+ * Sparse columns kept beside a Dots matrix: per row, w (column slot, value) pairs (at, val),
+ * the slots indexing a spread row of cols + 1 values whose last stays 0 (padding).
+ */
+export interface SparseColumns {
+  at: Int32Array;
+  val: Float64Array;
+  w: number;
+  cols: number;
 }
 
 export class Dots {
@@ -105,16 +115,17 @@ export class Dots {
   private readonly nOff: number;
   private readonly iOff: number;
   private readonly vOff: number;
-  private mem: ArrayBuffer;
-  /** Sparse columns beside the matrix (setSparse): slot columns and values, w a row, and the spread row. */
-  private sparse: { atOff: number; valOff: number; w: number; sOff: number; cols: number } | null = null;
+  private readonly mem: ArrayBuffer;
+  /** Sparse columns beside the matrix (create's sparse): slot columns and values, w a row, and the spread row. */
+  private readonly sparse: { atOff: number; valOff: number; w: number; sOff: number; cols: number } | null =
+    null;
 
   private constructor(
-    e: Exports,
+    mod: object,
     readonly n: number,
     readonly d: number,
+    sparse: SparseColumns | undefined,
   ) {
-    this.e = e;
     const xBytes = n * d * 8;
     this.rOff = xBytes;
     this.qOff = align(this.rOff + n * 4);
@@ -122,18 +133,34 @@ export class Dots {
     this.nOff = align(this.oOff + n * 8);
     this.iOff = align(this.nOff + n * 8);
     this.vOff = align(this.iOff + n * 4);
-    const need = this.vOff + n * 8;
-    const have = e.memory.buffer.byteLength;
-    if (need > have) e.memory.grow(Math.ceil((need - have) / 65536));
-    this.mem = e.memory.buffer;
+    let need = this.vOff + n * 8;
+    let at = { atOff: 0, valOff: 0, sOff: 0 };
+    if (sparse) {
+      const atOff = align(need);
+      const valOff = align(atOff + sparse.at.length * 4);
+      const sOff = align(valOff + sparse.val.length * 8);
+      at = { atOff, valOff, sOff };
+      need = sOff + (sparse.cols + 1) * 8;
+    }
+    const { exports, memory } = instantiateSized<Exports>(mod, need);
+    this.e = exports;
+    this.mem = memory.buffer;
+    if (sparse) {
+      new Int32Array(this.mem, at.atOff, sparse.at.length).set(sparse.at);
+      new Float64Array(this.mem, at.valOff, sparse.val.length).set(sparse.val);
+      this.sparse = { ...at, w: sparse.w, cols: sparse.cols };
+    }
   }
 
-  /** A copy of X (row-major n x d) in WebAssembly memory; null without WebAssembly SIMD or past 2 GB. */
-  static create(X: Float64Array, n: number, d: number): Dots | null {
+  /**
+   * A copy of X (row-major n x d) in WebAssembly memory, with sparse columns beside it where
+   * given (see SparseColumns); null without WebAssembly SIMD or past 2 GB.
+   */
+  static create(X: Float64Array, n: number, d: number, sparse?: SparseColumns): Dots | null {
     const mod = wasmModule();
-    if (!mod || n * d * 8 + n * 32 + d * 8 > 2 ** 31 || n === 0 || d === 0) return null;
-    const e = instantiate<Exports>(mod);
-    const dots = new Dots(e, n, d);
+    const sparseBytes = sparse ? sparse.at.length * 4 + sparse.val.length * 8 + sparse.cols * 8 + 32 : 0;
+    if (!mod || n * d * 8 + n * 32 + d * 8 + sparseBytes > 2 ** 31 || n === 0 || d === 0) return null;
+    const dots = new Dots(mod, n, d, sparse);
     new Float64Array(dots.mem, 0, n * d).set(X.subarray(0, n * d));
     return dots;
   }
@@ -167,25 +194,7 @@ export class Dots {
     }
   }
 
-  /**
-   * Stores sparse columns beside the matrix: per row, w (column slot, value) pairs (at, val),
-   * the slots indexing a spread row of cols + 1 values whose last stays 0 (padding).
-   */
-  setSparse(at: Int32Array, val: Float64Array, w: number, cols: number): void {
-    const atOff = align(this.vOff + this.n * 8);
-    const valOff = align(atOff + at.length * 4);
-    const sOff = align(valOff + val.length * 8);
-    const need = sOff + (cols + 1) * 8;
-    const have = this.e.memory.buffer.byteLength;
-    if (need > have) this.e.memory.grow(Math.ceil((need - have) / 65536));
-    this.mem = this.e.memory.buffer;
-    new Int32Array(this.mem, atOff, at.length).set(at);
-    new Float64Array(this.mem, valOff, val.length).set(val);
-    new Float64Array(this.mem, sOff, cols + 1).fill(0);
-    this.sparse = { atOff, valOff, w, sOff, cols };
-  }
-
-  /** The spread row (setSparse), to lay one row's sparse part out in before addSparse. */
+  /** The spread row (create's sparse), to lay one row's sparse part out in before addSparse. */
   spread(): Float64Array {
     const sp = this.sparse!;
     return new Float64Array(this.mem, sp.sOff, sp.cols + 1);
@@ -260,13 +269,12 @@ export class Near32 {
   private readonly thr: Float32Array;
 
   private constructor(
-    e: Exports,
+    mod: object,
     readonly n: number,
     readonly d: number,
     readonly maxQueries: number,
     readonly maxPoints: number,
   ) {
-    this.e = e;
     const octets = Math.ceil(n / 8);
     this.quads = Math.ceil(maxQueries / 4);
     this.xnOff = align(octets * d * 32);
@@ -276,9 +284,9 @@ export class Near32 {
     this.qsOff = align(this.thrOff + this.quads * 16);
     this.outOff = align(this.qsOff + this.quads * 16);
     const need = this.outOff + this.quads * 4 * (Math.ceil(maxPoints / 8) * 8) * 8;
-    const have = e.memory.buffer.byteLength;
-    if (need > have) e.memory.grow(Math.ceil((need - have) / 65536));
-    this.mem = e.memory.buffer;
+    const { exports, memory } = instantiateSized<Exports>(mod, need);
+    this.e = exports;
+    this.mem = memory.buffer;
     this.thr = new Float32Array(this.mem, this.thrOff, this.quads * 4);
   }
 
@@ -297,8 +305,8 @@ export class Near32 {
   ): Near32 | null {
     const at = firstPass(X, n, d, maxQueries, maxPoints, d + 2);
     if (!at) return null;
-    const { e, octets } = at;
-    const s = new Near32(e, n, d, maxQueries, maxPoints);
+    const { mod, octets } = at;
+    const s = new Near32(mod, n, d, maxQueries, maxPoints);
     const pts = new Float32Array(s.mem, 0, octets * d * 8);
     for (let i = 0; i < n; i++) {
       const o = (i >> 3) * d * 8 + (i & 7);
@@ -410,14 +418,13 @@ export class Near16 {
   private count = 0;
 
   private constructor(
-    e: Exports,
+    mod: object,
     readonly n: number,
     readonly d: number,
     readonly maxQueries: number,
     readonly maxPoints: number,
     maxAbs: number,
   ) {
-    this.e = e;
     this.d2 = Math.ceil(d / 2);
     const octets = Math.ceil(n / 8);
     this.quads = Math.ceil(maxQueries / 4);
@@ -426,9 +433,9 @@ export class Near16 {
     this.thrOff = align(this.qOff + this.quads * this.d2 * 16);
     this.outOff = align(this.thrOff + this.quads * 16);
     const need = this.outOff + this.quads * 4 * (Math.ceil(maxPoints / 8) * 8) * 8;
-    const have = e.memory.buffer.byteLength;
-    if (need > have) e.memory.grow(Math.ceil((need - have) / 65536));
-    this.mem = e.memory.buffer;
+    const { exports, memory } = instantiateSized<Exports>(mod, need);
+    this.e = exports;
+    this.mem = memory.buffer;
     this.thr = new Float32Array(this.mem, this.thrOff, this.quads * 4);
     // |sum| <= d2 * 2 M² < 2^31.
     const M = Math.min(16383, Math.floor(Math.sqrt(2 ** 31 / (2 * this.d2 + 2))));
@@ -450,8 +457,8 @@ export class Near16 {
     const d2 = Math.ceil(d / 2);
     const at = firstPass(X, n, d, maxQueries, maxPoints, d2 + 1);
     if (!at || at.maxAbs === 0) return null;
-    const { e, octets, maxAbs } = at;
-    const s = new Near16(e, n, d, maxQueries, maxPoints, maxAbs);
+    const { mod, octets, maxAbs } = at;
+    const s = new Near16(mod, n, d, maxQueries, maxPoints, maxAbs);
     const pts = new Int16Array(s.mem, 0, octets * d2 * 16);
     const xn = new Float32Array(s.mem, s.xnOff, octets * 8);
     // Padding points are infinitely far: never kept.

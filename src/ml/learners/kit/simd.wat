@@ -3,7 +3,7 @@
 ;; offsets are in bytes. The dot loop is written out in each export on purpose: a call per row
 ;; costs about as much as a 30-term dot product.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   ;; out[t] = dot(row at $pa, row rows[t] of the matrix at $xOff), t < $m (rows: i32 at $rOff)
   (func (export "dotsIdx") (param $xOff i32) (param $pa i32) (param $rOff i32) (param $m i32) (param $d i32) (param $oOff i32)

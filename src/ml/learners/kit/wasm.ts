@@ -1,6 +1,7 @@
 /**
- * WebAssembly modules inlined as base64 (simd.ts, svm/dual-wasm.ts): compiled once, on first
- * use, and instantiated per use, each instance with its own memory.
+ * WebAssembly modules inlined as base64 (kit/simd.ts, svm/dual-wasm.ts, tree/random-passes.ts):
+ * compiled once, on first use, and instantiated per use, each instance with a memory of its
+ * own made at its full size.
  */
 
 // Node has the WebAssembly API; the project's TypeScript libraries (no DOM) do not declare it.
@@ -28,11 +29,6 @@ export function lazyModule(base64: string): () => object | null {
     }
     return compiled;
   };
-}
-
-/** A fresh instance of a compiled module: its exports. */
-export function instantiate<E>(mod: object): E {
-  return new WA!.Instance(mod).exports as E;
 }
 
 /**

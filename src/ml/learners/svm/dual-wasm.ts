@@ -6,14 +6,13 @@
  * the same model either way. create() returns null without WebAssembly (or past 2 GB), and
  * svcDual keeps its JavaScript loop.
  */
-import { instantiate, lazyModule, type WasmMemory } from '../kit/wasm.js';
+import { instantiateSized, lazyModule } from '../kit/wasm.js';
 import type { RowMatrix } from './linear-svm.js';
 
 const WASM =
-  'AGFzbQEAAAABEwFgDn9/f39/f39/f39/fHx/AX8DAgEABQMBAAEHFQIGbWVtb3J5AgAIc3ZjRXBvY2gAAAq5BwG2BwYGfwl8AX8DfAR/A3tEAAAAAAAA8P8hG0QAAAAAAADwfyEcAkADQCAOIApODQEgBSAOQQJ0aigCACEPIAQgD0ECdGooAgAhECADIBBBA3RqKwMAIRQgACAQQQJ0aigCACERIAAgEEECdGooAgQhEiASIBFrIAlGISFEAAAAAAAAAAAhFUQAAAAAAAAAACEWRAAAAAAAAAAAIRdEAAAAAAAAAAAhGP0MAAAAAAAAAAAAAAAAAAAAACEl/QwAAAAAAAAAAAAAAAAAAAAAISYgESETAkADQCATQQRqIBJKDQEgAiATQQN0aiEiICEEQCAIIBMgEWtBA3RqISMgJSAi/QAEACAj/QAEAP3yAf3wASElICYgIv0ABBAgI/0ABBD98gH98AEhJgUgASATQQJ0aiEkIBUgIisDACAIICQoAgBBA3RqKwMAoqAhFSAWICIrAwggCCAkKAIEQQN0aisDAKKgIRYgFyAiKwMQIAggJCgCCEEDdGorAwCioCEXIBggIisDGCAIICQoAgxBA3RqKwMAoqAhGAsgE0EEaiETDAALCyAhBEAgJf0hACEVICX9IQEhFiAm/SEAIRcgJv0hASEYCwJAA0AgEyASTg0BIBUgAiATQQN0aisDACAIICEEfyATIBFrBSABIBNBAnRqKAIAC0EDdGorAwCioCEVIBNBAWohEwwACwsgBiAPQQN0aiEdIB0rAwAhHiAUIBUgFqAgFyAYoKCiRAAAAAAAAPA/oSAeIAuioCEZRAAAAAAAAAAAIRoCQCAeRAAAAAAAAAAAYQRAIBkgDGQEQCAKQQFrIQogBSAOQQJ0aiAFIApBAnRqKAIANgIAIAUgCkECdGogDzYCAAwDCyAZRAAAAAAAAAAAYwRAIBkhGgsFIBkhGgsgGiAbZARAIBohGwsgGiAcYwRAIBohHAsgGplEEeotgZmXcT1kRQ0AIB4gGSAHIA9BA3RqKwMAo6FEAAAAAAAAAAClIR8gHSAfOQMAIB8gHqEgFKIhICARIRMgIQRAICD9FCEnAkADQCATQQJqIBJKDQEgCCATIBFrQQN0aiEjICMgI/0ABAAgJyACIBNBA3Rq/QAEAP3yAf3wAf0LBAAgE0ECaiETDAALCwsCQANAIBMgEk4NASAIICEEfyATIBFrBSABIBNBAnRqKAIAC0EDdGohIyAjICMrAwAgICACIBNBA3RqKwMAoqA5AwAgE0EBaiETDAALCwsgDkEBaiEODAALCyANIBs5AwAgDSAcOQMIIAoL';
+  'AGFzbQEAAAABEwFgDn9/f39/f39/f39/fHx/AX8CDwEDZW52Bm1lbW9yeQIAAQMCAQAHDAEIc3ZjRXBvY2gAAAq5BwG2BwYGfwl8AX8DfAR/A3tEAAAAAAAA8P8hG0QAAAAAAADwfyEcAkADQCAOIApODQEgBSAOQQJ0aigCACEPIAQgD0ECdGooAgAhECADIBBBA3RqKwMAIRQgACAQQQJ0aigCACERIAAgEEECdGooAgQhEiASIBFrIAlGISFEAAAAAAAAAAAhFUQAAAAAAAAAACEWRAAAAAAAAAAAIRdEAAAAAAAAAAAhGP0MAAAAAAAAAAAAAAAAAAAAACEl/QwAAAAAAAAAAAAAAAAAAAAAISYgESETAkADQCATQQRqIBJKDQEgAiATQQN0aiEiICEEQCAIIBMgEWtBA3RqISMgJSAi/QAEACAj/QAEAP3yAf3wASElICYgIv0ABBAgI/0ABBD98gH98AEhJgUgASATQQJ0aiEkIBUgIisDACAIICQoAgBBA3RqKwMAoqAhFSAWICIrAwggCCAkKAIEQQN0aisDAKKgIRYgFyAiKwMQIAggJCgCCEEDdGorAwCioCEXIBggIisDGCAIICQoAgxBA3RqKwMAoqAhGAsgE0EEaiETDAALCyAhBEAgJf0hACEVICX9IQEhFiAm/SEAIRcgJv0hASEYCwJAA0AgEyASTg0BIBUgAiATQQN0aisDACAIICEEfyATIBFrBSABIBNBAnRqKAIAC0EDdGorAwCioCEVIBNBAWohEwwACwsgBiAPQQN0aiEdIB0rAwAhHiAUIBUgFqAgFyAYoKCiRAAAAAAAAPA/oSAeIAuioCEZRAAAAAAAAAAAIRoCQCAeRAAAAAAAAAAAYQRAIBkgDGQEQCAKQQFrIQogBSAOQQJ0aiAFIApBAnRqKAIANgIAIAUgCkECdGogDzYCAAwDCyAZRAAAAAAAAAAAYwRAIBkhGgsFIBkhGgsgGiAbZARAIBohGwsgGiAcYwRAIBohHAsgGplEEeotgZmXcT1kRQ0AIB4gGSAHIA9BA3RqKwMAo6FEAAAAAAAAAAClIR8gHSAfOQMAIB8gHqEgFKIhICARIRMgIQRAICD9FCEnAkADQCATQQJqIBJKDQEgCCATIBFrQQN0aiEjICMgI/0ABAAgJyACIBNBA3Rq/QAEAP3yAf3wAf0LBAAgE0ECaiETDAALCwsCQANAIBMgEk4NASAIICEEfyATIBFrBSABIBNBAnRqKAIAC0EDdGohIyAjICMrAwAgICACIBNBA3RqKwMAoqA5AwAgE0EBaiETDAALCwsgDkEBaiEODAALCyANIBs5AwAgDSAcOQMIIAoL';
 
 interface Exports {
-  memory: WasmMemory;
   svcEpoch(
     ptr: number,
     idx: number,
@@ -52,8 +51,10 @@ export class SvcEpochs {
   private readonly result: Float64Array;
   private readonly buf: ArrayBuffer;
 
+  private readonly e: Exports;
+
   private constructor(
-    private readonly e: Exports,
+    mod: object,
     private readonly M: RowMatrix,
   ) {
     const n = M.n;
@@ -66,9 +67,9 @@ export class SvcEpochs {
       this.at.push(end);
       end = align(end + s);
     }
-    const have = e.memory.buffer.byteLength;
-    if (end > have) e.memory.grow(Math.ceil((end - have) / 65536));
-    this.buf = e.memory.buffer;
+    const { exports, memory } = instantiateSized<Exports>(mod, end);
+    this.e = exports;
+    this.buf = memory.buffer;
     new Int32Array(this.buf, this.at[0], n + 1).set(M.ptr);
     new Int32Array(this.buf, this.at[1], nnz).set(M.idx);
     new Float64Array(this.buf, this.at[2], nnz).set(M.val);
@@ -82,7 +83,7 @@ export class SvcEpochs {
     if (k === undefined) {
       const mod = wasmModule();
       const bytes = M.n * 44 + M.val.length * 12 + M.dd * 8 + 256;
-      k = mod && bytes <= 2 ** 31 ? new SvcEpochs(instantiate<Exports>(mod), M) : null;
+      k = mod && bytes <= 2 ** 31 ? new SvcEpochs(mod, M) : null;
       copies.set(M, k);
     }
     return k;

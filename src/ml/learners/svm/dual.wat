@@ -9,7 +9,7 @@
 ;; f64[l], QD f64[l], w f64[dd]; offsets in bytes. Returns the new active count and writes
 ;; PGmax, PGmin at $out.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   (func (export "svcEpoch")
     (param $ptr i32) (param $idx i32) (param $val i32) (param $y i32) (param $rows i32)

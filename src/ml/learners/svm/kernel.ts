@@ -28,7 +28,7 @@ interface SparseTail {
   /**
    * Per row, its nonzeros in the sparse columns, w slots a row (the most any row has; rows
    * with fewer point the rest at a slot that stays 0), so that the loop over them has a fixed
-   * count: a count that varies by row mispredicted at every row. Dots keeps them (setSparse)
+   * count: a count that varies by row mispredicted at every row. Dots keeps them (its create's sparse)
    * and adds their part of each dot product.
    */
   w: number;
@@ -131,9 +131,8 @@ export class Kernel {
       const dd = t.dense.length;
       const XD = new Float64Array(n * dd);
       for (let i = 0; i < n; i++) for (let k = 0; k < dd; k++) XD[i * dd + k] = X[i * d + t.dense[k]];
-      this.dots = Dots.create(XD, n, dd);
-      if (this.dots) this.dots.setSparse(t.at, t.val, t.w, t.cols.length);
-      else this.tail = null;
+      this.dots = Dots.create(XD, n, dd, { at: t.at, val: t.val, w: t.w, cols: t.cols.length });
+      if (!this.dots) this.tail = null;
     } else this.dots = d >= 4 ? Dots.create(X, n, d) : null;
   }
 
