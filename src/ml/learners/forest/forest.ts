@@ -8,7 +8,7 @@ import { idleWorkers, runOnThreads, shared, threadCount } from '../kit/workers.j
 import type { ParamSchema, Params } from '../params.js';
 import { makeBins } from '../tree/binning.js';
 import type { GrowData, TreeArrays } from '../tree/grower.js';
-import { randomPassesFit } from '../tree/random-passes.js';
+import { treePassesFit } from '../tree/tree-passes.js';
 import { criterionFor, growOptions, resolveMaxBins, treeParams } from '../tree/options.js';
 import {
   decodeTrees,
@@ -115,7 +115,7 @@ export class Forest implements Learner {
       columns:
         splitter === 'random' &&
         maxBins === null &&
-        randomPassesFit(D.n, D.d, nClasses, true) &&
+        treePassesFit(D.n, D.d, nClasses, true) &&
         !D.data.some(Number.isNaN)
           ? share(D.data)
           : undefined,

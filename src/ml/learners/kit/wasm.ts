@@ -1,5 +1,5 @@
 /**
- * WebAssembly modules inlined as base64 (kit/simd.ts, svm/dual-wasm.ts, tree/random-passes.ts):
+ * WebAssembly modules inlined as base64 (kit/simd.ts, svm/dual-wasm.ts, tree/tree-passes.ts):
  * compiled once, on first use, and instantiated per use, each instance with a memory of its
  * own made at its full size.
  */

@@ -1,4 +1,4 @@
-import { holdRandomPasses, randomPassesFit, type RandomPasses } from './random-passes.js';
+import { holdTreePasses, treePassesFit, type TreePasses } from './tree-passes.js';
 import { Rng } from '../../../core/random.js';
 import type { Bins } from './binning.js';
 
@@ -155,7 +155,7 @@ export class TreeGrower {
   private readonly batchThr: Float64Array;
   private readonly batchLeft: Float64Array;
   /** Extra trees: the passes over a node's rows, with their buffers (null: best splitter, or codes wider than bytes). */
-  private readonly vp: RandomPasses | null;
+  private readonly vp: TreePasses | null;
   /** evalRandomTiny's buffer (weighted and multi-class): one feature's values. */
   private readonly tinyX = new Float64Array(SMALL_NODE);
   /** Per batch slot: 1 when it goes by histogram. */
@@ -208,14 +208,6 @@ export class TreeGrower {
       m = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) m++;
     }
-    // Extra trees on values (given columns), or on codes where they are bytes.
-    const random = opt.splitter === 'random';
-    const onCodes =
-      random &&
-      !data.columns &&
-      data.bins.codes instanceof Uint8Array &&
-      randomPassesFit(n, d, nClasses, false);
-    this.vp = (random && data.columns !== undefined) || onCodes ? holdRandomPasses(data) : null;
     this.samples = new Int32Array(m);
     this.scratch = new Int32Array(m);
     if (weights) {
@@ -236,7 +228,17 @@ export class TreeGrower {
     for (let j = 0; j < d; j++) widest = Math.max(widest, data.bins.offset[j + 1] - data.bins.offset[j]);
     this.widest = widest;
     const per = Math.min(d, opt.maxFeatures);
-    this.hist = new Float64Array(opt.splitter === 'best' ? per * widest * this.sw : 0);
+    const histLen = opt.splitter === 'best' ? per * widest * this.sw : 0;
+    // The passes in WebAssembly: extra trees on values (given columns), else on byte codes, as
+    // the best splitter's histograms are.
+    const onBytes = data.bins.codes instanceof Uint8Array;
+    const usePasses =
+      opt.splitter === 'random'
+        ? data.columns !== undefined || (onBytes && treePassesFit(n, d, nClasses, false))
+        : onBytes && treePassesFit(n, d, nClasses, false, histLen);
+    this.vp = usePasses ? holdTreePasses(data, histLen) : null;
+    if (this.vp && weights) this.vp.weights.set(weights);
+    this.hist = this.vp ? this.vp.hist : new Float64Array(histLen);
     this.batch = new Int32Array(d);
     this.batchCut = new Int32Array(d);
 
@@ -643,7 +645,19 @@ export class TreeGrower {
     }
     const nAll = ns;
     ns = this.slotsDense;
-    if (K > 0) {
+    const vp = this.vp;
+    if (vp) {
+      // The same pass in WebAssembly: the node's rows and the dense slots to it.
+      const m = end - start;
+      const rows = vp.rows;
+      for (let i = 0; i < m; i++) rows[i] = samples[start + i];
+      for (let k = 0; k < ns; k++) {
+        vp.hFs[k] = fs[k];
+        vp.hMd[k] = md[k];
+        vp.hBase[k] = base[k];
+      }
+      vp.histDense(m, ns, sw, (K > 0 ? 0 : 2) + (weights ? 0 : 1));
+    } else if (K > 0) {
       const labels = this.data.labels!;
       if (weights) {
         for (let p = start; p < end; p++) {
@@ -673,7 +687,6 @@ export class TreeGrower {
           }
         }
       }
-      for (let k = ns; k < nAll; k++) this.sparseHistogram(k, start, end);
     } else if (weights) {
       const values = this.data.values!;
       for (let p = start; p < end; p++) {
@@ -706,6 +719,7 @@ export class TreeGrower {
         }
       }
     }
+    if (K > 0) for (let k = ns; k < nAll; k++) this.sparseHistogram(k, start, end);
     // A feature's dominant bin (most of its rows: one-hot's zero) was skipped above: it holds
     // what the node's totals leave after the other bins. (Exact for counts and class weights;
     // a regression sum differs from adding its rows by rounding only, as scikit-learn's right

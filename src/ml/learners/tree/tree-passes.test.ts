@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
 import { makeBins } from './binning.js';
 import type { GrowData } from './grower.js';
-import { holdRandomPasses, randomPassesFit } from './random-passes.js';
+import { holdTreePasses, treePassesFit } from './tree-passes.js';
 
 /** A table with values repeated (so thresholds land on ties) and rows in random order. */
 function table(n: number, d: number, nClasses: number, seed: number): GrowData {
@@ -21,16 +21,16 @@ function nodeRows(n: number, m: number, rng: Rng): Int32Array {
   return all.slice(0, m);
 }
 
-describe('RandomPasses (extra trees on values, WebAssembly)', () => {
+describe('TreePasses (extra trees on values, WebAssembly)', () => {
   it('is available here, and refuses a table past 2 GB', () => {
-    assert.equal(randomPassesFit(1000, 10, 2, true), true);
-    assert.equal(randomPassesFit(1_000_000, 300, 2, true), false);
+    assert.equal(treePassesFit(1000, 10, 2, true), true);
+    assert.equal(treePassesFit(1_000_000, 300, 2, true), false);
   });
 
   it('gathers a feature with its min and max, and counts and sums as JavaScript does, bit for bit', () => {
     const rng = new Rng(3);
     const data = table(3000, 4, 0, 1);
-    const vp = holdRandomPasses(data);
+    const vp = holdTreePasses(data);
     // Node sizes around the 256-row blocks the sums go by.
     for (const m of [1, 5, 255, 256, 257, 1000, 3000]) {
       const rows = nodeRows(data.n, m, rng);
@@ -69,7 +69,7 @@ describe('RandomPasses (extra trees on values, WebAssembly)', () => {
   it('adds each row at or below the threshold to its class slot, with weights or without', () => {
     const rng = new Rng(5);
     const data = table(2000, 3, 4, 2);
-    const vp = holdRandomPasses(data);
+    const vp = holdTreePasses(data);
     const m = 900;
     const rows = nodeRows(data.n, m, rng);
     vp.rows.set(rows);
@@ -108,7 +108,7 @@ describe('RandomPasses (extra trees on values, WebAssembly)', () => {
   it('tiny: every candidate of a small node in one call, drawing thresholds as the grower does', () => {
     for (const nClasses of [0, 2]) {
       const data = table(500, 6, nClasses, 6);
-      const vp = holdRandomPasses(data);
+      const vp = holdTreePasses(data);
       const pick = new Rng(9);
       for (let trial = 0; trial < 200; trial++) {
         const m = 1 + pick.int(16);
@@ -163,8 +163,8 @@ describe('RandomPasses (extra trees on values, WebAssembly)', () => {
       assert.equal(bins.rowStride, d > 128 ? 1 : d);
       const { codes, rowStride: rs, colStride: cs } = bins;
       const data: GrowData = { n, d, nClasses: 0, values, bins };
-      assert.equal(randomPassesFit(n, d, 0, false), true);
-      const vp = holdRandomPasses(data);
+      assert.equal(treePassesFit(n, d, 0, false), true);
+      const vp = holdTreePasses(data);
       for (const m of [3, 256, 700, n]) {
         const rows = nodeRows(n, m, rng);
         vp.rows.set(rows);
@@ -206,16 +206,68 @@ describe('RandomPasses (extra trees on values, WebAssembly)', () => {
     }
   });
 
+  it('best splitter: dense histograms over byte codes, as the JavaScript pass adds them, in all four modes', () => {
+    const rng = new Rng(13);
+    const n = 3000;
+    const d = 6;
+    const X = new Float64Array(n * d);
+    // Column 0 mostly zero (a dominant bin), the rest spread over many values.
+    for (let i = 0; i < n * d; i++) X[i] = i < n ? (rng.next() < 0.8 ? 0 : 1 + rng.int(3)) : rng.int(200);
+    const bins = makeBins(X, n, d, 255);
+    const { codes, rowStride: rs, colStride: cs } = bins;
+    const weights = Float64Array.from({ length: n }, () => rng.int(3));
+    for (const nClasses of [3, 0]) {
+      const labels = nClasses ? Int32Array.from({ length: n }, () => rng.int(nClasses)) : undefined;
+      const values = nClasses ? undefined : Float64Array.from({ length: n }, () => rng.normal() * 10);
+      const data: GrowData = { n, d, nClasses, labels, values, bins };
+      const sw = 2 + (nClasses || 2);
+      const widest = 256;
+      const vp = holdTreePasses(data, d * widest * sw);
+      vp.weights.set(weights);
+      const m = 1500;
+      const rows = nodeRows(n, m, rng);
+      vp.rows.set(rows);
+      const ns = 4;
+      const feats = [0, 2, 3, 5];
+      for (let k = 0; k < ns; k++) {
+        vp.hFs[k] = feats[k] * cs;
+        vp.hMd[k] = k === 0 ? bins.mode[0] : -1;
+        vp.hBase[k] = k * widest;
+      }
+      for (const weighted of [true, false]) {
+        vp.hist.fill(0);
+        vp.histDense(m, ns, sw, (nClasses ? 0 : 2) + (weighted ? 0 : 1));
+        const ref = new Float64Array(vp.hist.length);
+        for (const s of rows) {
+          const w = weighted ? weights[s] : 1;
+          for (let k = 0; k < ns; k++) {
+            const c = codes[s * rs + vp.hFs[k]];
+            if (c === vp.hMd[k]) continue;
+            const h = (vp.hBase[k] + c) * sw;
+            ref[h + 1]++;
+            if (nClasses) ref[h + 2 + labels![s]] += w;
+            else {
+              if (weighted) ref[h] += w;
+              ref[h + 2] += w * values![s];
+            }
+          }
+        }
+        assert.deepEqual([...vp.hist], [...ref], `classes ${nClasses}, weighted ${weighted}`);
+      }
+      vp.release();
+    }
+  });
+
   it('lends one copy of a table to one grower at a time: a second holder gets its own', () => {
     const data = table(100, 2, 2, 4);
-    const a = holdRandomPasses(data);
-    const b = holdRandomPasses(data);
+    const a = holdTreePasses(data);
+    const b = holdTreePasses(data);
     assert.notEqual(a, b);
     a.rows[0] = 7;
     assert.notEqual(b.rows[0], 7);
     a.release();
     b.release();
     // Released, the first copy is lent again (a fit's trees share it).
-    assert.equal(holdRandomPasses(data), a);
+    assert.equal(holdTreePasses(data), a);
   });
 });

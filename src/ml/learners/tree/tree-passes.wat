@@ -1,4 +1,4 @@
-;; Extra trees' two passes over a node's rows on values (random-passes.ts): gathering one
+;; Extra trees' two passes over a node's rows on values (tree-passes.ts): gathering one
 ;; feature's values with their min and max, and counting the rows at or below a threshold
 ;; with their targets; and both for every candidate feature of a node of a few rows, with
 ;; the threshold drawn in between. Offsets are in bytes. Results go to the first bytes of
@@ -252,4 +252,50 @@
             (br $feat)))
         (local.set $p0 (local.get $p1))
         (br $block))))
+
+  ;; Histograms of rows[0, m) for slots k < ns (the best splitter's dense pass, grower.ts
+  ;; fillHistograms): row s's code c = codes[s * rs + fs[k]], skipped where c = md[k] (the
+  ;; dominant bin, or -1), goes to the bin at hist + (base[k] + c) * sw8 (bytes): [W, count,
+  ;; then class weights or S]. mode 0: classes, weighted (weights[s]); 1: classes, every row
+  ;; once; 2: regression, weighted; 3: regression, every row once (W left to the scan). Adds
+  ;; in the order of the JavaScript loop it replaces: rows, then slots.
+  (func (export "histDense")
+    (param $codes i32) (param $rs i32) (param $rows i32) (param $m i32) (param $fs i32) (param $md i32)
+    (param $base i32) (param $ns i32) (param $sw8 i32) (param $hist i32) (param $targets i32)
+    (param $weights i32) (param $mode i32)
+    (local $p i32) (local $s i32) (local $row i32) (local $k i32) (local $c i32) (local $h i32)
+    (local $lab8 i32) (local $w f64) (local $y f64) (local $o i32)
+    (block $rowsDone
+      (br_if $rowsDone (i32.or (i32.eqz (local.get $m)) (i32.eqz (local.get $ns))))
+      (loop $row
+        (local.set $s (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $codes) (i32.mul (local.get $s) (local.get $rs))))
+        (local.set $w (f64.const 1))
+        (if (i32.eqz (i32.and (local.get $mode) (i32.const 1)))
+          (then (local.set $w (f64.load (i32.add (local.get $weights) (i32.shl (local.get $s) (i32.const 3)))))))
+        (local.set $y (f64.load (i32.add (local.get $targets) (i32.shl (local.get $s) (i32.const 3)))))
+        (if (i32.lt_u (local.get $mode) (i32.const 2))
+          (then (local.set $lab8 (i32.shl (i32.add (i32.trunc_f64_s (local.get $y)) (i32.const 2)) (i32.const 3))))
+          (else (if (i32.eq (local.get $mode) (i32.const 2)) (then (local.set $y (f64.mul (local.get $w) (local.get $y)))))))
+        (local.set $k (i32.const 0))
+        (loop $slot
+          (local.set $o (i32.shl (local.get $k) (i32.const 2)))
+          (local.set $c (i32.load8_u (i32.add (local.get $row) (i32.load (i32.add (local.get $fs) (local.get $o))))))
+          (if (i32.ne (local.get $c) (i32.load (i32.add (local.get $md) (local.get $o))))
+            (then
+              (local.set $h (i32.add (local.get $hist)
+                (i32.mul (i32.add (i32.load (i32.add (local.get $base) (local.get $o))) (local.get $c)) (local.get $sw8))))
+              (f64.store offset=8 (local.get $h) (f64.add (f64.load offset=8 (local.get $h)) (f64.const 1)))
+              (if (i32.lt_u (local.get $mode) (i32.const 2))
+                (then
+                  (local.set $h (i32.add (local.get $h) (local.get $lab8)))
+                  (f64.store (local.get $h) (f64.add (f64.load (local.get $h)) (local.get $w))))
+                (else
+                  (if (i32.eq (local.get $mode) (i32.const 2))
+                    (then (f64.store (local.get $h) (f64.add (f64.load (local.get $h)) (local.get $w)))))
+                  (f64.store offset=16 (local.get $h) (f64.add (f64.load offset=16 (local.get $h)) (local.get $y)))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $slot (i32.lt_u (local.get $k) (local.get $ns))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $p) (local.get $m))))))
 )
