@@ -217,11 +217,6 @@ export class TreeGrower {
     // Sparse reads serve classification and the extra-trees min/max; regression with the best
     // splitter has no use for them, nor for keeping row positions up to date.
     const sparseUseful = nClasses > 0 || opt.splitter === 'random';
-    this.pos = null;
-    if (data.bins.nzRows.length > 0 && opt.sparseReads !== false && sparseUseful) {
-      this.pos = new Int32Array(n).fill(-1);
-      for (let k = 0; k < m; k++) this.pos[this.samples[k]] = k;
-    }
     this.importance = new Float64Array(d);
     this.leafValue = new Float64Array(256 * Math.max(1, nClasses));
     let widest = 2;
@@ -239,6 +234,13 @@ export class TreeGrower {
     this.vp = usePasses ? holdTreePasses(data, histLen) : null;
     if (this.vp && weights) this.vp.weights.set(weights);
     this.hist = this.vp ? this.vp.hist : new Float64Array(histLen);
+    this.pos = null;
+    if (data.bins.nzRows.length > 0 && opt.sparseReads !== false && sparseUseful) {
+      // In the passes' memory where they read sparse rows (on codes).
+      this.pos = this.vp?.onCodes ? this.vp.pos : new Int32Array(n);
+      this.pos.fill(-1);
+      for (let k = 0; k < m; k++) this.pos[this.samples[k]] = k;
+    }
     this.batch = new Int32Array(d);
     this.batchCut = new Int32Array(d);
 
@@ -1288,15 +1290,22 @@ export class TreeGrower {
     let a = 0x7fffffff;
     let b = -1;
     let k = 0;
-    for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
-      const r = nzRows[i];
-      const p = pos[r];
-      if (p < start || p >= end) continue;
-      k++;
-      const c = codes[r * rs + fo];
-      if (c < a) a = c;
-      if (c > b) b = c;
-    }
+    const vp = this.vp;
+    if (vp?.onCodes) {
+      vp.sparseRange(fo, nzOffset[f], nzOffset[f + 1], start, end);
+      a = vp.out[0];
+      b = vp.out[1];
+      k = vp.out[2];
+    } else
+      for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
+        const r = nzRows[i];
+        const p = pos[r];
+        if (p < start || p >= end) continue;
+        k++;
+        const c = codes[r * rs + fo];
+        if (c < a) a = c;
+        if (c > b) b = c;
+      }
     if (k < m) {
       const md = mode[f];
       if (md < a) a = md;
@@ -1328,6 +1337,17 @@ export class TreeGrower {
     const f = this.batch[q];
     const fo = f * cs;
     const o = q * sw;
+    const vp = this.vp;
+    if (vp?.onCodes) {
+      const T = vp.sparseT;
+      const Ls = vp.sparseL;
+      zero(T, 0, sw);
+      zero(Ls, 0, sw);
+      vp.sparseLeft(fo, nzOffset[f], nzOffset[f + 1], start, end, c, (K > 0 ? 0 : 2) + (weights ? 0 : 1));
+      for (let x = 0; x < sw; x++) L[o + x] += Ls[x];
+      if (mode[f] <= c) for (let x = 0; x < sw; x++) L[o + x] += st[x] - T[x];
+      return;
+    }
     const T = this.leftAcc; // the node's sparse rows, all of them
     zero(T, 0, T.length);
     for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {

@@ -258,6 +258,77 @@ describe('TreePasses (extra trees on values, WebAssembly)', () => {
     }
   });
 
+  it("sparse reads on byte codes: range and stats of a feature's rows outside its dominant bin, in the node", () => {
+    const rng = new Rng(17);
+    const n = 2500;
+    const d = 3;
+    const X = new Float64Array(n * d);
+    // Mostly zero (the dominant bin), a few values elsewhere.
+    for (let i = 0; i < n * d; i++) X[i] = rng.next() < 0.85 ? 0 : 1 + rng.int(9);
+    const bins = makeBins(X, n, d, 255);
+    const { codes, rowStride: rs, colStride: cs, nzOffset, nzRows } = bins;
+    assert.ok(nzRows.length > 0);
+    const weights = Float64Array.from({ length: n }, () => rng.int(3));
+    for (const nClasses of [2, 0]) {
+      const labels = nClasses ? Int32Array.from({ length: n }, () => rng.int(nClasses)) : undefined;
+      const values = nClasses ? undefined : Float64Array.from({ length: n }, () => rng.normal() * 10);
+      const vp = holdTreePasses({ n, d, nClasses, labels, values, bins });
+      assert.equal(vp.onCodes, true);
+      vp.weights.set(weights);
+      // Rows 0..n-1 at shuffled positions; a few outside the tree (-1).
+      const order = nodeRows(n, n, rng);
+      for (let p = 0; p < n; p++) vp.pos[order[p]] = p % 10 === 9 ? -1 : p;
+      const [start, end] = [300, 1900];
+      const sw = 4;
+      for (let f = 0; f < d; f++) {
+        const inNode = [] as number[];
+        for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
+          const p = vp.pos[nzRows[i]];
+          if (p >= start && p < end) inNode.push(nzRows[i]);
+        }
+        const code = (r: number) => codes[r * rs + f * cs];
+        vp.sparseRange(f * cs, nzOffset[f], nzOffset[f + 1], start, end);
+        assert.deepEqual(
+          [vp.out[0], vp.out[1], vp.out[2]],
+          [Math.min(...inNode.map(code)), Math.max(...inNode.map(code)), inNode.length],
+        );
+        const c = 4;
+        for (const weighted of [true, false]) {
+          vp.sparseT.fill(0);
+          vp.sparseL.fill(0);
+          vp.sparseLeft(
+            f * cs,
+            nzOffset[f],
+            nzOffset[f + 1],
+            start,
+            end,
+            c,
+            (nClasses ? 0 : 2) + (weighted ? 0 : 1),
+          );
+          const T = new Float64Array(sw);
+          const L = new Float64Array(sw);
+          for (const r of inNode) {
+            const w = weighted ? weights[r] : 1;
+            const slot = nClasses ? 2 + labels![r] : 2;
+            const v = nClasses ? w : w * values![r];
+            for (const S of code(r) <= c ? [T, L] : [T]) {
+              S[0] += w;
+              S[1]++;
+              S[slot] += v;
+            }
+          }
+          assert.deepEqual(
+            [...vp.sparseT],
+            [...T],
+            `feature ${f}, classes ${nClasses}, weighted ${weighted}`,
+          );
+          assert.deepEqual([...vp.sparseL], [...L]);
+        }
+      }
+      vp.release();
+    }
+  });
+
   it('lends one copy of a table to one grower at a time: a second holder gets its own', () => {
     const data = table(100, 2, 2, 4);
     const a = holdTreePasses(data);

@@ -298,4 +298,76 @@
           (br_if $slot (i32.lt_u (local.get $k) (local.get $ns))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br_if $row (i32.lt_u (local.get $p) (local.get $m))))))
+
+  ;; Min and max code (at 0 and 8) of the sparse rows nz[from, to) in the node, and how many
+  ;; there are (at 16).
+  (func (export "sparseRange")
+    (param $codes i32) (param $rs i32) (param $fo i32) (param $nz i32) (param $from i32) (param $to i32)
+    (param $pos i32) (param $start i32) (param $end i32)
+    (local $r i32) (local $c i32) (local $a i32) (local $b i32) (local $k i32) (local $span i32)
+    (local.set $a (i32.const 0x7fffffff))
+    (local.set $b (i32.const -1))
+    (local.set $span (i32.sub (local.get $end) (local.get $start)))
+    (block $done
+      (br_if $done (i32.ge_s (local.get $from) (local.get $to)))
+      (loop $row
+        (local.set $r (i32.load (i32.add (local.get $nz) (i32.shl (local.get $from) (i32.const 2)))))
+        ;; In the node when pos[r] - start, unsigned, is below end - start (pos -1: not in the tree).
+        (if (i32.lt_u
+              (i32.sub (i32.load (i32.add (local.get $pos) (i32.shl (local.get $r) (i32.const 2)))) (local.get $start))
+              (local.get $span))
+          (then
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $c (i32.load8_u (i32.add (i32.add (local.get $codes) (local.get $fo))
+              (i32.mul (local.get $r) (local.get $rs)))))
+            (local.set $a (select (local.get $c) (local.get $a) (i32.lt_s (local.get $c) (local.get $a))))
+            (local.set $b (select (local.get $c) (local.get $b) (i32.gt_s (local.get $c) (local.get $b))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br_if $row (i32.lt_s (local.get $from) (local.get $to)))))
+    (f64.store (i32.const 0) (f64.convert_i32_s (local.get $a)))
+    (f64.store (i32.const 8) (f64.convert_i32_s (local.get $b)))
+    (f64.store (i32.const 16) (f64.convert_i32_s (local.get $k))))
+
+  ;; The stats of the sparse rows nz[from, to) in the node, into T ([W, count, then class
+  ;; weights or S], added to), and of those with code <= c into L. mode as histDense: 0/1
+  ;; classes weighted / every row once, 2/3 regression weighted / every row once.
+  (func (export "sparseLeft")
+    (param $codes i32) (param $rs i32) (param $fo i32) (param $nz i32) (param $from i32) (param $to i32)
+    (param $pos i32) (param $start i32) (param $end i32) (param $c i32) (param $targets i32)
+    (param $weights i32) (param $mode i32) (param $T i32) (param $L i32)
+    (local $r i32) (local $span i32) (local $w f64) (local $v f64) (local $lab8 i32) (local $h i32)
+    (local.set $span (i32.sub (local.get $end) (local.get $start)))
+    (block $done
+      (br_if $done (i32.ge_s (local.get $from) (local.get $to)))
+      (loop $row
+        (local.set $r (i32.load (i32.add (local.get $nz) (i32.shl (local.get $from) (i32.const 2)))))
+        (if (i32.lt_u
+              (i32.sub (i32.load (i32.add (local.get $pos) (i32.shl (local.get $r) (i32.const 2)))) (local.get $start))
+              (local.get $span))
+          (then
+            (local.set $w (f64.const 1))
+            (if (i32.eqz (i32.and (local.get $mode) (i32.const 1)))
+              (then (local.set $w (f64.load (i32.add (local.get $weights) (i32.shl (local.get $r) (i32.const 3)))))))
+            (local.set $v (f64.load (i32.add (local.get $targets) (i32.shl (local.get $r) (i32.const 3)))))
+            (if (i32.lt_u (local.get $mode) (i32.const 2))
+              (then
+                (local.set $lab8 (i32.shl (i32.add (i32.trunc_f64_s (local.get $v)) (i32.const 2)) (i32.const 3)))
+                (local.set $v (local.get $w)))
+              (else
+                (local.set $lab8 (i32.const 16))
+                (local.set $v (f64.mul (local.get $w) (local.get $v)))))
+            (f64.store (local.get $T) (f64.add (f64.load (local.get $T)) (local.get $w)))
+            (f64.store offset=8 (local.get $T) (f64.add (f64.load offset=8 (local.get $T)) (f64.const 1)))
+            (local.set $h (i32.add (local.get $T) (local.get $lab8)))
+            (f64.store (local.get $h) (f64.add (f64.load (local.get $h)) (local.get $v)))
+            (if (i32.le_s
+                  (i32.load8_u (i32.add (i32.add (local.get $codes) (local.get $fo)) (i32.mul (local.get $r) (local.get $rs))))
+                  (local.get $c))
+              (then
+                (f64.store (local.get $L) (f64.add (f64.load (local.get $L)) (local.get $w)))
+                (f64.store offset=8 (local.get $L) (f64.add (f64.load offset=8 (local.get $L)) (f64.const 1)))
+                (local.set $h (i32.add (local.get $L) (local.get $lab8)))
+                (f64.store (local.get $h) (f64.add (f64.load (local.get $h)) (local.get $v)))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br_if $row (i32.lt_s (local.get $from) (local.get $to))))))
 )
