@@ -78,35 +78,24 @@ interface Exports {
     weights: number,
     mode: number,
   ): void;
-  sparseRange(
-    codes: number,
-    rs: number,
-    fo: number,
-    nz: number,
-    from: number,
-    to: number,
-    pos: number,
-    start: number,
-    end: number,
-  ): void;
+  sparseRange(...rows: SparseRows): void;
   sparseLeft(
-    codes: number,
-    rs: number,
-    fo: number,
-    nz: number,
-    from: number,
-    to: number,
-    pos: number,
-    start: number,
-    end: number,
-    c: number,
-    targets: number,
-    weights: number,
-    mode: number,
-    T: number,
-    L: number,
+    ...args: [...SparseRows, c: number, targets: number, weights: number, mode: number, T: number, L: number]
   ): void;
 }
+
+/** Where both sparse reads find a feature's rows outside its dominant bin, in the node. */
+type SparseRows = [
+  codes: number,
+  rs: number,
+  fo: number,
+  nz: number,
+  from: number,
+  to: number,
+  pos: number,
+  start: number,
+  end: number,
+];
 
 const wasmModule = lazyModule(WASM);
 
