@@ -47,13 +47,24 @@ export async function centeredGram(
   const n = X.nRows;
   const d = X.nCols;
   const col = (j: number) => X.data.subarray(j * n, (j + 1) * n);
+  // Plain loops, not reduce and map: a callback per value was a fifth of the fit here.
+  const sum = (a: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i];
+    return s;
+  };
+  const minus = (a: Float64Array, m: number) => {
+    const out = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = a[i] - m;
+    return out;
+  };
   const xMean = new Float64Array(d);
   let yMean = 0;
   if (fitIntercept) {
-    for (let j = 0; j < d; j++) xMean[j] = col(j).reduce((a, v) => a + v, 0) / n;
-    yMean = y.reduce((a, v) => a + v, 0) / n;
+    for (let j = 0; j < d; j++) xMean[j] = sum(col(j)) / n;
+    yMean = sum(y) / n;
   }
-  const yc = y.map((v) => v - yMean);
+  const yc = minus(y, yMean);
   // Per column: its nonzero rows when at most half are nonzero, else its centered values.
   const nonzeros: (Int32Array | null)[] = [];
   const centered: (Float64Array | null)[] = [];
@@ -68,7 +79,7 @@ export async function centeredGram(
       centered.push(null);
     } else {
       nonzeros.push(null);
-      centered.push(c.map((v) => v - xMean[j]));
+      centered.push(minus(c, xMean[j]));
     }
   }
   const G = new Float64Array(d * d);
