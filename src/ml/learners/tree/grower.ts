@@ -154,8 +154,14 @@ export class TreeGrower {
   private readonly batchCut: Int32Array;
   private readonly batchThr: Float64Array;
   private readonly batchLeft: Float64Array;
-  /** Extra trees: the passes over a node's rows, with their buffers (null: best splitter, or codes wider than bytes). */
+  /** The passes over a node's rows in WebAssembly, with their buffers (null: codes wider than bytes). */
   private readonly vp: TreePasses | null;
+  /** Whether vp.rows holds the rows of the node findSplit is on (passRows). */
+  private rowsInPasses = false;
+  /** Every row once, two classes or regression: a count and a sum (of squares) say what a side holds. */
+  private readonly countAndSum: boolean;
+  /** The passes' mode (histDense, sparseLeft): 0/1 classes weighted / every row once, 2/3 regression. */
+  private readonly passMode: number;
   /** evalRandomTiny's buffer (weighted and multi-class): one feature's values. */
   private readonly tinyX = new Float64Array(SMALL_NODE);
   /** Per batch slot: 1 when it goes by histogram. */
@@ -232,6 +238,8 @@ export class TreeGrower {
         ? data.columns !== undefined || (onBytes && treePassesFit(n, d, nClasses, false))
         : onBytes && treePassesFit(n, d, nClasses, false, histLen);
     this.vp = usePasses ? holdTreePasses(data, histLen) : null;
+    this.countAndSum = !weights && (nClasses === 2 || nClasses === 0);
+    this.passMode = (nClasses > 0 ? 0 : 2) + (weights ? 0 : 1);
     if (this.vp && weights) this.vp.weights.set(weights);
     this.hist = this.vp ? this.vp.hist : new Float64Array(histLen);
     this.pos = null;
@@ -478,6 +486,7 @@ export class TreeGrower {
    * features up to fI, then the visited non-constant ones.
    */
   private findSplit(start: number, end: number, st: Float64Array, nKnown: number): number {
+    this.rowsInPasses = false;
     this.bFeature = -1;
     this.bProxy = -Infinity;
     const d = this.data.d;
@@ -651,14 +660,13 @@ export class TreeGrower {
     if (vp) {
       // The same pass in WebAssembly: the node's rows and the dense slots to it.
       const m = end - start;
-      const rows = vp.rows;
-      for (let i = 0; i < m; i++) rows[i] = samples[start + i];
+      this.passRows(start, m);
       for (let k = 0; k < ns; k++) {
         vp.hFs[k] = fs[k];
         vp.hMd[k] = md[k];
         vp.hBase[k] = base[k];
       }
-      vp.histDense(m, ns, sw, (K > 0 ? 0 : 2) + (weights ? 0 : 1));
+      vp.histDense(m, ns, sw, this.passMode);
     } else if (K > 0) {
       const labels = this.data.labels!;
       if (weights) {
@@ -872,7 +880,7 @@ export class TreeGrower {
     const batch = this.batch;
     const m = end - start;
     const sparse = this.markSparse(take, start, end);
-    const fast = !weights && (K === 2 || K === 0);
+    const fast = this.countAndSum;
     const { out, stats } = vp;
     // The node's rows and targets go to the passes' buffers at its first dense feature (the
     // candidates of a node on tf-idf columns are often all sparse).
@@ -944,6 +952,21 @@ export class TreeGrower {
   }
 
   /**
+   * The passes, holding the node's rows [start, start + m) in vp.rows: copied at the first
+   * call in a findSplit, which may evaluate several rounds of candidates on the same rows.
+   */
+  private passRows(start: number, m: number): TreePasses {
+    const vp = this.vp!;
+    if (!this.rowsInPasses) {
+      const rows = vp.rows;
+      const samples = this.samples;
+      for (let i = 0; i < m; i++) rows[i] = samples[start + i];
+      this.rowsInPasses = true;
+    }
+    return vp;
+  }
+
+  /**
    * The node's rows into the value passes' buffers, with its targets in row order: the fast
    * path's label or value (gathered there); else weight, the stats slot the row adds to, and
    * what it adds there.
@@ -951,7 +974,7 @@ export class TreeGrower {
   private loadNode(start: number, m: number, fast: boolean): void {
     const vp = this.vp!;
     const { samples, weights, K } = this;
-    vp.rows.set(samples.subarray(start, start + m));
+    this.passRows(start, m);
     if (fast) {
       vp.gatherTargets(m);
       return;
@@ -980,12 +1003,11 @@ export class TreeGrower {
     const m = end - start;
     const msl = this.opt.minSamplesLeaf;
     let constants = 0;
-    if (!weights && (K === 2 || K === 0)) {
+    if (this.countAndSum) {
       // Every row once, two classes or regression: a count and a sum say it all, and one call
       // to the passes gives them for every candidate.
-      const vp = this.vp!;
-      const { rows, feats, res } = vp;
-      for (let i = 0; i < m; i++) rows[i] = samples[start + i];
+      const vp = this.passRows(start, m);
+      const { feats, res } = vp;
       for (let q = 0; q < take; q++) feats[q] = batch[q];
       vp.tiny(m, take, this.rng);
       for (let q = 0; q < take; q++) {
@@ -1070,17 +1092,12 @@ export class TreeGrower {
     const batch = this.batch;
     const mn = this.slotFeature;
     const mx = this.slotBase;
-    for (let q = 0; q < take; q++) {
-      mn[q] = 0x7fffffff;
-      mx[q] = -1;
-    }
     const sparse = this.markSparse(take, start, end);
     const m = end - start;
     const vp = this.vp;
     if (vp) {
       // The node's rows, and each dense candidate's offset in the codes, to the passes.
-      const rows = vp.rows;
-      for (let i = 0; i < m; i++) rows[i] = samples[start + i];
+      this.passRows(start, m);
       for (let q = 0; q < take; q++) {
         vp.feats[q] = sparse[q] ? -1 : batch[q] * cs;
         vp.mn[q] = 0x7fffffff;
@@ -1091,7 +1108,11 @@ export class TreeGrower {
         mn[q] = vp.mn[q];
         mx[q] = vp.mx[q];
       }
-    } else
+    } else {
+      for (let q = 0; q < take; q++) {
+        mn[q] = 0x7fffffff;
+        mx[q] = -1;
+      }
       // Rows in blocks and one feature at a time within a block: the block's rows stay in
       // cache across features while each feature's min and max live in registers.
       for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
@@ -1110,6 +1131,7 @@ export class TreeGrower {
           mx[q] = b;
         }
       }
+    }
     for (let q = 0; q < take; q++) if (sparse[q]) this.sparseRange(q, start, end, m);
     const cut = this.batchCut; // last bin going left, per slot (-1: no valid split)
     const thr = this.batchThr;
@@ -1138,7 +1160,7 @@ export class TreeGrower {
     for (let q = 0; q < take; q++) dc[q] = sparse[q] ? -1 : cut[q];
     const labels = this.data.labels;
     const values = this.data.values;
-    if (vp && !weights && (K === 2 || K === 0)) {
+    if (vp && this.countAndSum) {
       // Every row once, two classes or regression: a count and a sum per feature say it all.
       const res = vp.res;
       for (let q = 0; q < take; q++) {
@@ -1159,7 +1181,7 @@ export class TreeGrower {
           L[o + 3] = sum;
         } else L[o + 2] = sum;
       }
-    } else if (!weights && (K === 2 || K === 0)) {
+    } else if (this.countAndSum) {
       // As above, where the passes are not at hand (codes wider than a byte).
       for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
         const p1 = Math.min(end, p0 + ROW_BLOCK);
@@ -1343,7 +1365,7 @@ export class TreeGrower {
       const Ls = vp.sparseL;
       zero(T, 0, sw);
       zero(Ls, 0, sw);
-      vp.sparseLeft(fo, nzOffset[f], nzOffset[f + 1], start, end, c, (K > 0 ? 0 : 2) + (weights ? 0 : 1));
+      vp.sparseLeft(fo, nzOffset[f], nzOffset[f + 1], start, end, c, this.passMode);
       for (let x = 0; x < sw; x++) L[o + x] += Ls[x];
       if (mode[f] <= c) for (let x = 0; x < sw; x++) L[o + x] += st[x] - T[x];
       return;
@@ -1389,7 +1411,7 @@ export class TreeGrower {
     zero(L, 0, L.length);
     let l = start;
     let r = 0;
-    if (!weights && (K === 2 || K === 0)) {
+    if (this.countAndSum) {
       // Every row once, two classes or regression: count, sum and sum of squares suffice.
       // Branch-free: which side a row goes is a coin flip to the CPU. Each row is written to
       // both sides and the side it does not go to is overwritten next (l <= p: already read);

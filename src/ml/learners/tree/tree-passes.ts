@@ -102,34 +102,52 @@ const wasmModule = lazyModule(WASM);
 /** Results of the last pass, at the start of memory; the generator's state at 32. */
 const OUT_BYTES = 64;
 
-const align = (b: number) => (b + 7) & ~7;
+/** Up to a multiple of 8 (arithmetic, not bitwise: sizes past 2^31 are judged too). */
+const align = (b: number) => Math.ceil(b / 8) * 8;
 
 /** The grower's stats width: [W, count, then K class weights or S]. */
 function statsWidth(nClasses: number): number {
   return 2 + (nClasses > 0 ? nClasses : 2);
 }
 
-/** Bytes of an instance: the table (values, or byte codes), the row buffers, the per-candidate arrays, a histogram block. */
-function bytesFor(
-  n: number,
-  d: number,
-  nClasses: number,
-  onValues: boolean,
-  histLen: number,
-  nnz: number,
-): number {
-  const table = onValues ? n * d * 8 : align(n * d);
-  return (
-    OUT_BYTES +
-    3 * align(statsWidth(nClasses) * 8) +
-    table +
-    5 * n * 8 +
-    3 * align(n * 4) +
-    align(nnz * 4) +
-    7 * align(d * 4) +
-    d * 24 +
-    histLen * 8
-  );
+/**
+ * Where everything sits in an instance's memory (bytes, each region 8-aligned): the table
+ * (values, or byte codes), the targets, the row buffers, the per-candidate arrays, the
+ * histogram block, the sparse rows; `bytes` in all.
+ */
+function layout(n: number, d: number, nClasses: number, onValues: boolean, histLen: number, nnz: number) {
+  let end = OUT_BYTES;
+  const take = (bytes: number) => {
+    const at = end;
+    end = align(end + bytes);
+    return at;
+  };
+  const statsBytes = statsWidth(nClasses) * 8;
+  const off = {
+    stats: take(statsBytes),
+    table: take(onValues ? n * d * 8 : n * d),
+    targets: take(n * 8),
+    xs: take(n * 8),
+    y: take(n * 8),
+    w: take(n * 8),
+    weights: take(n * 8),
+    rows: take(n * 4),
+    at: take(n * 4),
+    pos: take(n * 4),
+    feats: take(d * 4),
+    cut: take(d * 4),
+    mn: take(d * 4),
+    mx: take(d * 4),
+    hFs: take(d * 4),
+    hMd: take(d * 4),
+    hBase: take(d * 4),
+    res: take(d * 24),
+    hist: take(histLen * 8),
+    nz: take(nnz * 4),
+    sparseT: take(statsBytes),
+    sparseL: take(statsBytes),
+  };
+  return { off, bytes: end };
 }
 
 /**
@@ -144,7 +162,7 @@ export function treePassesFit(
   histLen = 0,
 ): boolean {
   // At most n * d rows outside their feature's dominant bin (Bins.nzRows).
-  return wasmModule() !== null && bytesFor(n, d, nClasses, onValues, histLen, n * d) <= 2 ** 31;
+  return wasmModule() !== null && layout(n, d, nClasses, onValues, histLen, n * d).bytes <= 2 ** 31;
 }
 
 export class TreePasses {
@@ -185,28 +203,8 @@ export class TreePasses {
   /** Taken by a grower (holdTreePasses) until it gives it back (release). */
   held = false;
   private readonly e: Exports;
-  private readonly tableOff: number;
-  private readonly xsOff: number;
-  private readonly yOff: number;
-  private readonly wOff: number;
-  private readonly targetsOff: number;
-  private readonly rowsOff: number;
-  private readonly atOff: number;
-  private readonly featsOff: number;
-  private readonly cutOff: number;
-  private readonly mnOff: number;
-  private readonly mxOff: number;
-  private readonly resOff: number;
-  private readonly weightsOff: number;
-  private readonly histOff: number;
-  private readonly posOff: number;
-  private readonly nzOff: number;
-  private readonly sparseTOff: number;
-  private readonly sparseLOff: number;
-  private readonly hFsOff: number;
-  private readonly hMdOff: number;
-  private readonly hBaseOff: number;
-  private readonly statsOff = OUT_BYTES;
+  /** Byte offsets of the regions (layout). */
+  private readonly off: ReturnType<typeof layout>['off'];
   private readonly rngState: Int32Array;
   private readonly n: number;
   private readonly rowStride: number;
@@ -224,59 +222,39 @@ export class TreePasses {
     this.onCodes = !onValues;
     const statsLen = statsWidth(data.nClasses);
     const nnz = data.bins.nzRows.length;
-    const need = bytesFor(n, d, data.nClasses, onValues, histLen, nnz);
-    const { exports, memory } = instantiateSized<Exports>(wasmModule()!, need);
+    const { off, bytes } = layout(n, d, data.nClasses, onValues, histLen, nnz);
+    const { exports, memory } = instantiateSized<Exports>(wasmModule()!, bytes);
     this.e = exports;
+    this.off = off;
     const buf = memory.buffer;
     this.n = n;
     this.rowStride = data.bins.rowStride;
-    this.tableOff = OUT_BYTES + align(statsLen * 8);
-    this.xsOff = this.tableOff + (onValues ? n * d * 8 : align(n * d));
-    this.yOff = this.xsOff + n * 8;
-    this.wOff = this.yOff + n * 8;
-    this.targetsOff = this.wOff + n * 8;
-    this.rowsOff = this.targetsOff + n * 8;
-    this.atOff = this.rowsOff + align(n * 4);
-    this.featsOff = this.atOff + align(n * 4);
-    this.cutOff = this.featsOff + align(d * 4);
-    this.mnOff = this.cutOff + align(d * 4);
-    this.mxOff = this.mnOff + align(d * 4);
-    this.resOff = this.mxOff + align(d * 4);
-    this.weightsOff = this.resOff + d * 24;
-    this.hFsOff = this.weightsOff + n * 8;
-    this.hMdOff = this.hFsOff + align(d * 4);
-    this.hBaseOff = this.hMdOff + align(d * 4);
-    this.histOff = this.hBaseOff + align(d * 4);
-    this.posOff = this.histOff + histLen * 8;
-    this.nzOff = this.posOff + align(n * 4);
-    this.sparseTOff = this.nzOff + align(nnz * 4);
-    this.sparseLOff = this.sparseTOff + align(statsLen * 8);
-    if (onValues) new Float64Array(buf, this.tableOff, n * d).set(data.columns!);
-    else new Uint8Array(buf, this.tableOff, n * d).set(data.bins.codes as Uint8Array);
+    if (onValues) new Float64Array(buf, this.off.table, n * d).set(data.columns!);
+    else new Uint8Array(buf, this.off.table, n * d).set(data.bins.codes as Uint8Array);
     const target = data.nClasses > 0 ? data.labels : data.values;
-    if (target) new Float64Array(buf, this.targetsOff, n).set(target);
+    if (target) new Float64Array(buf, this.off.targets, n).set(target);
     this.out = new Float64Array(buf, 0, 4);
     this.rngState = new Int32Array(buf, 32, 1);
-    this.stats = new Float64Array(buf, this.statsOff, statsLen);
-    this.xs = new Float64Array(buf, this.xsOff, n);
-    this.y = new Float64Array(buf, this.yOff, n);
-    this.w = new Float64Array(buf, this.wOff, n);
-    this.rows = new Int32Array(buf, this.rowsOff, n);
-    this.at = new Int32Array(buf, this.atOff, n);
-    this.feats = new Int32Array(buf, this.featsOff, d);
-    this.cut = new Int32Array(buf, this.cutOff, d);
-    this.mn = new Int32Array(buf, this.mnOff, d);
-    this.mx = new Int32Array(buf, this.mxOff, d);
-    this.res = new Float64Array(buf, this.resOff, 3 * d);
-    this.weights = new Float64Array(buf, this.weightsOff, n);
-    this.hFs = new Int32Array(buf, this.hFsOff, d);
-    this.hMd = new Int32Array(buf, this.hMdOff, d);
-    this.hBase = new Int32Array(buf, this.hBaseOff, d);
-    this.hist = new Float64Array(buf, this.histOff, histLen);
-    this.pos = new Int32Array(buf, this.posOff, n);
-    new Int32Array(buf, this.nzOff, nnz).set(data.bins.nzRows);
-    this.sparseT = new Float64Array(buf, this.sparseTOff, statsLen);
-    this.sparseL = new Float64Array(buf, this.sparseLOff, statsLen);
+    this.stats = new Float64Array(buf, this.off.stats, statsLen);
+    this.xs = new Float64Array(buf, this.off.xs, n);
+    this.y = new Float64Array(buf, this.off.y, n);
+    this.w = new Float64Array(buf, this.off.w, n);
+    this.rows = new Int32Array(buf, this.off.rows, n);
+    this.at = new Int32Array(buf, this.off.at, n);
+    this.feats = new Int32Array(buf, this.off.feats, d);
+    this.cut = new Int32Array(buf, this.off.cut, d);
+    this.mn = new Int32Array(buf, this.off.mn, d);
+    this.mx = new Int32Array(buf, this.off.mx, d);
+    this.res = new Float64Array(buf, this.off.res, 3 * d);
+    this.weights = new Float64Array(buf, this.off.weights, n);
+    this.hFs = new Int32Array(buf, this.off.hFs, d);
+    this.hMd = new Int32Array(buf, this.off.hMd, d);
+    this.hBase = new Int32Array(buf, this.off.hBase, d);
+    this.hist = new Float64Array(buf, this.off.hist, histLen);
+    this.pos = new Int32Array(buf, this.off.pos, n);
+    new Int32Array(buf, this.off.nz, nnz).set(data.bins.nzRows);
+    this.sparseT = new Float64Array(buf, this.off.sparseT, statsLen);
+    this.sparseL = new Float64Array(buf, this.off.sparseL, statsLen);
   }
 
   release(): void {
@@ -285,7 +263,7 @@ export class TreePasses {
 
   /** xs[0, m) = feature f of rows[0, m); out[0], out[1] = their min and max. */
   gather(f: number, m: number): void {
-    this.e.gather(this.tableOff + f * this.n * 8, this.rowsOff, m, this.xsOff);
+    this.e.gather(this.off.table + f * this.n * 8, this.off.rows, m, this.off.xs);
   }
 
   /**
@@ -297,66 +275,66 @@ export class TreePasses {
   tiny(m: number, take: number, rng: Rng): void {
     this.rngState[0] = rng.getState();
     this.e.tiny(
-      this.tableOff,
+      this.off.table,
       this.n * 8,
-      this.rowsOff,
+      this.off.rows,
       m,
-      this.targetsOff,
-      this.yOff,
-      this.xsOff,
-      this.featsOff,
+      this.off.targets,
+      this.off.y,
+      this.off.xs,
+      this.off.feats,
       take,
-      this.resOff,
+      this.off.res,
     );
     rng.setState(this.rngState[0]);
   }
 
   /** y[0, m) = the targets (label or value) of rows[0, m). */
   gatherTargets(m: number): void {
-    this.e.gather(this.targetsOff, this.rowsOff, m, this.yOff);
+    this.e.gather(this.off.targets, this.off.rows, m, this.off.y);
   }
 
   /** Of xs[0, m): out[2] = how many are <= t, out[3] = the sum of their y. */
   countSum(m: number, t: number): void {
-    this.e.countSum(this.xsOff, this.yOff, m, t);
+    this.e.countSum(this.off.xs, this.off.y, m, t);
   }
 
   /** Of xs[0, m): out[2] = how many are <= t; each adds 1 to stats[at[i]]. */
   countSlots(m: number, t: number): void {
-    this.e.countSlots(this.xsOff, this.atOff, m, t, this.statsOff);
+    this.e.countSlots(this.off.xs, this.off.at, m, t, this.off.stats);
   }
 
   /** Of xs[0, m): out[2] = how many are <= t, out[3] = their weight w; each adds y[i] to stats[at[i]]. */
   countWeighted(m: number, t: number): void {
-    this.e.countWeighted(this.xsOff, this.wOff, this.atOff, this.yOff, m, t, this.statsOff);
+    this.e.countWeighted(this.off.xs, this.off.w, this.off.at, this.off.y, m, t, this.off.stats);
   }
 
   /** On codes: mn[q], mx[q] lowered and raised to the min and max code over rows[0, m), for q < take with feats[q] (its offset in the codes) >= 0. */
   codesRange(m: number, take: number): void {
     this.e.codesRange(
-      this.tableOff,
+      this.off.table,
       this.rowStride,
-      this.rowsOff,
+      this.off.rows,
       m,
-      this.featsOff,
+      this.off.feats,
       take,
-      this.mnOff,
-      this.mxOff,
+      this.off.mn,
+      this.off.mx,
     );
   }
 
   /** On codes: for q < take with cut[q] >= 0, res[3q + 1] += rows of rows[0, m) with code <= cut[q], res[3q + 2] += their targets. */
   codesCount(m: number, take: number): void {
     this.e.codesCount(
-      this.tableOff,
+      this.off.table,
       this.rowStride,
-      this.rowsOff,
+      this.off.rows,
       m,
-      this.featsOff,
-      this.cutOff,
+      this.off.feats,
+      this.off.cut,
       take,
-      this.targetsOff,
-      this.resOff,
+      this.off.targets,
+      this.off.res,
     );
   }
 
@@ -367,25 +345,25 @@ export class TreePasses {
    */
   histDense(m: number, ns: number, sw: number, mode: number): void {
     this.e.histDense(
-      this.tableOff,
+      this.off.table,
       this.rowStride,
-      this.rowsOff,
+      this.off.rows,
       m,
-      this.hFsOff,
-      this.hMdOff,
-      this.hBaseOff,
+      this.off.hFs,
+      this.off.hMd,
+      this.off.hBase,
       ns,
       sw * 8,
-      this.histOff,
-      this.targetsOff,
-      this.weightsOff,
+      this.off.hist,
+      this.off.targets,
+      this.off.weights,
       mode,
     );
   }
 
   /** On codes: out[0], out[1], out[2] = min code, max code and count of the rows nz[from, to) in the node (pos in [start, end)). */
   sparseRange(fo: number, from: number, to: number, start: number, end: number): void {
-    this.e.sparseRange(this.tableOff, this.rowStride, fo, this.nzOff, from, to, this.posOff, start, end);
+    this.e.sparseRange(this.off.table, this.rowStride, fo, this.off.nz, from, to, this.off.pos, start, end);
   }
 
   /** On codes: the stats of the rows nz[from, to) in the node added to sparseT, those with code <= c to sparseL (mode as histDense). */
@@ -399,21 +377,21 @@ export class TreePasses {
     mode: number,
   ): void {
     this.e.sparseLeft(
-      this.tableOff,
+      this.off.table,
       this.rowStride,
       fo,
-      this.nzOff,
+      this.off.nz,
       from,
       to,
-      this.posOff,
+      this.off.pos,
       start,
       end,
       c,
-      this.targetsOff,
-      this.weightsOff,
+      this.off.targets,
+      this.off.weights,
       mode,
-      this.sparseTOff,
-      this.sparseLOff,
+      this.off.sparseT,
+      this.off.sparseL,
     );
   }
 }
