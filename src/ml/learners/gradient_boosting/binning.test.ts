@@ -4,6 +4,7 @@ import { Rng } from '../../../core/random.js';
 import {
   Locator,
   SKETCH_SAMPLE,
+  below,
   binNumeric,
   binOf,
   fitBins,
@@ -74,6 +75,34 @@ describe('gradient_boosting binning', () => {
     fitNumeric(v, 16, null, out, new Uint16Array(n));
     const zeroBin = out[1];
     for (let i = 0; i < n; i++) if (v[i] < 0) assert.ok(out[i] < zeroBin, `${v[i]} shares the bin of 0`);
+  });
+
+  it('steps to the next double below, as 64-bit integer arithmetic on the bits does', () => {
+    const rng = new Rng(3);
+    const f = new Float64Array(1);
+    const i = new BigInt64Array(f.buffer);
+    const reference = (b: number) => {
+      f[0] = b;
+      i[0] += b > 0 ? -1n : 1n;
+      return f[0];
+    };
+    // Low words of all zeros and all ones (a carry into the high word), subnormals, extremes.
+    const cases = [
+      1,
+      -1,
+      2,
+      -2,
+      0.5,
+      Number.MIN_VALUE,
+      -Number.MIN_VALUE,
+      Number.MAX_VALUE,
+      -Number.MAX_VALUE,
+    ];
+    cases.push(2 ** -1022, -(2 ** -1022), 4294967296, -4294967296, 1 + 2 ** -20, -(1 + 2 ** -20));
+    for (let k = 0; k < 2000; k++) cases.push((rng.next() - 0.5) * 10 ** Math.round(rng.next() * 40 - 20));
+    for (const b of cases) assert.ok(Object.is(below(b), reference(b)), `below(${b})`);
+    assert.equal(below(0), -Number.MIN_VALUE);
+    assert.ok(below(3) < 3 && below(-3) < -3);
   });
 
   it("places cuts just below training values, so a split sends x < v left (XGBoost's rule)", () => {

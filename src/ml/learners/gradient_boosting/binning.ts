@@ -70,13 +70,24 @@ export function sampleRows(n: number, size: number, rng: Rng): Int32Array | null
 }
 
 const f64 = new Float64Array(1);
-const i64 = new BigInt64Array(f64.buffer);
+/** f64's bits as two words, low word first (the byte order of every platform Node runs on). */
+const u32 = new Uint32Array(f64.buffer);
 
-/** The largest double below b (finite b): a cut there sends x < b left and b right. */
+/**
+ * The largest double below b (finite b): a cut there sends x < b left and b right. Its bits,
+ * as a 64-bit integer, are b's minus one (b > 0) or plus one (b < 0); done on two words, as
+ * BigInt arithmetic allocates.
+ */
 export function below(b: number): number {
   if (b === 0) return -Number.MIN_VALUE;
   f64[0] = b;
-  i64[0] += b > 0 ? -1n : 1n;
+  if (b > 0) {
+    if (u32[0] === 0) u32[1]--;
+    u32[0]--;
+  } else {
+    if (u32[0] === 0xffffffff) u32[1]++;
+    u32[0]++;
+  }
   return f64[0];
 }
 

@@ -88,9 +88,17 @@ export function argsort(col: Float64Array, scratch: SortScratch = sortScratch(co
   return src.slice(0, n);
 }
 
+/**
+ * Below this many values the built-in sort wins: it is compiled ahead of time, so it is as
+ * fast in a fresh process as later (16,512 values: 1.4 ms, against 17 ms for the radix sort's
+ * first call and 2.4 ms once compiled; 160,000: 17 ms, against 8 ms compiled).
+ */
+const BUILTIN_SORT_MAX = 1 << 16;
+
 /** Sorts v in place, ascending (no NaN expected); returns it. */
 export function sortFloat64(v: Float64Array): Float64Array {
   const n = v.length;
+  if (n <= BUILTIN_SORT_MAX) return v.sort();
   let hi = new Uint32Array(n);
   let lo = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
