@@ -7,6 +7,7 @@ import type { FitContext, SerializedLearner } from '../contract.js';
 import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, marginsOf, type Forest } from './forest.js';
 import { Grower } from './grower.js';
+import { Arena } from './kernels-wasm.js';
 import {
   BIT_WORDS,
   GRAD_K,
@@ -212,8 +213,20 @@ export async function train(
   // A resumed fit draws from its own stream, the same one on every resume from that round.
   const rng = new Rng(resume ? ctx.seed + 7919 * startRound : ctx.seed);
 
+  // The buffers the histogram kernels read, in one WebAssembly memory where it can hold them
+  // (kernels-wasm.ts); the histograms follow once the bins are known.
+  const arena = Arena.create(n * d + 16 * n + 4 * (3 + 4 * d) + 256 * MAX_EVALS + 4096);
+  const kernelArray = <T>(C: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, len: number) =>
+    arena ? (arena.take(C as never, len) as T) : sharedArray(C, len);
+
   // Bins, once: bytes by column (a resumed fit keeps the model's bins).
-  const binMatrix = sharedArray(Uint8Array, n * d);
+  const binMatrix = kernelArray(Uint8Array, n * d);
+  const gh = kernelArray(Float32Array, 2 * n);
+  const rowBuffer = kernelArray(Int32Array, n);
+  const tmp = kernelArray(Int32Array, n);
+  const feats = kernelArray(Int32Array, 3 + 2 * d);
+  const tab = kernelArray(Int32Array, 2 * d);
+  const jobLut = kernelArray(Uint8Array, MAX_EVALS * 256);
   let bins: ColumnBins[];
   if (resume) {
     bins = resume.bins;
@@ -264,23 +277,31 @@ export async function train(
   };
   const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
   const limit = slotLimit(p);
+  const slots = Math.min(limit, 16);
+  const inArena = arena !== null && arena.fits(slots * histSize * 8);
+  for (let f = 0; f < d; f++) {
+    tab[2 * f] = off[f];
+    tab[2 * f + 1] = nb[f];
+  }
   const B: Buffers = {
     bins: binMatrix,
-    gh: sharedArray(Float32Array, 2 * n),
-    rows: sharedArray(Int32Array, n),
-    tmp: sharedArray(Int32Array, n),
-    hist: sharedArray(Float64Array, Math.min(limit, 16) * histSize),
+    gh,
+    rows: rowBuffer,
+    tmp,
+    hist: inArena ? arena.take(Float64Array, slots * histSize) : sharedArray(Float64Array, slots * histSize),
     job: sharedArray(Int32Array, JOB_INTS),
     jobF: sharedArray(Float64Array, EVAL_STRIDE * MAX_EVALS),
     out: sharedArray(Float64Array, threads * MAX_EVALS * OUT_STRIDE),
     outBits: sharedArray(Int32Array, threads * MAX_EVALS * BIT_WORDS),
-    feats: sharedArray(Int32Array, 3 + 2 * d),
+    feats,
     counter: sharedArray(Int32Array, 4),
-    jobLut: sharedArray(Uint8Array, MAX_EVALS * 256),
+    jobLut,
     F: sharedArray(Float64Array, n * K),
     labels: sharedArray(Float64Array, n),
     weights: weights ? sharedArray(Float64Array, n) : new Float64Array(0),
     P: K > 1 ? sharedArray(Float64Array, n * K) : new Float64Array(0),
+    memory: inArena ? arena.memory : null,
+    tab,
   };
   B.labels.set(labels);
   if (weights) B.weights.set(weights);
@@ -318,7 +339,7 @@ export async function train(
   let rounds = startRound;
   const every = Math.max(1, ctx.checkpointEvery ?? 10);
   try {
-    const grower = new Grower(L, B, team, {
+    const grower = new Grower(L, B, team, inArena ? arena : null, {
       maxDepth: p.maxDepth,
       maxLeaves: p.maxLeaves,
       lossguide: p.lossguide,

@@ -40,6 +40,7 @@ import {
   type Layout,
 } from './kernels.js';
 import { CMD_BUILD_EVAL, CMD_JOIN, CMD_PARTITION } from './protocol.js';
+import type { Arena } from './kernels-wasm.js';
 import type { Team } from './pool.js';
 
 /** XGBoost's threshold below which a loss reduction does not count as one. */
@@ -108,6 +109,8 @@ export class Grower {
     private readonly L: Layout,
     private readonly B: Buffers,
     private readonly team: Team,
+    /** Where the histograms are, when the WebAssembly kernels run (B.memory set). */
+    private readonly arena: Arena | null,
     private readonly p: GrowParams,
   ) {
     this.slotCap = B.hist.length / L.histSize;
@@ -158,11 +161,16 @@ export class Grower {
     while (cap - (this.slotCap - this.freeSlots.length) < k) cap *= 2;
     const { histSize } = this.L;
     const old = this.B.hist;
-    const hist = new Float64Array(new SharedArrayBuffer(cap * histSize * 8));
+    // In the arena while it has room (the old histograms stay there unused); past 4 GiB, in
+    // a buffer of their own, and the JavaScript loops take over (memory null).
+    const inArena = this.arena !== null && this.B.memory !== null && this.arena.fits(cap * histSize * 8);
+    const hist = inArena
+      ? this.arena!.take(Float64Array, cap * histSize)
+      : new Float64Array(new SharedArrayBuffer(cap * histSize * 8));
     hist.set(old);
     for (let s = cap - 1; s >= this.slotCap; s--) this.freeSlots.unshift(s);
     this.slotCap = cap;
-    await this.team.resetup({ hist });
+    await this.team.resetup(inArena ? { hist } : { hist, memory: null });
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { WasmMemory } from '../kit/wasm.js';
+import { histKernels, type HistKernels } from './kernels-wasm.js';
 import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.js';
 
 /**
@@ -5,6 +7,9 @@ import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.
  * histograms, histogram subtraction, split search, partition. Every thread runs the same job,
  * claiming its tasks (a node and a chunk of features, or a range of rows) in turn, so the
  * threads never write the same memory and the result does not depend on how many there are.
+ * Where the buffers live in a WebAssembly memory (Buffers.memory), the build, subtraction,
+ * numeric scan and partition run as WebAssembly (kernels-wasm.ts) with the same arithmetic;
+ * the loops here are their reference, and run where WebAssembly cannot.
  *
  * Everything lives in typed arrays (over SharedArrayBuffers when threads are used):
  *   bins  n*d bytes, column-major: bins[f*n + r] is row r's bin for feature f (0 = missing)
@@ -75,6 +80,14 @@ export interface Buffers {
   labels: Float64Array;
   weights: Float64Array;
   P: Float64Array;
+  /**
+   * The fit's shared WebAssembly memory (kernels-wasm.ts), which bins, gh, rows, tmp, hist,
+   * feats, jobLut and tab are views of; null: they are plain SharedArrayBuffers, and the
+   * JavaScript loops below run instead of the WebAssembly kernels.
+   */
+  memory: WasmMemory | null;
+  /** Per feature f: off[f] at 2f, nb[f] at 2f + 1 (for the WebAssembly kernels). */
+  tab: Int32Array;
 }
 
 /**
@@ -113,6 +126,9 @@ export interface Scratch {
   catKey: Float64Array;
   bits: Int32Array;
   objective: Objective | null;
+  /** This thread's instance of the WebAssembly kernels over wasmFor (the fit's memory); null: none. */
+  wasm: HistKernels | null;
+  wasmFor: WasmMemory | null | undefined;
 }
 
 export function newScratch(): Scratch {
@@ -121,7 +137,18 @@ export function newScratch(): Scratch {
     catKey: new Float64Array(256),
     bits: new Int32Array(BIT_WORDS),
     objective: null,
+    wasm: null,
+    wasmFor: undefined,
   };
+}
+
+/** The thread's WebAssembly kernels for this fit, or null where its buffers are not in a WebAssembly memory. */
+function kernelsOf(L: Layout, B: Buffers, S: Scratch): HistKernels | null {
+  if (S.wasmFor !== B.memory) {
+    S.wasm = B.memory ? histKernels(B.memory, B.bins, B.gh, B.rows, B.tab, L.n) : null;
+    S.wasmFor = B.memory;
+  }
+  return S.wasm;
 }
 
 /** Gradient job: output k of every row, into gh. */
@@ -369,6 +396,7 @@ function evaluate(
     return Math.fround(scoreOfWeight(L, GL, HL, wl) + scoreOfWeight(L, GR, HR, wr) - parent);
   };
 
+  const W = S.wasm;
   for (let i = fb; i < fe; i++) {
     const f = list[i];
     const o = base + L.off[f];
@@ -377,7 +405,27 @@ function evaluate(
     const Hm = hist[o + 1];
     const hasMissing = Hm > 0;
     const mono = L.mono[f];
-    if (!L.isCat[f]) {
+    if (W && !L.isCat[f] && !bounded && mono === 0 && alpha === 0) {
+      const gain = W.scan(
+        hist.byteOffset + 8 * o,
+        nbf,
+        hasMissing ? 1 : 0,
+        G,
+        H,
+        parent,
+        lambda,
+        mcw,
+        bestGain,
+      );
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestF = f;
+        bestBin = W.bestBin.value;
+        bestDL = W.bestDefaultLeft.value;
+        bestGL = W.bestGL.value;
+        bestHL = W.bestHL.value;
+      }
+    } else if (!L.isCat[f]) {
       // XGBoost 1.7's enumeration: forward over the bins with missing values right (its
       // default direction then), then, only if the node has missing values, backward with
       // them left. A candidate replaces the best only with a strictly higher float32 gain,
@@ -637,6 +685,8 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
   }
   const jf = B.jobF;
   const nTasks = nUnits * nChunks;
+  const W = kernelsOf(L, B, S);
+  const slotBytes = 8 * L.histSize;
   for (;;) {
     const k = Atomics.add(B.counter, 0, 1);
     if (k >= nTasks) break;
@@ -645,19 +695,40 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
     const fb = feats[bounds + c];
     const fe = feats[bounds + c + 1];
     const p = JOB_HEADER + u * UNIT_STRIDE;
-    build(
-      L,
-      B,
-      list,
-      fb,
-      fe,
-      job[p + UNIT_SLOT],
-      job[p + UNIT_START],
-      job[p + UNIT_COUNT],
-      job[p + UNIT_IDENTITY] === 1,
-    );
-    if (job[p + UNIT_SUB_DST] >= 0)
-      subtract(L, B, list, fb, fe, job[p + UNIT_SUB_DST], job[p + UNIT_SUB_SRC]);
+    if (W) {
+      const at = B.hist.byteOffset;
+      const chunk = feats.byteOffset + 4 * (2 + fb);
+      const start = job[p + UNIT_START];
+      W.build(
+        at + job[p + UNIT_SLOT] * slotBytes,
+        chunk,
+        fe - fb,
+        start,
+        start + job[p + UNIT_COUNT],
+        job[p + UNIT_IDENTITY],
+      );
+      if (job[p + UNIT_SUB_DST] >= 0)
+        W.subtract(
+          at + job[p + UNIT_SUB_DST] * slotBytes,
+          at + job[p + UNIT_SUB_SRC] * slotBytes,
+          chunk,
+          fe - fb,
+        );
+    } else {
+      build(
+        L,
+        B,
+        list,
+        fb,
+        fe,
+        job[p + UNIT_SLOT],
+        job[p + UNIT_START],
+        job[p + UNIT_COUNT],
+        job[p + UNIT_IDENTITY] === 1,
+      );
+      if (job[p + UNIT_SUB_DST] >= 0)
+        subtract(L, B, list, fb, fe, job[p + UNIT_SUB_DST], job[p + UNIT_SUB_SRC]);
+    }
     const e0 = job[p + UNIT_EVAL];
     for (let e = e0; e < e0 + job[p + UNIT_NEVAL]; e++)
       evaluate(
@@ -705,8 +776,8 @@ export const TASK_STRIDE = 6;
  * the piece in tmp, its left rows then its right rows, for the join job to put the pieces
  * together: every thread then copies out of tmp into places no other piece reads.
  */
-export function runPartition(L: Layout, B: Buffers, t: number): void {
-  void t;
+export function runPartition(L: Layout, B: Buffers, S: Scratch): void {
+  const W = kernelsOf(L, B, S);
   const job = B.job;
   const nTasks = job[JOB_NSUB];
   const taskAt = JOB_HEADER + job[JOB_NEVAL];
@@ -733,14 +804,26 @@ export function runPartition(L: Layout, B: Buffers, t: number): void {
     const rs = whole ? tmp : rows;
     let l = from;
     let r = from;
-    for (let q = from; q < to; q++) {
-      const row = rows[q];
-      const go = lut[lo + bins[c + row]];
-      ls[l] = row;
-      rs[r] = row;
-      l += go;
-      r += 1 - go;
-    }
+    if (W) {
+      l = W.partition(
+        bins.byteOffset + c,
+        lut.byteOffset + lo,
+        rows.byteOffset,
+        from,
+        to,
+        ls.byteOffset,
+        rs.byteOffset,
+      );
+      r = from + to - l;
+    } else
+      for (let q = from; q < to; q++) {
+        const row = rows[q];
+        const go = lut[lo + bins[c + row]];
+        ls[l] = row;
+        rs[r] = row;
+        l += go;
+        r += 1 - go;
+      }
     job[tp + TASK_NLEFT] = l - from;
     // The right rows after the left ones: into place (whole), or into tmp (a piece).
     if (whole) rows.set(tmp.subarray(from, r), l);

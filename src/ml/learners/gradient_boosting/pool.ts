@@ -15,7 +15,8 @@ import {
   CTL_INTS,
   CTL_SEQ,
   MAX_WORKERS,
-  SPIN,
+  SPIN_MS,
+  spinWhile,
   runOp,
   type SetupMessage,
 } from './protocol.js';
@@ -147,10 +148,11 @@ export function borrowPredictHelper(): PredictHelper | null {
       const mine = Date.now() - began;
       // The worker has as many rows as this thread had: allow it several times as long.
       const deadline = Date.now() + 4 * mine + 2000;
-      for (let spin = 0; Atomics.load(done, 0) === 0; spin++) {
-        if (spin > SPIN) Atomics.wait(done, 0, 0, 100);
-        if (Date.now() > deadline) return false; // never handed back: it may be stuck
-      }
+      if (!spinWhile(done, 0, 0, SPIN_MS))
+        while (Atomics.load(done, 0) === 0) {
+          Atomics.wait(done, 0, 0, 100);
+          if (Date.now() > deadline) return false; // never handed back: it may be stuck
+        }
       idle.push(w);
       return Atomics.load(done, 0) === 1;
     },
@@ -293,7 +295,7 @@ export class Team {
     for (let w = 0; w < this.workers.length; w++) {
       // Spin a little first: the other thread is usually a chunk away from done, and a
       // futex sleep and wake costs more than that.
-      for (let spin = 0; ; spin++) {
+      for (let round = 0; ; round++) {
         const done = Atomics.load(ctl, CTL_DONE + w);
         if (done === seq) break;
         if (this.gone[w] !== null) {
@@ -302,12 +304,13 @@ export class Team {
           );
           break;
         }
-        if (spin > SPIN + SYNC_WAITS) {
+        if (round === 0) spinWhile(ctl, CTL_DONE + w, done, SPIN_MS);
+        else if (round > SYNC_WAITS) {
           // Long: wait with the event loop free, where a worker's exit is seen.
           const r = waitAsync(ctl, CTL_DONE + w, done, 1000);
           if (r.async) await r.value;
           else await new Promise((resolve) => setImmediate(resolve));
-        } else if (spin > SPIN) Atomics.wait(ctl, CTL_DONE + w, done, SYNC_WAIT_MS);
+        } else Atomics.wait(ctl, CTL_DONE + w, done, SYNC_WAIT_MS);
       }
       if (Atomics.load(ctl, CTL_ERR + w)) {
         const err = this.errs[w];

@@ -15,7 +15,8 @@ import {
   CTL_SEQ,
   CMD_EXIT,
   CMD_RESETUP,
-  SPIN,
+  SPIN_MS,
+  spinWhile,
   runOp,
   type SetupMessage,
 } from './protocol.js';
@@ -28,8 +29,8 @@ function serve(msg: SetupMessage): void {
   let seen = msg.seq;
   for (;;) {
     // The next job usually follows within microseconds: poll a little before sleeping.
-    for (let spin = 0; Atomics.load(ctl, CTL_SEQ) === seen; spin++)
-      if (spin > SPIN) Atomics.wait(ctl, CTL_SEQ, seen, 1000);
+    if (!spinWhile(ctl, CTL_SEQ, seen, SPIN_MS))
+      while (Atomics.load(ctl, CTL_SEQ) === seen) Atomics.wait(ctl, CTL_SEQ, seen, 1000);
     seen = Atomics.load(ctl, CTL_SEQ);
     const cmd = Atomics.load(ctl, CTL_CMD);
     try {

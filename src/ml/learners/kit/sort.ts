@@ -1,8 +1,8 @@
 /**
  * LSD radix sorts of doubles: the 64 bits of each value, mapped so that unsigned order is
  * numeric order (-0 before +0), 11 bits a pass; passes whose digit is the same for every
- * value are skipped. Linear in the length, and several times faster than
- * Float64Array.prototype.sort on the column sizes learners bin.
+ * value are skipped. Linear in the length: past 2^16 values, faster than
+ * Float64Array.prototype.sort once compiled (sortFloat64 leaves smaller arrays to it).
  */
 const RADIX_BITS = 11;
 const BUCKETS = 1 << RADIX_BITS;

@@ -1,7 +1,8 @@
 /**
- * WebAssembly modules inlined as base64 (kit/simd.ts, svm/dual-wasm.ts, tree/tree-passes.ts):
- * compiled once, on first use, and instantiated per use, each instance with a memory of its
- * own made at its full size.
+ * WebAssembly modules inlined as base64 (kit/simd.ts, svm/dual-wasm.ts, tree/tree-passes.ts,
+ * gradient_boosting/kernels-wasm.ts): compiled once per thread, on first use, and
+ * instantiated per use, each instance with a memory of its own made at its full size, or
+ * (gradient boosting's threads) over one shared memory.
  */
 
 // Node has the WebAssembly API; the project's TypeScript libraries (no DOM) do not declare it.
@@ -12,7 +13,7 @@ export interface WasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports?: object) => { exports: unknown };
-  Memory: new (desc: { initial: number }) => WasmMemory;
+  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -40,4 +41,27 @@ export function lazyModule(base64: string): () => object | null {
 export function instantiateSized<E>(mod: object, bytes: number): { exports: E; memory: WasmMemory } {
   const memory = new WA!.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   return { exports: new WA!.Instance(mod, { env: { memory } }).exports as E, memory };
+}
+
+/** Most pages a 32-bit memory can have (4 GiB). */
+export const MAX_PAGES = 65536;
+
+/**
+ * A memory that threads share: its buffer is a SharedArrayBuffer, which views, workers and
+ * instances on every thread use at once. Growing it detaches nothing (shared buffers cannot
+ * be detached): the views made before stay valid. Null without WebAssembly threads.
+ */
+export function sharedMemory(bytes: number): WasmMemory | null {
+  try {
+    return WA
+      ? new WA.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)), maximum: MAX_PAGES, shared: true })
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An instance of a module that imports its memory (env.memory) over the given one. */
+export function instantiateOver<E>(mod: object, memory: WasmMemory): E {
+  return new WA!.Instance(mod, { env: { memory } }).exports as E;
 }
