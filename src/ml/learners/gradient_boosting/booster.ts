@@ -51,18 +51,24 @@ export interface BoostParams {
   threads: number;
 }
 
-/** Below this many cells (rows x features) one thread beats the cost of coordinating two. */
-export const PARALLEL_MIN_CELLS = 1 << 17;
+/**
+ * Below this many cells (rows x features) one thread beats the cost of coordinating two: two
+ * threads synchronise about twenty times a tree. Warm fits, one thread against two
+ * alternating in one process: 16,512 x 8 (california_housing's shape) 0.91-1.0 of one
+ * thread's time, and the second fit of a process, with a cold worker, 0.25-0.3 s slower;
+ * 40,000 x 13 0.77-0.83.
+ */
+export const PARALLEL_MIN_CELLS = 1 << 18;
 
 /**
  * From this many cells a fit waits for worker threads it has to start (their first jobs run
  * cold, yet they still shorten a long fit); below, it goes on with the idle ones and the rest
  * start in the background for the next fits. The first fit in a fresh process, two threads
- * (a command-line run): california_housing (132k cells) 0.45-0.50 s waiting, 0.31 s alone;
- * metro_traffic 0.72-0.79 s, 0.58-0.61 s; the generated 160,000 x 30 table (4.8M) 1.86 s
- * waiting. The second fit pays instead, with a cold worker: over five fits the sum is the same.
+ * against one (a command-line run): 40,000 x 25 (1M cells) 1.08-1.25 s waiting, 0.80 s
+ * alone; 80,000 x 30 (2.4M) 1.27-1.32 s, 1.24-1.27 s; the generated 160,000 x 30 table
+ * (4.8M) 2.23 s, 2.84 s. Warm, two threads took 0.7 of one's time on the last two.
  */
-const WAIT_FOR_WORKERS_CELLS = 1 << 19;
+const WAIT_FOR_WORKERS_CELLS = 1 << 21;
 
 export interface FitExtras {
   /** Per-row weights (e.g. exposure, or costs), multiplied with class weights. */

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Rng } from '../../../core/random.js';
 import { CancelledError, NeutrinoError } from '../../../core/errors.js';
 import type { Frame, Target } from '../../frame.js';
@@ -7,7 +8,7 @@ import type { FitProgress } from '../contract.js';
 import { resolveParams } from '../params.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type Forest } from './forest.js';
 import { GradientBoosting, gradientBoostingParams } from './index.js';
-import { lentWorkers } from './pool.js';
+import { idleWorkers, lentWorkers } from './pool.js';
 
 const make = (task: 'regression' | 'classification', params: Record<string, unknown> = {}) =>
   new GradientBoosting(task, resolveParams('gradient_boosting', gradientBoostingParams, params));
@@ -400,6 +401,9 @@ describe('gradient_boosting', () => {
 
   it('rejects, without hanging, when a worker thread dies during a fit; the next fit works', async () => {
     const { X, y } = binaryData(40_000, 20, 15);
+    // A fit of this size lends only idle workers: have one started and ready.
+    await make('classification', { n_estimators: 1, n_jobs: 2 }).fit(X, y, { seed: 0 });
+    for (let tries = 0; idleWorkers() === 0 && tries < 100; tries++) await sleep(50);
     const m = make('classification', { n_estimators: 500, n_jobs: 2 });
     let killed = 0;
     const fit = m.fit(X, y, {

@@ -1,11 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Rng } from '../../../core/random.js';
 import type { Frame, Target } from '../../frame.js';
 import { resolveParams } from '../params.js';
 import { GradientBoosting, gradientBoostingParams } from './index.js';
 import { Arena, useHistKernels } from './kernels-wasm.js';
-import { lentWorkers } from './pool.js';
+import { idleWorkers, lentWorkers } from './pool.js';
 
 /** Numeric columns (a tenth of the first one missing) and a categorical one; a target mixing them. */
 function table(n: number, seed: number) {
@@ -105,8 +106,15 @@ describe('gradient boosting WebAssembly kernels', () => {
     });
 
   it('fits the same model as the JavaScript loops on two threads (each thread its own instance over the shared memory)', async () => {
-    // Past the size from which a fit waits for its worker, so the worker takes part.
-    const big = table(70_000, 2);
+    // A first fit on two threads starts a worker, which the fits below then find idle.
+    const big = table(40_000, 2);
+    await fitBoth(
+      'regression',
+      big.X,
+      { task: 'regression', values: big.values },
+      { n_estimators: 1, n_jobs: 2 },
+    );
+    for (let tries = 0; idleWorkers() === 0 && tries < 100; tries++) await sleep(50);
     const seen = { lent: 0 };
     const [js, wasm] = await fitBoth(
       'regression',

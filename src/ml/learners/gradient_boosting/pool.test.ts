@@ -11,7 +11,7 @@ import { lentWorkers } from './pool.js';
 describe('gradient boosting worker pool', () => {
   it('a small fit does not wait for workers to start: it starts them for the next fit', async () => {
     const rng = new Rng(3);
-    const n = 20_000;
+    const n = 40_000; // past PARALLEL_MIN_CELLS, short of WAIT_FOR_WORKERS_CELLS
     const cols = Array.from({ length: 8 }, () => Float64Array.from({ length: n }, () => rng.normal()));
     const X: Frame = {
       nRows: n,
