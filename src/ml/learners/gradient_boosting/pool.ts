@@ -276,17 +276,6 @@ export class Team {
    * if a worker failed or is gone.
    */
   async run(cmd: number, local = false): Promise<number> {
-    const t0 = performance.now();
-    try {
-      return await this.run2(cmd, local);
-    } finally {
-      const G = globalThis as unknown as { RUNS?: number[] };
-      G.RUNS ??= [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-      G.RUNS[cmd] += performance.now() - t0;
-    }
-  }
-
-  async run2(cmd: number, local = false): Promise<number> {
     if (this.closed) throw new Error('team is closed');
     const ctl = this.ctl;
     Atomics.store(this.B.counter, 0, 0);
