@@ -7,7 +7,7 @@ import type { FitContext, SerializedLearner } from '../contract.js';
 import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, marginsOf, type Forest } from './forest.js';
 import { Grower } from './grower.js';
-import { Arena } from './kernels-wasm.js';
+import { Arena, type ViewClass } from './kernels-wasm.js';
 import {
   BIT_WORDS,
   GRAD_K,
@@ -222,8 +222,8 @@ export async function train(
   // The buffers the histogram kernels read, in one WebAssembly memory where it can hold them
   // (kernels-wasm.ts); the histograms follow once the bins are known.
   const arena = Arena.create(n * d + 16 * n + 4 * (3 + 4 * d) + 256 * MAX_EVALS + 4096);
-  const kernelArray = <T>(C: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, len: number) =>
-    arena ? (arena.take(C as never, len) as T) : sharedArray(C, len);
+  const kernelArray = <T extends Uint8Array | Int32Array | Float32Array>(C: ViewClass<T>, len: number) =>
+    arena ? arena.take(C, len) : sharedArray(C, len);
 
   // Bins, once: bytes by column (a resumed fit keeps the model's bins).
   const binMatrix = kernelArray(Uint8Array, n * d);

@@ -55,8 +55,8 @@ export function useHistKernels(on: boolean): void {
 }
 
 type View = Uint8Array | Int32Array | Float32Array | Float64Array;
-interface ViewClass<T extends View> {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+export interface ViewClass<T extends View> {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T;
   BYTES_PER_ELEMENT: number;
 }
 

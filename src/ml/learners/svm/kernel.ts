@@ -310,21 +310,6 @@ export class Kernel {
   }
 }
 
-/** Kernel values between query rows Q (row-major m x d) and rows `rows` of the kernel's data: m x rows.length. */
-export function crossKernel(k: Kernel, Q: Float64Array, m: number, rows: Int32Array): Float64Array {
-  const { d } = k;
-  const s = rows.length;
-  const out = new Float64Array(m * s);
-  const col = new Float64Array(s);
-  const q = new Float64Array(d);
-  for (let i = 0; i < m; i++) {
-    q.set(Q.subarray(i * d, (i + 1) * d));
-    k.against(q, rows, col);
-    out.set(col, i * s);
-  }
-  return out;
-}
-
 /** gamma 'scale' as scikit-learn computes it: 1 / (d · variance of all entries). */
 export function scaleGamma(X: Float64Array, d: number): number {
   const N = X.length;
