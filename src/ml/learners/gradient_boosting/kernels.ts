@@ -397,6 +397,9 @@ function evaluate(
   };
 
   const W = S.wasm;
+  // Numeric features without a monotone constraint, in a node without weight bounds or L1:
+  // the WebAssembly scan's case.
+  const plain = !bounded && alpha === 0;
   for (let i = fb; i < fe; i++) {
     const f = list[i];
     const o = base + L.off[f];
@@ -405,26 +408,21 @@ function evaluate(
     const Hm = hist[o + 1];
     const hasMissing = Hm > 0;
     const mono = L.mono[f];
-    if (W && !L.isCat[f] && !bounded && mono === 0 && alpha === 0) {
-      const gain = W.scan(
-        hist.byteOffset + 8 * o,
-        nbf,
-        hasMissing ? 1 : 0,
-        G,
-        H,
-        parent,
-        lambda,
-        mcw,
-        bestGain,
-      );
+    if (W && !L.isCat[f] && mono === 0 && plain) {
+      // This feature and the plain ones after it, in one call.
+      let j = i + 1;
+      while (j < fe && !L.isCat[list[j]] && L.mono[list[j]] === 0) j++;
+      const at = list.byteOffset + 4 * i;
+      const gain = W.scanRun(hist.byteOffset + 8 * base, at, j - i, G, H, parent, lambda, mcw, bestGain);
       if (gain > bestGain) {
         bestGain = gain;
-        bestF = f;
+        bestF = W.bestFeature.value;
         bestBin = W.bestBin.value;
         bestDL = W.bestDefaultLeft.value;
         bestGL = W.bestGL.value;
         bestHL = W.bestHL.value;
       }
+      i = j - 1;
     } else if (!L.isCat[f]) {
       // XGBoost 1.7's enumeration: forward over the bins with missing values right (its
       // default direction then), then, only if the node has missing values, backward with

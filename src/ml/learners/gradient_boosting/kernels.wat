@@ -20,6 +20,7 @@
   (global $bestDefaultLeft (export "bestDefaultLeft") (mut i32) (i32.const 0))
   (global $bestGL (export "bestGL") (mut f64) (f64.const 0))
   (global $bestHL (export "bestHL") (mut f64) (f64.const 0))
+  (global $bestFeature (export "bestFeature") (mut i32) (i32.const 0))
 
   ;; Where the fit's buffers are: bin bytes by column, gradient and hessian pairs (float32)
   ;; by row, the rows of the nodes, the feature table; and the number of rows.
@@ -80,13 +81,36 @@
       (br $features)))
   )
 
+  ;; The best split among the nf numeric features at list, in the histogram slot at slot,
+  ;; feature after feature as $scan does one (one call for a run of features: a call from
+  ;; JavaScript costs more than a small node's scan). Returns the higher of best and the best
+  ;; gain found; when higher, bestFeature and the globals of $scan say where.
+  (func (export "scanRun") (param $slot i32) (param $list i32) (param $nf i32) (param $G f64) (param $H f64)
+        (param $parent f64) (param $lambda f64) (param $mcw f64) (param $best f64) (result f64)
+    (local $j i32) (local $f i32) (local $t i32) (local $o i32) (local $gain f64)
+    (block $done (loop $features
+      (br_if $done (i32.ge_s (local.get $j) (local.get $nf)))
+      (local.set $f (i32.load (i32.add (local.get $list) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $t (i32.add (global.get $tab) (i32.shl (local.get $f) (i32.const 3))))
+      (local.set $o (i32.add (local.get $slot) (i32.shl (i32.load (local.get $t)) (i32.const 3))))
+      (local.set $gain (call $scan (local.get $o) (i32.load offset=4 (local.get $t))
+        (f64.gt (f64.load offset=8 (local.get $o)) (f64.const 0))
+        (local.get $G) (local.get $H) (local.get $parent) (local.get $lambda) (local.get $mcw) (local.get $best)))
+      (if (f64.gt (local.get $gain) (local.get $best)) (then
+        (local.set $best (local.get $gain))
+        (global.set $bestFeature (local.get $f))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $features)))
+    (local.get $best)
+  )
+
   ;; The best split of one numeric feature (no monotone constraint, no weight bounds, no L1)
   ;; in the histogram at o (nbf value bins after the missing bin; miss: the node has missing
   ;; values), as kernels.ts's evaluate enumerates them: forward with the missing values
   ;; right, then, with missing values, backward with them left. Returns the higher of best
   ;; and the best gain found (float32, as a double); when higher, the bestBin ... globals say
   ;; where.
-  (func (export "scan") (param $o i32) (param $nbf i32) (param $miss i32) (param $G f64) (param $H f64)
+  (func $scan (param $o i32) (param $nbf i32) (param $miss i32) (param $G f64) (param $H f64)
         (param $parent f64) (param $lambda f64) (param $mcw f64) (param $best f64) (result f64)
     (local $b i32) (local $last i32) (local $p i32) (local $hb f64)
     (local $GL f64) (local $HL f64) (local $gr f64) (local $hr f64) (local $gain f64)
