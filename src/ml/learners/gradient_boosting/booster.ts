@@ -7,7 +7,7 @@ import type { FitContext, SerializedLearner } from '../contract.js';
 import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, marginsOf, type Forest } from './forest.js';
 import { Grower } from './grower.js';
-import { Arena, type ViewClass } from './kernels-wasm.js';
+import { Arena, CAT_SCRATCH, type ViewClass } from './kernels-wasm.js';
 import {
   BIT_WORDS,
   GRAD_K,
@@ -221,7 +221,7 @@ export async function train(
 
   // The buffers the histogram kernels read, in one WebAssembly memory where it can hold them
   // (kernels-wasm.ts); the histograms follow once the bins are known.
-  const arena = Arena.create(n * d + 16 * n + 4 * (3 + 4 * d) + 256 * MAX_EVALS + 4096);
+  const arena = Arena.create(n * d + 16 * n + 4 * (3 + 4 * d) + 256 * MAX_EVALS + 8 * CAT_SCRATCH + 4096);
   const kernelArray = <T extends Uint8Array | Int32Array | Float32Array>(C: ViewClass<T>, len: number) =>
     arena ? arena.take(C, len) : sharedArray(C, len);
 
@@ -233,6 +233,8 @@ export async function train(
   const feats = kernelArray(Int32Array, 3 + 2 * d);
   const tab = kernelArray(Int32Array, 2 * d);
   const jobLut = kernelArray(Uint8Array, MAX_EVALS * 256);
+  const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
+  const catScratch = kernelArray(Uint8Array, threads * CAT_SCRATCH);
   let bins: ColumnBins[];
   if (resume) {
     bins = resume.bins;
@@ -281,7 +283,6 @@ export async function train(
     maxCatThreshold: p.maxCatThreshold,
     objective: spec,
   };
-  const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
   const limit = slotLimit(p);
   const slots = Math.min(limit, 16);
   const inArena = arena !== null && arena.fits(slots * histSize * 8);
@@ -308,6 +309,7 @@ export async function train(
     P: K > 1 ? sharedArray(Float64Array, n * K) : new Float64Array(0),
     memory: inArena ? arena.memory : null,
     tab,
+    catScratch,
   };
   B.labels.set(labels);
   if (weights) B.weights.set(weights);

@@ -72,7 +72,7 @@ describe('gradient boosting WebAssembly kernels', () => {
   };
 
   // Every setting that changes which loops run: missing values (the backward scan), the
-  // categorical column (kept in JavaScript), monotone bounds and L1 (JavaScript scans), row
+  // categorical column (both kinds of split), monotone bounds and L1 (JavaScript scans), row
   // and column samples (rows not in order), leaf-wise growth without limits (the histogram
   // slots grow within the memory), several outputs, weights.
   const cases: [string, 'regression' | 'classification', Target, Record<string, unknown>][] = [
@@ -88,6 +88,18 @@ describe('gradient boosting WebAssembly kernels', () => {
       'regression',
       regression,
       { n_estimators: 12, subsample: 0.7, colsample_bytree: 0.6, min_child_weight: 5, gamma: 0.5 },
+    ],
+    [
+      'categories one against the rest (missing values among them)',
+      'regression',
+      regression,
+      { n_estimators: 8, max_cat_to_onehot: 64 },
+    ],
+    [
+      'category partitions without cat_l2, in small groups',
+      'regression',
+      regression,
+      { n_estimators: 8, cat_l2: 0, cat_smooth: 1, min_data_per_group: 10, max_cat_threshold: 8 },
     ],
     [
       'monotone constraints and L1',

@@ -1,5 +1,5 @@
 import type { WasmMemory } from '../kit/wasm.js';
-import { histKernels, type HistKernels } from './kernels-wasm.js';
+import { CAT_BITS, CAT_SCRATCH, histKernels, type HistKernels } from './kernels-wasm.js';
 import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.js';
 
 /**
@@ -88,6 +88,8 @@ export interface Buffers {
   memory: WasmMemory | null;
   /** Per feature f: off[f] at 2f, nb[f] at 2f + 1 (for the WebAssembly kernels). */
   tab: Int32Array;
+  /** CAT_SCRATCH bytes per thread, for the WebAssembly categorical scan. */
+  catScratch: Uint8Array;
 }
 
 /**
@@ -129,6 +131,8 @@ export interface Scratch {
   /** This thread's instance of the WebAssembly kernels over wasmFor (the fit's memory); null: none. */
   wasm: HistKernels | null;
   wasmFor: WasmMemory | null | undefined;
+  /** Where this thread's WebAssembly categorical scan leaves the left set's bits. */
+  wasmBits: Int32Array;
 }
 
 export function newScratch(): Scratch {
@@ -139,13 +143,28 @@ export function newScratch(): Scratch {
     objective: null,
     wasm: null,
     wasmFor: undefined,
+    wasmBits: new Int32Array(BIT_WORDS),
   };
 }
 
 /** The thread's WebAssembly kernels for this fit, or null where its buffers are not in a WebAssembly memory. */
-function kernelsOf(L: Layout, B: Buffers, S: Scratch): HistKernels | null {
+function kernelsOf(L: Layout, B: Buffers, S: Scratch, t: number): HistKernels | null {
   if (S.wasmFor !== B.memory) {
     S.wasm = B.memory ? histKernels(B.memory, B.bins, B.gh, B.rows, B.tab, L.n) : null;
+    if (S.wasm) {
+      const scratch = B.catScratch.byteOffset + CAT_SCRATCH * t;
+      S.wasm.catInit(
+        L.lambda,
+        L.minChildWeight,
+        L.catSmooth,
+        L.catL2,
+        L.minDataPerGroup,
+        L.maxCatThreshold,
+        L.maxCatToOnehot,
+        scratch,
+      );
+      S.wasmBits = new Int32Array(B.catScratch.buffer, scratch + CAT_BITS, BIT_WORDS);
+    }
     S.wasmFor = B.memory;
   }
   return S.wasm;
@@ -480,6 +499,16 @@ function evaluate(
           }
         }
       }
+    } else if (W && plain) {
+      const gain = W.scanCat(hist.byteOffset + 8 * o, nbf, G, H, parent, count, bestGain);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestF = f;
+        bestBin = W.bestBin.value;
+        bestDL = W.bestDefaultLeft.value;
+        bestGL = W.bestGL.value;
+        bestHL = W.bestHL.value;
+      }
     } else {
       // Categories present in the node. Few of them: each one against the rest (one-hot
       // splits). More: the categories ordered by their own leaf weight, where the best split
@@ -624,7 +653,9 @@ function evaluate(
   B.out[q + OUT_DEFAULT_LEFT] = bestDL;
   B.out[q + OUT_GL] = bestGL;
   B.out[q + OUT_HL] = bestHL;
-  if (bestF >= 0 && L.isCat[bestF]) B.outBits.set(bits, at * BIT_WORDS);
+  if (bestF >= 0 && L.isCat[bestF]) {
+    B.outBits.set(W && plain ? S.wasmBits : bits, at * BIT_WORDS);
+  }
 }
 
 /** Sorts idx[0..m) by key ascending (ties by bin), keys moving along. Shell sort: no allocation. */
@@ -683,7 +714,7 @@ export function runBuildEval(L: Layout, B: Buffers, S: Scratch, t: number): void
   }
   const jf = B.jobF;
   const nTasks = nUnits * nChunks;
-  const W = kernelsOf(L, B, S);
+  const W = kernelsOf(L, B, S, t);
   const slotBytes = 8 * L.histSize;
   for (;;) {
     const k = Atomics.add(B.counter, 0, 1);
@@ -774,8 +805,8 @@ export const TASK_STRIDE = 6;
  * the piece in tmp, its left rows then its right rows, for the join job to put the pieces
  * together: every thread then copies out of tmp into places no other piece reads.
  */
-export function runPartition(L: Layout, B: Buffers, S: Scratch): void {
-  const W = kernelsOf(L, B, S);
+export function runPartition(L: Layout, B: Buffers, S: Scratch, t: number): void {
+  const W = kernelsOf(L, B, S, t);
   const job = B.job;
   const nTasks = job[JOB_NSUB];
   const taskAt = JOB_HEADER + job[JOB_NEVAL];

@@ -21,6 +21,16 @@
   (global $bestGL (export "bestGL") (mut f64) (f64.const 0))
   (global $bestHL (export "bestHL") (mut f64) (f64.const 0))
   (global $bestFeature (export "bestFeature") (mut i32) (i32.const 0))
+  ;; Categorical splits' settings (catInit) and this thread's scratch: 256 category bins (i32)
+  ;; at $scr, their keys (f64) at $scr + 1024, the left set's bits (8 x i32) at $scr + 3072.
+  (global $lambda (mut f64) (f64.const 0))
+  (global $mcw (mut f64) (f64.const 0))
+  (global $catSmooth (mut f64) (f64.const 0))
+  (global $catL2 (mut f64) (f64.const 0))
+  (global $minGroup (mut f64) (f64.const 0))
+  (global $maxCatThreshold (mut i32) (i32.const 0))
+  (global $maxOnehot (mut i32) (i32.const 0))
+  (global $scr (mut i32) (i32.const 0))
 
   ;; Where the fit's buffers are: bin bytes by column, gradient and hessian pairs (float32)
   ;; by row, the rows of the nodes, the feature table; and the number of rows.
@@ -30,6 +40,255 @@
     (global.set $rows (local.get $rows))
     (global.set $tab (local.get $tab))
     (global.set $n (local.get $n))
+  )
+
+  (func (export "catInit") (param $lambda f64) (param $mcw f64) (param $catSmooth f64) (param $catL2 f64)
+        (param $minGroup f64) (param $maxCatThreshold i32) (param $maxOnehot i32) (param $scr i32)
+    (global.set $lambda (local.get $lambda))
+    (global.set $mcw (local.get $mcw))
+    (global.set $catSmooth (local.get $catSmooth))
+    (global.set $catL2 (local.get $catL2))
+    (global.set $minGroup (local.get $minGroup))
+    (global.set $maxCatThreshold (local.get $maxCatThreshold))
+    (global.set $maxOnehot (local.get $maxOnehot))
+    (global.set $scr (local.get $scr))
+  )
+
+  ;; The gain of sending (GL, HL) left, float32 as a double; -inf where a side is too light.
+  (func $plainGain (param $GL f64) (param $HL f64) (param $G f64) (param $H f64) (param $parent f64) (result f64)
+    (local $GR f64) (local $HR f64)
+    (local.set $GR (f64.sub (local.get $G) (local.get $GL)))
+    (local.set $HR (f64.sub (local.get $H) (local.get $HL)))
+    (if (i32.or (i32.or (f64.lt (local.get $HL) (global.get $mcw)) (f64.lt (local.get $HR) (global.get $mcw)))
+                (i32.or (f64.le (local.get $HL) (f64.const 0)) (f64.le (local.get $HR) (f64.const 0))))
+      (then (return (f64.const -inf))))
+    (f64.promote_f32 (f32.demote_f64
+      (f64.sub
+        (f64.add
+          (f64.div (f64.mul (local.get $GL) (local.get $GL)) (f64.add (local.get $HL) (global.get $lambda)))
+          (f64.div (f64.mul (local.get $GR) (local.get $GR)) (f64.add (local.get $HR) (global.get $lambda))))
+        (local.get $parent))))
+  )
+
+  ;; A partition split's gain: as $plainGain, and the right side must keep min_data_per_group
+  ;; rows; with cat_l2, over lambda + cat_l2 and less pen.
+  (func $catGain (param $GL f64) (param $HL f64) (param $G f64) (param $H f64) (param $parent f64)
+        (param $rowsPerH f64) (param $pen f64) (result f64)
+    (local $GR f64) (local $HR f64) (local $lam f64)
+    (local.set $GR (f64.sub (local.get $G) (local.get $GL)))
+    (local.set $HR (f64.sub (local.get $H) (local.get $HL)))
+    (if (i32.or
+          (i32.or (i32.or (f64.lt (local.get $HL) (global.get $mcw)) (f64.lt (local.get $HR) (global.get $mcw)))
+                  (i32.or (f64.le (local.get $HL) (f64.const 0)) (f64.le (local.get $HR) (f64.const 0))))
+          (f64.lt (f64.mul (local.get $HR) (local.get $rowsPerH)) (global.get $minGroup)))
+      (then (return (f64.const -inf))))
+    (if (f64.eq (global.get $catL2) (f64.const 0))
+      (then (return (call $plainGain (local.get $GL) (local.get $HL) (local.get $G) (local.get $H) (local.get $parent)))))
+    (local.set $lam (f64.add (global.get $lambda) (global.get $catL2)))
+    (f64.promote_f32 (f32.demote_f64
+      (f64.sub
+        (f64.add
+          (f64.div (f64.mul (local.get $GL) (local.get $GL)) (f64.add (local.get $HL) (local.get $lam)))
+          (f64.div (f64.mul (local.get $GR) (local.get $GR)) (f64.add (local.get $HR) (local.get $lam))))
+        (local.get $pen))))
+  )
+
+  ;; The best split of one categorical feature whose histogram is at o (nbf categories), in
+  ;; a node without weight bounds or L1, as kernels.ts's evaluate finds it: one category
+  ;; against the rest when few are present, else a prefix of the categories ordered by their
+  ;; smoothed leaf weight, from either end. Returns the higher of best and the best gain
+  ;; found; when higher, the bestBin ... globals say where, and the bits at $scr + 3072 which
+  ;; categories go left.
+  (func (export "scanCat") (param $o i32) (param $nbf i32) (param $G f64) (param $H f64) (param $parent f64)
+        (param $count f64) (param $best f64) (result f64)
+    (local $idx i32) (local $key i32) (local $bits i32)
+    (local $Gm f64) (local $Hm f64) (local $miss i32) (local $m i32) (local $b i32) (local $p i32) (local $hb f64)
+    (local $single i32) (local $prefix i32) (local $dir i32) (local $prefixDir i32) (local $k i32)
+    (local $GL f64) (local $HL f64) (local $gain f64) (local $rowsPerH f64) (local $pen f64)
+    (local $most i32) (local $s i32) (local $group f64) (local $lam f64)
+    (local $gap i32) (local $i i32) (local $j i32) (local $ki f64) (local $ii i32)
+    (local.set $idx (global.get $scr))
+    (local.set $key (i32.add (global.get $scr) (i32.const 1024)))
+    (local.set $bits (i32.add (global.get $scr) (i32.const 3072)))
+    (local.set $Gm (f64.load (local.get $o)))
+    (local.set $Hm (f64.load offset=8 (local.get $o)))
+    (local.set $miss (f64.gt (local.get $Hm) (f64.const 0)))
+    ;; The categories present, with their keys.
+    (local.set $b (i32.const 1))
+    (block $listed (loop $list
+      (br_if $listed (i32.gt_s (local.get $b) (local.get $nbf)))
+      (local.set $p (i32.add (local.get $o) (i32.shl (local.get $b) (i32.const 4))))
+      (local.set $hb (f64.load offset=8 (local.get $p)))
+      (if (f64.gt (local.get $hb) (f64.const 0)) (then
+        (i32.store (i32.add (local.get $idx) (i32.shl (local.get $m) (i32.const 2))) (local.get $b))
+        (f64.store (i32.add (local.get $key) (i32.shl (local.get $m) (i32.const 3)))
+          (f64.div (f64.load (local.get $p)) (f64.add (f64.add (local.get $hb) (global.get $lambda)) (global.get $catSmooth))))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $list)))
+    (if (i32.lt_s (i32.add (local.get $m) (local.get $miss)) (i32.const 2)) (then (return (local.get $best))))
+    (local.set $single (i32.const -1))
+    (local.set $prefix (i32.const -1))
+    (local.set $prefixDir (i32.const 1))
+    (local.set $k (local.get $m))
+    (if (i32.le_s (local.get $m) (global.get $maxOnehot))
+      (then
+        ;; Each category against the rest, with the missing values right, then left.
+        (local.set $p (i32.const 0))
+        (block $done (loop $each
+          (br_if $done (i32.ge_s (local.get $p) (local.get $m)))
+          (local.set $b (i32.load (i32.add (local.get $idx) (i32.shl (local.get $p) (i32.const 2)))))
+          (local.set $GL (f64.load (i32.add (local.get $o) (i32.shl (local.get $b) (i32.const 4)))))
+          (local.set $HL (f64.load offset=8 (i32.add (local.get $o) (i32.shl (local.get $b) (i32.const 4)))))
+          (local.set $gain (call $plainGain (local.get $GL) (local.get $HL) (local.get $G) (local.get $H) (local.get $parent)))
+          (if (f64.gt (local.get $gain) (local.get $best)) (then
+            (local.set $best (local.get $gain))
+            (global.set $bestBin (i32.const 1))
+            (global.set $bestDefaultLeft
+              (select (i32.const 0) (f64.ge (local.get $HL) (f64.sub (local.get $H) (local.get $HL))) (local.get $miss)))
+            (global.set $bestGL (local.get $GL))
+            (global.set $bestHL (local.get $HL))
+            (local.set $single (local.get $b))
+            (local.set $prefix (i32.const -1))))
+          (if (local.get $miss) (then
+            (local.set $gain (call $plainGain (f64.add (local.get $GL) (local.get $Gm)) (f64.add (local.get $HL) (local.get $Hm))
+              (local.get $G) (local.get $H) (local.get $parent)))
+            (if (f64.gt (local.get $gain) (local.get $best)) (then
+              (local.set $best (local.get $gain))
+              (global.set $bestBin (i32.const 1))
+              (global.set $bestDefaultLeft (i32.const 1))
+              (global.set $bestGL (f64.add (local.get $GL) (local.get $Gm)))
+              (global.set $bestHL (f64.add (local.get $HL) (local.get $Hm)))
+              (local.set $single (local.get $b))
+              (local.set $prefix (i32.const -1))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $each))))
+      (else
+        ;; Categories with fewer than cat_smooth rows (estimated from the hessian) stay out.
+        (local.set $rowsPerH (f64.div (local.get $count) (local.get $H)))
+        (local.set $k (i32.const 0))
+        (local.set $p (i32.const 0))
+        (block $kept (loop $keep
+          (br_if $kept (i32.ge_s (local.get $p) (local.get $m)))
+          (local.set $b (i32.load (i32.add (local.get $idx) (i32.shl (local.get $p) (i32.const 2)))))
+          (if (f64.ge (f64.mul (f64.load offset=8 (i32.add (local.get $o) (i32.shl (local.get $b) (i32.const 4)))) (local.get $rowsPerH))
+                      (global.get $catSmooth))
+            (then
+              (i32.store (i32.add (local.get $idx) (i32.shl (local.get $k) (i32.const 2))) (local.get $b))
+              (f64.store (i32.add (local.get $key) (i32.shl (local.get $k) (i32.const 3)))
+                (f64.load (i32.add (local.get $key) (i32.shl (local.get $p) (i32.const 3)))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $keep)))
+        ;; Shell sort by key, ties by bin: kernels.ts's sortByKey, gap for gap.
+        (local.set $gap (i32.shr_s (local.get $k) (i32.const 1)))
+        (block $sorted (loop $gaps
+          (br_if $sorted (i32.le_s (local.get $gap) (i32.const 0)))
+          (local.set $i (local.get $gap))
+          (block $pass (loop $items
+            (br_if $pass (i32.ge_s (local.get $i) (local.get $k)))
+            (local.set $ki (f64.load (i32.add (local.get $key) (i32.shl (local.get $i) (i32.const 3)))))
+            (local.set $ii (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $j (local.get $i))
+            (block $placed (loop $shift
+              (br_if $placed (i32.lt_s (local.get $j) (local.get $gap)))
+              (local.set $p (i32.sub (local.get $j) (local.get $gap)))
+              (br_if $placed (i32.eqz (i32.or
+                (f64.gt (f64.load (i32.add (local.get $key) (i32.shl (local.get $p) (i32.const 3)))) (local.get $ki))
+                (i32.and
+                  (f64.eq (f64.load (i32.add (local.get $key) (i32.shl (local.get $p) (i32.const 3)))) (local.get $ki))
+                  (i32.gt_s (i32.load (i32.add (local.get $idx) (i32.shl (local.get $p) (i32.const 2)))) (local.get $ii))))))
+              (f64.store (i32.add (local.get $key) (i32.shl (local.get $j) (i32.const 3)))
+                (f64.load (i32.add (local.get $key) (i32.shl (local.get $p) (i32.const 3)))))
+              (i32.store (i32.add (local.get $idx) (i32.shl (local.get $j) (i32.const 2)))
+                (i32.load (i32.add (local.get $idx) (i32.shl (local.get $p) (i32.const 2)))))
+              (local.set $j (local.get $p))
+              (br $shift)))
+            (f64.store (i32.add (local.get $key) (i32.shl (local.get $j) (i32.const 3))) (local.get $ki))
+            (i32.store (i32.add (local.get $idx) (i32.shl (local.get $j) (i32.const 2))) (local.get $ii))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $items)))
+          (local.set $gap (select (i32.const 1)
+            (i32.trunc_f64_s (f64.div (f64.convert_i32_s (local.get $gap)) (f64.const 2.2)))
+            (i32.eq (local.get $gap) (i32.const 2))))
+          (br $gaps)))
+        (local.set $lam (f64.add (global.get $lambda) (global.get $catL2)))
+        (local.set $pen (select
+          (f64.div (f64.mul (local.get $G) (local.get $G)) (f64.add (local.get $H) (local.get $lam)))
+          (local.get $parent)
+          (f64.gt (global.get $catL2) (f64.const 0))))
+        (local.set $most (select (global.get $maxCatThreshold) (i32.shr_s (i32.add (local.get $k) (i32.const 1)) (i32.const 1))
+          (i32.lt_s (global.get $maxCatThreshold) (i32.shr_s (i32.add (local.get $k) (i32.const 1)) (i32.const 1)))))
+        ;; Prefixes from the low end (dir 1), then from the high end (dir -1).
+        (local.set $dir (i32.const 1))
+        (block $dirs (loop $directions
+          (br_if $dirs (i32.lt_s (local.get $dir) (i32.const -1)))
+          (local.set $GL (f64.const 0))
+          (local.set $HL (f64.const 0))
+          (local.set $group (f64.const 0))
+          (local.set $s (i32.const 0))
+          (block $grown (loop $grow
+            (br_if $grown (i32.ge_s (local.get $s) (local.get $most)))
+            (local.set $b (i32.load (i32.add (local.get $idx) (i32.shl
+              (select (local.get $s) (i32.sub (i32.sub (local.get $k) (i32.const 1)) (local.get $s)) (i32.gt_s (local.get $dir) (i32.const 0)))
+              (i32.const 2)))))
+            (local.set $p (i32.add (local.get $o) (i32.shl (local.get $b) (i32.const 4))))
+            (local.set $GL (f64.add (local.get $GL) (f64.load (local.get $p))))
+            (local.set $HL (f64.add (local.get $HL) (f64.load offset=8 (local.get $p))))
+            (local.set $group (f64.add (local.get $group) (f64.mul (f64.load offset=8 (local.get $p)) (local.get $rowsPerH))))
+            (br_if $grown (f64.lt (f64.mul (f64.sub (local.get $H) (local.get $HL)) (local.get $rowsPerH)) (global.get $minGroup)))
+            (if (f64.ge (local.get $group) (global.get $minGroup)) (then
+              (local.set $group (f64.const 0))
+              (local.set $gain (call $catGain (local.get $GL) (local.get $HL) (local.get $G) (local.get $H) (local.get $parent)
+                (local.get $rowsPerH) (local.get $pen)))
+              (if (f64.gt (local.get $gain) (local.get $best)) (then
+                (local.set $best (local.get $gain))
+                (global.set $bestBin (i32.add (local.get $s) (i32.const 1)))
+                (global.set $bestDefaultLeft
+                  (select (i32.const 0) (f64.ge (local.get $HL) (f64.sub (local.get $H) (local.get $HL))) (local.get $miss)))
+                (global.set $bestGL (local.get $GL))
+                (global.set $bestHL (local.get $HL))
+                (local.set $prefix (local.get $s))
+                (local.set $prefixDir (local.get $dir))
+                (local.set $single (i32.const -1))))
+              (if (local.get $miss) (then
+                (local.set $gain (call $catGain (f64.add (local.get $GL) (local.get $Gm)) (f64.add (local.get $HL) (local.get $Hm))
+                  (local.get $G) (local.get $H) (local.get $parent) (local.get $rowsPerH) (local.get $pen)))
+                (if (f64.gt (local.get $gain) (local.get $best)) (then
+                  (local.set $best (local.get $gain))
+                  (global.set $bestBin (i32.add (local.get $s) (i32.const 1)))
+                  (global.set $bestDefaultLeft (i32.const 1))
+                  (global.set $bestGL (f64.add (local.get $GL) (local.get $Gm)))
+                  (global.set $bestHL (f64.add (local.get $HL) (local.get $Hm)))
+                  (local.set $prefix (local.get $s))
+                  (local.set $prefixDir (local.get $dir))
+                  (local.set $single (i32.const -1))))))))
+            (local.set $s (i32.add (local.get $s) (i32.const 1)))
+            (br $grow)))
+          (local.set $dir (i32.sub (local.get $dir) (i32.const 2)))
+          (br $directions)))))
+    ;; The left set, when this feature improved on best.
+    (if (i32.or (i32.ge_s (local.get $single) (i32.const 1)) (i32.ge_s (local.get $prefix) (i32.const 0))) (then
+      (memory.fill (local.get $bits) (i32.const 0) (i32.const 32))
+      (if (i32.ge_s (local.get $single) (i32.const 1))
+        (then (call $setBit (local.get $bits) (local.get $single)))
+        (else
+          (local.set $p (i32.const 0))
+          (block $set (loop $prefixes
+            (br_if $set (i32.gt_s (local.get $p) (local.get $prefix)))
+            (call $setBit (local.get $bits) (i32.load (i32.add (local.get $idx) (i32.shl
+              (select (local.get $p) (i32.sub (i32.sub (local.get $k) (i32.const 1)) (local.get $p)) (i32.gt_s (local.get $prefixDir) (i32.const 0)))
+              (i32.const 2)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $prefixes)))))
+      (if (global.get $bestDefaultLeft) (then (call $setBit (local.get $bits) (i32.const 0))))))
+    (local.get $best)
+  )
+
+  (func $setBit (param $bits i32) (param $b i32)
+    (local $w i32)
+    (local.set $w (i32.add (local.get $bits) (i32.shl (i32.shr_u (local.get $b) (i32.const 5)) (i32.const 2))))
+    (i32.store (local.get $w) (i32.or (i32.load (local.get $w)) (i32.shl (i32.const 1) (i32.and (local.get $b) (i32.const 31)))))
   )
 
   ;; Zeroes and fills the histograms of the nf features at list over the rows at positions

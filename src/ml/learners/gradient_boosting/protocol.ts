@@ -62,7 +62,7 @@ export interface SetupMessage {
 
 export function runOp(cmd: number, L: Layout, B: Buffers, S: Scratch, t: number): void {
   if (cmd === CMD_BUILD_EVAL) runBuildEval(L, B, S, t);
-  else if (cmd === CMD_PARTITION) runPartition(L, B, S);
+  else if (cmd === CMD_PARTITION) runPartition(L, B, S, t);
   else if (cmd === CMD_GRADIENTS) runGradients(L, B, S);
   else if (cmd === CMD_JOIN) runJoin(B);
   else throw new Error(`unknown command ${cmd}`);
