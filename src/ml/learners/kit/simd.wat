@@ -430,6 +430,27 @@
   ;; Taylor series to degree 11 (relative error under 1e-13), 2^k built in the exponent
   ;; bits. Below 2^-1022 the result is 0 (where e^x is subnormal). Four pairs a step, as four
   ;; independent chains: one chain's multiply-adds wait on each other.
+  ;; RBF exponents in place: out[t] = -gamma * max(0, na + norms[r] - 2 out[t]), r = rows[t]
+  ;; (i32 at $rOff) or t when $seq, for t < $m (norms: f64 at $nOff); expNeg then takes e^x.
+  (func (export "rbfExponents") (param $oOff i32) (param $rOff i32) (param $seq i32) (param $nOff i32) (param $m i32)
+        (param $na f64) (param $gamma f64)
+    (local $t i32) (local $r i32) (local $p i32) (local $d2 f64) (local $ng f64)
+    (local.set $ng (f64.neg (local.get $gamma)))
+    (block $done (loop $each
+      (br_if $done (i32.ge_s (local.get $t) (local.get $m)))
+      (local.set $r (select (local.get $t)
+        (i32.load (i32.add (local.get $rOff) (i32.shl (local.get $t) (i32.const 2))))
+        (local.get $seq)))
+      (local.set $p (i32.add (local.get $oOff) (i32.shl (local.get $t) (i32.const 3))))
+      (local.set $d2 (f64.sub
+        (f64.add (local.get $na) (f64.load (i32.add (local.get $nOff) (i32.shl (local.get $r) (i32.const 3)))))
+        (f64.mul (f64.const 2) (f64.load (local.get $p)))))
+      (f64.store (local.get $p)
+        (f64.mul (local.get $ng) (select (local.get $d2) (f64.const 0) (f64.gt (local.get $d2) (f64.const 0)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $each)))
+  )
+
   (func (export "expNeg") (param $off i32) (param $m i32)
     (local $end i32) (local $end8 i32) (local $z0 v128) (local $k0 v128) (local $f0 v128) (local $p0 v128) (local $z1 v128) (local $k1 v128) (local $f1 v128) (local $p1 v128) (local $z2 v128) (local $k2 v128) (local $f2 v128) (local $p2 v128) (local $z3 v128) (local $k3 v128) (local $f3 v128) (local $p3 v128)
     (local.set $end (i32.add (local.get $off) (i32.shl (local.get $m) (i32.const 3))))

@@ -134,6 +134,7 @@ export class Kernel {
       this.dots = Dots.create(XD, n, dd, { at: t.at, val: t.val, w: t.w, cols: t.cols.length });
       if (!this.dots) this.tail = null;
     } else this.dots = d >= 4 ? Dots.create(X, n, d) : null;
+    this.dots?.setNorms(this.norms);
   }
 
   /** Whole kernel rows K(a, every row), where enabled (shareRows). */
@@ -211,7 +212,7 @@ export class Kernel {
     if (seq) {
       const t = this.tail;
       if (!t) {
-        this.transform(this.dots!.against(q, 0, m), out, m, nq, rows, true);
+        this.transform(this.dots!.against(q, 0, m), out, m, nq, rows, true, true);
         return;
       }
       for (let k = 0; k < t.dense.length; k++) t.q[k] = q[t.dense[k]];
@@ -219,7 +220,7 @@ export class Kernel {
       this.addSparse(m, true, (spread) => {
         for (let k = 0; k < t.cols.length; k++) spread[k] = q[t.cols[k]];
       });
-      this.transform(dv, out, m, nq, rows, true);
+      this.transform(dv, out, m, nq, rows, true, true);
       return;
     }
     for (let t = 0; t < m; t++) {
@@ -228,7 +229,7 @@ export class Kernel {
       for (let j = 0; j < d; j++) dot += q[j] * X[ob + j];
       out[t] = dot;
     }
-    this.transform(out, out, m, nq, rows, false);
+    this.transform(out, out, m, nq, rows, false, false);
   }
 
   /**
@@ -242,7 +243,10 @@ export class Kernel {
     spread.fill(0);
   }
 
-  /** Dot products (double) to kernel values, into out; `inDots`: dv is the Dots output view. */
+  /**
+   * Dot products (double) to kernel values, into out; `inDots`: dv is the Dots output view,
+   * of the rows of the last byIndex call or (seq) the first m rows.
+   */
   private transform(
     dv: Float64Array,
     out: Float64Array | Float32Array,
@@ -250,15 +254,14 @@ export class Kernel {
     na: number,
     rows: Int32Array,
     inDots: boolean,
+    seq: boolean,
   ): void {
     const { kernel, gamma, coef0, degree } = this.spec;
     const norms = this.norms;
     if (kernel === 'rbf' && inDots) {
-      // The exponents in place, then e^x on SIMD: Math.exp was most of an RBF column's cost.
-      for (let t = 0; t < m; t++) {
-        const d2 = na + norms[rows[t]] - 2 * dv[t];
-        dv[t] = -gamma * (d2 > 0 ? d2 : 0);
-      }
+      // The exponents in place, then e^x, both in WebAssembly: Math.exp was most of an RBF
+      // column's cost, then the exponents' loop.
+      this.dots!.rbfExponentsOut(m, na, gamma, seq);
       this.dots!.expNegOut(m);
       out.set(dv.subarray(0, m));
     } else if (kernel === 'rbf') {
@@ -306,7 +309,7 @@ export class Kernel {
         dv[t] = dot;
       }
     }
-    this.transform(dv, out, m, norms[a], rows, this.dots !== null);
+    this.transform(dv, out, m, norms[a], rows, this.dots !== null, false);
   }
 }
 
