@@ -1,5 +1,6 @@
 import type { Ticker } from '../../../core/abort.js';
 import type { Kernel } from './kernel.js';
+import { SmoLoops } from './smo-wasm.js';
 
 /**
  * Sequential minimal optimization for the SVM duals, after Fan, Chen and Lin (2005), the
@@ -114,15 +115,18 @@ export async function smo(
 ): Promise<SmoResult> {
   const n = Q.size;
   const l = Q.rows;
-  const alpha = new Float64Array(n);
+  // The vectors in WebAssembly memory, where its loops run (null: the JavaScript loops below).
+  const W = SmoLoops.acquire(n, l);
+  const alpha = W ? W.alpha : new Float64Array(n);
   // The gradient times y: yg_t = y_t ∇f_t. In these terms a step adds y_i Δα_i K_it +
   // y_j Δα_j K_jt to every yg_t, -yg ranks the variables that may go up (I_up) and yg those
   // that may go down (I_low), whatever their label.
-  const yg = Float64Array.from(p, (v, t) => y[t] * v);
+  const yg = W ? W.yg : new Float64Array(n);
+  for (let t = 0; t < n; t++) yg[t] = y[t] * p[t];
   // Per variable, 0 where it is in I_up (I_low), else NO: selection then adds instead of
   // branching on the label and the bounds, which a CPU cannot predict.
-  const penUp = new Float64Array(n);
-  const penLow = new Float64Array(n);
+  const penUp = W ? W.penUp : new Float64Array(n);
+  const penLow = W ? W.penLow : new Float64Array(n);
   const status = (t: number) => {
     const a = alpha[t];
     penUp[t] = (y[t] === 1 ? a < C : a > 0) ? 0 : NO;
@@ -130,10 +134,12 @@ export async function smo(
   };
   for (let t = 0; t < n; t++) status(t);
   // y_t Ḡ_t, Ḡ_t = Σ over variables at C of C·Q_ts: the part of the gradient a shrunk variable keeps.
-  const ygBar = new Float64Array(n);
-  const QD = Q.diag;
+  const ygBar = W ? W.ygBar : new Float64Array(n);
+  const QD = W ? W.QD : Q.diag;
+  if (W) QD.set(Q.diag);
   // The active variables, ascending (so reads stream, and regression's α* follow its α).
-  const act = Int32Array.from({ length: n }, (_, t) => t);
+  const act = W ? W.act : new Int32Array(n);
+  for (let t = 0; t < n; t++) act[t] = t;
   const isActive = new Uint8Array(n).fill(1);
   let na = n;
   let unshrink = false;
@@ -206,13 +212,16 @@ export async function smo(
     }
     na = k;
   };
-  /** Ḡ follows a variable that reaches or leaves C. */
-  const followBar = (v: number, before: number, after: number, k: Float32Array) => {
+  /** Ḡ follows a variable that reaches or leaves C (k its column; which: where W holds it). */
+  const followBar = (v: number, before: number, after: number, k: Float32Array, which: 'i' | 'j') => {
     const wasUp = before >= C;
     if (wasUp === after >= C) return;
     const c = (wasUp ? -C : C) * y[v];
-    for (let t = 0; t < l; t++) ygBar[t] += c * k[t];
-    for (let t = l; t < n; t++) ygBar[t] += c * k[t - l];
+    if (W) W.addColumn(which, c);
+    else {
+      for (let t = 0; t < l; t++) ygBar[t] += c * k[t];
+      for (let t = l; t < n; t++) ygBar[t] += c * k[t - l];
+    }
   };
 
   let selI = -1;
@@ -222,17 +231,28 @@ export async function smo(
     // i: the most violating variable that may go up (the last of equals, as libsvm).
     let Gmax = -Infinity;
     let i = -1;
-    for (let u = 0; u < na; u++) {
-      const t = act[u];
-      const v = penUp[t] - yg[t];
-      if (v >= Gmax) {
-        Gmax = v;
-        i = t;
+    if (W) ({ i, Gmax } = W.pickI(na));
+    else
+      for (let u = 0; u < na; u++) {
+        const t = act[u];
+        const v = penUp[t] - yg[t];
+        if (v >= Gmax) {
+          Gmax = v;
+          i = t;
+        }
       }
-    }
     if (i < 0 || Gmax <= NO / 2) return false;
     const ki = Q.kernelColumn(i);
     const QDi = QD[i];
+    const mid = firstAtLeast(act, na, l);
+    if (W) {
+      W.ki.set(ki);
+      const { j, Gmax2 } = W.pickJ(na, mid, QDi, Gmax);
+      if (Gmax + Gmax2 < eps || j < 0) return false;
+      selI = i;
+      selJ = j;
+      return true;
+    }
     // j: among those going down, the one whose pair with i decreases the objective most.
     // (The curvature QD_i + QD_t - 2 y_i y_t Q_it is QD_i + QD_t - 2 K_it either way.)
     let Gmax2 = -Infinity;
@@ -254,7 +274,6 @@ export async function smo(
         }
       }
     };
-    const mid = firstAtLeast(act, na, l);
     pass(0, mid, 0);
     pass(mid, na, l);
     if (Gmax + Gmax2 < eps || j < 0) return false;
@@ -347,23 +366,33 @@ export async function smo(
     // variables below l come first, then regression's α* (row t - l).
     const ci = y[i] * (ni - ai);
     const cj = y[j] * (nj - aj);
-    let u = 0;
-    for (; u < na; u++) {
-      const t = act[u];
-      if (t >= l) break;
-      yg[t] += ci * ki[t] + cj * kj[t];
-    }
-    for (; u < na; u++) {
-      const t = act[u];
-      yg[t] += ci * ki[t - l] + cj * kj[t - l];
+    if (W) {
+      // ki is in W since select picked i.
+      W.kj.set(kj);
+      W.update(na, ci, cj);
+    } else {
+      let u = 0;
+      for (; u < na; u++) {
+        const t = act[u];
+        if (t >= l) break;
+        yg[t] += ci * ki[t] + cj * kj[t];
+      }
+      for (; u < na; u++) {
+        const t = act[u];
+        yg[t] += ci * ki[t - l] + cj * kj[t - l];
+      }
     }
     if (shrinking) {
-      followBar(i, ai, ni, ki);
-      followBar(j, aj, nj, kj);
+      followBar(i, ai, ni, ki, 'i');
+      followBar(j, aj, nj, kj, 'j');
     }
   }
   unshrinkAll();
-  return { alpha, rho: rhoOf(alpha, yg, y, C), iterations: iter };
+  const rho = rhoOf(alpha, yg, y, C);
+  if (!W) return { alpha, rho, iterations: iter };
+  const result = { alpha: alpha.slice(), rho, iterations: iter };
+  SmoLoops.release(W);
+  return result;
 }
 
 /** Selection's stand-in for "not in this set": far below any gradient, and finite. */

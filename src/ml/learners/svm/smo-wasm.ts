@@ -1,0 +1,176 @@
+/**
+ * The SMO solver's hot loops in WebAssembly (smo.wat beside this file, assembled and inlined
+ * below as base64: `npx -p wabt wat2wasm smo.wat -o smo.wasm && base64 -w0 smo.wasm`):
+ * picking the working pair over the active set and updating the gradient after a step. The
+ * same arithmetic in the same order as the loops in smo.ts, so the same model either way.
+ * The solver's vectors are views of the instance's memory; the step's two kernel columns are
+ * copied in (a copy costs less than a JavaScript pass over them).
+ */
+import { instantiateSized, lazyModule } from '../kit/wasm.js';
+
+const WASM =
+  'AGFzbQEAAAABLAVgBH9/f38Bf2AAAGAKf39/f39/f398fABgCH9/f39/f3x8AGAFf39/f3wAAg8BA2VudgZtZW1vcnkCAAEDBgUAAQIDBAYqBHwBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC38BQQALB00JBEdtYXgDAAVHbWF4MgMBBGJlc3QDAgFqAwMFcGlja0kAAApwaWNrSlN0YXJ0AAEFcGlja0oAAgZ1cGRhdGUAAwlhZGRDb2x1bW4ABAqZBAVrBAJ/AXwBfwF8QX8hB0QAAAAAAADw/yEIAkADQCAEIAFODQEgACAEQQJ0aigCAEEDdCEFIAIgBWorAwAgAyAFaisDAKEhBiAGIAhmBEAgBiEIIAVBA3YhBwsgBEEBaiEEDAALCyAIJAAgBwscAEQAAAAAAADw/yQBQX8kA0QAAAAAAADwfyQCC9sBAwN/BnwBfyMBIREjAiESIwMhEyABIQoCQANAIAogAk4NASAAIApBAnRqKAIAIQsgC0EDdCEMIAQgDGorAwAgBSAMaisDAKAhDSANIBFmBEAgDSERCyAJIA2gIQ4gDkQAAAAAAAAAAGQEQCAIIAYgDGorAwCgRAAAAAAAAABAIAcgCyADa0ECdGoqAgC7oqEhDyAOIA6imiAPRBHqLYGZl3E9IA9EAAAAAAAAAABkG6MhECAQIBJlBEAgCyETIBAhEgsLIApBAWohCgwACwsgESQBIBIkAiATJAMLZwEEfwJAA0AgCCABTg0BIAAgCEECdGooAgAhCSAJIAkgAmsgCSACSBtBAnQhCiADIAlBA3RqIQsgCyALKwMAIAYgBCAKaioCALuiIAcgBSAKaioCALuioKA5AwAgCEEBaiEIDAALCwtJAQJ/AkADQCAFIANODQEgACAFQQN0aiEGIAYgBisDACAEIAEgBSAFIAJrIAUgAkgbQQJ0aioCALuioDkDACAFQQFqIQUMAAsLCw==';
+
+interface WasmGlobal<T> {
+  value: T;
+}
+
+interface Exports {
+  pickI(act: number, na: number, penUp: number, yg: number): number;
+  pickJStart(): void;
+  pickJ(
+    act: number,
+    u0: number,
+    u1: number,
+    shift: number,
+    penLow: number,
+    yg: number,
+    QD: number,
+    ki: number,
+    QDi: number,
+    Gmax: number,
+  ): void;
+  update(
+    act: number,
+    na: number,
+    l: number,
+    yg: number,
+    ki: number,
+    kj: number,
+    ci: number,
+    cj: number,
+  ): void;
+  addColumn(ygBar: number, k: number, l: number, n: number, c: number): void;
+  Gmax: WasmGlobal<number>;
+  Gmax2: WasmGlobal<number>;
+  j: WasmGlobal<number>;
+}
+
+const wasmModule = lazyModule(WASM);
+
+/** This thread's SmoLoops between solves. */
+let spare: SmoLoops | null = null;
+
+let enabled = true;
+
+/** Turns the WebAssembly loops off (or back on) for the solves started after: tests compare the two. */
+export function useSmoLoops(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * One solve's vectors (n variables over l kernel rows) in WebAssembly memory, with the loops
+ * over them. A thread reuses its last one for the next solve that fits (acquire, release):
+ * making a memory per solve cost a sixth of a digits SVC fit (270 solves).
+ */
+export class SmoLoops {
+  act!: Int32Array;
+  alpha!: Float64Array;
+  yg!: Float64Array;
+  penUp!: Float64Array;
+  penLow!: Float64Array;
+  ygBar!: Float64Array;
+  QD!: Float64Array;
+  /** Kernel columns of the step's i and j. */
+  ki!: Float32Array;
+  kj!: Float32Array;
+  private n = 0;
+  private l = 0;
+
+  private constructor(
+    private readonly e: Exports,
+    private readonly buffer: ArrayBuffer,
+  ) {}
+
+  private static bytes(n: number, l: number): number {
+    return n * 52 + l * 8 + 160;
+  }
+
+  /** Lays the views out for n variables over l rows; alpha and ygBar zeroed. */
+  private layout(n: number, l: number): this {
+    let at = 0;
+    const take = <T>(
+      C: { new (b: ArrayBuffer, o: number, len: number): T; BYTES_PER_ELEMENT: number },
+      len: number,
+    ) => {
+      const view = new C(this.buffer, at, len);
+      at = Math.ceil((at + len * C.BYTES_PER_ELEMENT) / 16) * 16;
+      return view;
+    };
+    this.n = n;
+    this.l = l;
+    this.alpha = take(Float64Array, n).fill(0);
+    this.yg = take(Float64Array, n);
+    this.penUp = take(Float64Array, n);
+    this.penLow = take(Float64Array, n);
+    this.ygBar = take(Float64Array, n).fill(0);
+    this.QD = take(Float64Array, n);
+    this.act = take(Int32Array, n);
+    this.ki = take(Float32Array, l);
+    this.kj = take(Float32Array, l);
+    return this;
+  }
+
+  /** The thread's spare one if it fits, else a new one; null without WebAssembly, or past 1 GB. */
+  static acquire(n: number, l: number): SmoLoops | null {
+    if (!enabled) return null;
+    const bytes = SmoLoops.bytes(n, l);
+    if (spare && spare.buffer.byteLength >= bytes) {
+      const s = spare;
+      spare = null;
+      return s.layout(n, l);
+    }
+    const mod = wasmModule();
+    if (!mod || bytes > 2 ** 30) return null;
+    const { exports, memory } = instantiateSized<Exports>(mod, bytes);
+    return new SmoLoops(exports, memory.buffer).layout(n, l);
+  }
+
+  /** Done with s: the next solve on this thread may take it (its views then change). */
+  static release(s: SmoLoops): void {
+    if (!spare || spare.buffer.byteLength < s.buffer.byteLength) spare = s;
+  }
+
+  /** The active variable most violating upwards (-1: none), with its value. */
+  pickI(na: number): { i: number; Gmax: number } {
+    const i = this.e.pickI(this.act.byteOffset, na, this.penUp.byteOffset, this.yg.byteOffset);
+    return { i, Gmax: this.e.Gmax.value };
+  }
+
+  /** j for the i whose column is in ki, over active positions [0, mid) (rows t) and [mid, na) (rows t - l). */
+  pickJ(na: number, mid: number, QDi: number, Gmax: number): { j: number; Gmax2: number } {
+    const e = this.e;
+    const args = [
+      this.penLow.byteOffset,
+      this.yg.byteOffset,
+      this.QD.byteOffset,
+      this.ki.byteOffset,
+      QDi,
+      Gmax,
+    ] as const;
+    e.pickJStart();
+    e.pickJ(this.act.byteOffset, 0, mid, 0, ...args);
+    e.pickJ(this.act.byteOffset, mid, na, this.l, ...args);
+    return { j: e.j.value, Gmax2: e.Gmax2.value };
+  }
+
+  /** yg += ci ki + cj kj over the active set. */
+  update(na: number, ci: number, cj: number): void {
+    this.e.update(
+      this.act.byteOffset,
+      na,
+      this.l,
+      this.yg.byteOffset,
+      this.ki.byteOffset,
+      this.kj.byteOffset,
+      ci,
+      cj,
+    );
+  }
+
+  /** ygBar += c k over every variable, k the column in ki (which = 'i') or kj. */
+  addColumn(which: 'i' | 'j', c: number): void {
+    const k = which === 'i' ? this.ki : this.kj;
+    this.e.addColumn(this.ygBar.byteOffset, k.byteOffset, this.l, this.n, c);
+  }
+}
