@@ -7,7 +7,8 @@ import type { FitContext, SerializedLearner } from '../contract.js';
 import { binFrame, fitBins, valueBins, type ColumnBins } from './binning.js';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, ForestBuilder, marginsOf, type Forest } from './forest.js';
 import { Grower } from './grower.js';
-import { Arena, CAT_SCRATCH, type ViewClass } from './kernels-wasm.js';
+import type { ViewClass } from '../kit/wasm.js';
+import { Arena, CAT_SCRATCH } from './kernels-wasm.js';
 import {
   BIT_WORDS,
   GRAD_K,
@@ -219,11 +220,14 @@ export async function train(
   // A resumed fit draws from its own stream, the same one on every resume from that round.
   const rng = new Rng(resume ? ctx.seed + 7919 * startRound : ctx.seed);
 
+  const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
   // The buffers the histogram kernels read, in one WebAssembly memory where it can hold them
-  // (kernels-wasm.ts); the histograms follow once the bins are known.
-  const arena = Arena.create(n * d + 16 * n + 4 * (3 + 4 * d) + 256 * MAX_EVALS + 8 * CAT_SCRATCH + 4096);
-  const kernelArray = <T extends Uint8Array | Int32Array | Float32Array>(C: ViewClass<T>, len: number) =>
-    arena ? arena.take(C, len) : sharedArray(C, len);
+  // (kernels-wasm.ts), sized for the eight taken below and their 16-byte alignment; the
+  // histograms follow once the bins are known, and the memory grows for them.
+  const arena = Arena.create(
+    n * d + 16 * n + 4 * (3 + 4 * d) + 256 * MAX_EVALS + threads * CAT_SCRATCH + 8 * 16,
+  );
+  const kernelArray = <T>(C: ViewClass<T>, len: number) => (arena ? arena.take(C, len) : sharedArray(C, len));
 
   // Bins, once: bytes by column (a resumed fit keeps the model's bins).
   const binMatrix = kernelArray(Uint8Array, n * d);
@@ -233,7 +237,6 @@ export async function train(
   const feats = kernelArray(Int32Array, 3 + 2 * d);
   const tab = kernelArray(Int32Array, 2 * d);
   const jobLut = kernelArray(Uint8Array, MAX_EVALS * 256);
-  const threads = n * d >= PARALLEL_MIN_CELLS ? Math.max(1, p.threads) : 1;
   const catScratch = kernelArray(Uint8Array, threads * CAT_SCRATCH);
   let bins: ColumnBins[];
   if (resume) {

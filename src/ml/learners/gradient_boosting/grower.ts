@@ -123,8 +123,9 @@ export class Grower {
    * once for all of them. Tasks are (unit, chunk) pairs. With several threads, narrower
    * chunks where eight would give fewer than two per thread: the top levels of a tree have
    * one or two units, which a few wide chunks leave to one thread (128,000 x 8 on two
-   * threads, chunks of two: 0.72 of one thread's time, against 0.94 with one chunk of eight).
-   * The chunks change which features share a pass, not any sum, so not the model.
+   * threads took 0.72-0.99 of one thread's time with chunks of two, against 0.94 with one
+   * chunk of eight, in alternating runs on a noisy machine). The chunks change which
+   * features share a pass, not any sum, so not the model.
    */
   setFeatures(active: Int32Array): void {
     const f = this.B.feats;

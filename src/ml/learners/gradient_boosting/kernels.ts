@@ -8,7 +8,7 @@ import { makeObjective, type Objective, type ObjectiveSpec } from './objectives.
  * claiming its tasks (a node and a chunk of features, or a range of rows) in turn, so the
  * threads never write the same memory and the result does not depend on how many there are.
  * Where the buffers live in a WebAssembly memory (Buffers.memory), the build, subtraction,
- * numeric scan and partition run as WebAssembly (kernels-wasm.ts) with the same arithmetic;
+ * split scans and partition run as WebAssembly (kernels-wasm.ts) with the same arithmetic;
  * the loops here are their reference, and run where WebAssembly cannot.
  *
  * Everything lives in typed arrays (over SharedArrayBuffers when threads are used):
@@ -82,7 +82,7 @@ export interface Buffers {
   P: Float64Array;
   /**
    * The fit's shared WebAssembly memory (kernels-wasm.ts), which bins, gh, rows, tmp, hist,
-   * feats, jobLut and tab are views of; null: they are plain SharedArrayBuffers, and the
+   * feats, jobLut, tab and catScratch are views of; null: they are plain SharedArrayBuffers, and the
    * JavaScript loops below run instead of the WebAssembly kernels.
    */
   memory: WasmMemory | null;
@@ -416,8 +416,8 @@ function evaluate(
   };
 
   const W = S.wasm;
-  // Numeric features without a monotone constraint, in a node without weight bounds or L1:
-  // the WebAssembly scan's case.
+  // In a node without weight bounds or L1, the WebAssembly scans take categorical features,
+  // and numeric ones without a monotone constraint.
   const plain = !bounded && alpha === 0;
   for (let i = fb; i < fe; i++) {
     const f = list[i];
@@ -427,12 +427,17 @@ function evaluate(
     const Hm = hist[o + 1];
     const hasMissing = Hm > 0;
     const mono = L.mono[f];
-    if (W && !L.isCat[f] && mono === 0 && plain) {
-      // This feature and the plain ones after it, in one call.
-      let j = i + 1;
-      while (j < fe && !L.isCat[list[j]] && L.mono[list[j]] === 0) j++;
-      const at = list.byteOffset + 4 * i;
-      const gain = W.scanRun(hist.byteOffset + 8 * base, at, j - i, G, H, parent, lambda, mcw, bestGain);
+    if (W && plain && (L.isCat[f] || mono === 0)) {
+      let gain: number;
+      if (L.isCat[f]) gain = W.scanCat(f, hist.byteOffset + 8 * o, nbf, G, H, parent, count, bestGain);
+      else {
+        // This feature and the plain numeric ones after it, in one call.
+        let j = i + 1;
+        while (j < fe && !L.isCat[list[j]] && L.mono[list[j]] === 0) j++;
+        const at = list.byteOffset + 4 * i;
+        gain = W.scanRun(hist.byteOffset + 8 * base, at, j - i, G, H, parent, lambda, mcw, bestGain);
+        i = j - 1;
+      }
       if (gain > bestGain) {
         bestGain = gain;
         bestF = W.bestFeature.value;
@@ -441,7 +446,6 @@ function evaluate(
         bestGL = W.bestGL.value;
         bestHL = W.bestHL.value;
       }
-      i = j - 1;
     } else if (!L.isCat[f]) {
       // XGBoost 1.7's enumeration: forward over the bins with missing values right (its
       // default direction then), then, only if the node has missing values, backward with
@@ -498,16 +502,6 @@ function evaluate(
             bestHL = hl;
           }
         }
-      }
-    } else if (W && plain) {
-      const gain = W.scanCat(hist.byteOffset + 8 * o, nbf, G, H, parent, count, bestGain);
-      if (gain > bestGain) {
-        bestGain = gain;
-        bestF = f;
-        bestBin = W.bestBin.value;
-        bestDL = W.bestDefaultLeft.value;
-        bestGL = W.bestGL.value;
-        bestHL = W.bestHL.value;
       }
     } else {
       // Categories present in the node. Few of them: each one against the rest (one-hot

@@ -1,9 +1,10 @@
 ;; The histogram kernels of gradient boosting (kernels.ts) in WebAssembly: building gradient
-;; histograms, subtracting them, scanning a numeric feature's bins for its best split, and
-;; partitioning a node's rows. They do the same arithmetic in the same order as the
-;; JavaScript loops in kernels.ts (f64x2 lanes add and subtract each double on its own), so
-;; a fit gives the same trees either way. Assembled and inlined in kernels-wasm.ts
-;; (`npx -p wabt wat2wasm kernels.wat -o kernels.wasm && base64 -w0 kernels.wasm`).
+;; histograms, subtracting them, scanning numeric and categorical features' bins for their
+;; best split, and partitioning a node's rows. They do the same arithmetic in the same order
+;; as the JavaScript loops in kernels.ts (f64x2 lanes add and subtract each double on its
+;; own), so a fit gives the same trees either way. Assembled and inlined in kernels-wasm.ts
+;; (`npx -p wabt wat2wasm --enable-threads kernels.wat -o kernels.wasm && base64 -w0
+;; kernels.wasm`).
 ;;
 ;; The memory is the fit's shared arena (kernels-wasm.ts): every thread has an instance of
 ;; its own over it. Addresses are bytes; the feature table holds, per feature f, the offset
@@ -93,13 +94,13 @@
         (local.get $pen))))
   )
 
-  ;; The best split of one categorical feature whose histogram is at o (nbf categories), in
+  ;; The best split of categorical feature f, whose histogram is at o (nbf categories), in
   ;; a node without weight bounds or L1, as kernels.ts's evaluate finds it: one category
   ;; against the rest when few are present, else a prefix of the categories ordered by their
   ;; smoothed leaf weight, from either end. Returns the higher of best and the best gain
-  ;; found; when higher, the bestBin ... globals say where, and the bits at $scr + 3072 which
-  ;; categories go left.
-  (func (export "scanCat") (param $o i32) (param $nbf i32) (param $G f64) (param $H f64) (param $parent f64)
+  ;; found; when higher, bestFeature and the bestBin ... globals say where, and the bits at
+  ;; $scr + 3072 which categories go left.
+  (func (export "scanCat") (param $f i32) (param $o i32) (param $nbf i32) (param $G f64) (param $H f64) (param $parent f64)
         (param $count f64) (param $best f64) (result f64)
     (local $idx i32) (local $key i32) (local $bits i32)
     (local $Gm f64) (local $Hm f64) (local $miss i32) (local $m i32) (local $b i32) (local $p i32) (local $hb f64)
@@ -269,6 +270,7 @@
           (br $directions)))))
     ;; The left set, when this feature improved on best.
     (if (i32.or (i32.ge_s (local.get $single) (i32.const 1)) (i32.ge_s (local.get $prefix) (i32.const 0))) (then
+      (global.set $bestFeature (local.get $f))
       (memory.fill (local.get $bits) (i32.const 0) (i32.const 32))
       (if (i32.ge_s (local.get $single) (i32.const 1))
         (then (call $setBit (local.get $bits) (local.get $single)))

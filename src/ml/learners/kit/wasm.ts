@@ -40,11 +40,29 @@ export function lazyModule(base64: string): () => object | null {
  */
 export function instantiateSized<E>(mod: object, bytes: number): { exports: E; memory: WasmMemory } {
   const memory = new WA!.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  return { exports: new WA!.Instance(mod, { env: { memory } }).exports as E, memory };
+  return { exports: instantiateOver<E>(mod, memory), memory };
 }
 
-/** Most pages a 32-bit memory can have (4 GiB). */
+/** Most pages a 32-bit memory can have. */
 export const MAX_PAGES = 65536;
+/** Most bytes a 32-bit memory can address (4 GiB). */
+export const MAX_BYTES = MAX_PAGES * 65536;
+
+/** An exported mutable global, as JavaScript sees it. */
+export interface WasmGlobal<T> {
+  value: T;
+}
+
+/** A typed-array class, to lay views out in a module's memory. */
+export interface ViewClass<T> {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T;
+  BYTES_PER_ELEMENT: number;
+}
+
+/** b rounded up to a multiple of 16 (arithmetic, not bitwise: sizes past 2^31 stay right). */
+export function align16(b: number): number {
+  return Math.ceil(b / 16) * 16;
+}
 
 /**
  * A memory that threads share: its buffer is a SharedArrayBuffer, which views, workers and

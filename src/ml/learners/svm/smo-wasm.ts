@@ -6,14 +6,10 @@
  * The solver's vectors are views of the instance's memory; the step's two kernel columns are
  * copied in (a copy costs less than a JavaScript pass over them).
  */
-import { instantiateSized, lazyModule } from '../kit/wasm.js';
+import { align16, instantiateSized, lazyModule, type ViewClass, type WasmGlobal } from '../kit/wasm.js';
 
 const WASM =
   'AGFzbQEAAAABLAVgBH9/f38Bf2AAAGAKf39/f39/f398fABgCH9/f39/f3x8AGAFf39/f3wAAg8BA2VudgZtZW1vcnkCAAEDBgUAAQIDBAYqBHwBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC38BQQALB00JBEdtYXgDAAVHbWF4MgMBBGJlc3QDAgFqAwMFcGlja0kAAApwaWNrSlN0YXJ0AAEFcGlja0oAAgZ1cGRhdGUAAwlhZGRDb2x1bW4ABAqZBAVrBAJ/AXwBfwF8QX8hB0QAAAAAAADw/yEIAkADQCAEIAFODQEgACAEQQJ0aigCAEEDdCEFIAIgBWorAwAgAyAFaisDAKEhBiAGIAhmBEAgBiEIIAVBA3YhBwsgBEEBaiEEDAALCyAIJAAgBwscAEQAAAAAAADw/yQBQX8kA0QAAAAAAADwfyQCC9sBAwN/BnwBfyMBIREjAiESIwMhEyABIQoCQANAIAogAk4NASAAIApBAnRqKAIAIQsgC0EDdCEMIAQgDGorAwAgBSAMaisDAKAhDSANIBFmBEAgDSERCyAJIA2gIQ4gDkQAAAAAAAAAAGQEQCAIIAYgDGorAwCgRAAAAAAAAABAIAcgCyADa0ECdGoqAgC7oqEhDyAOIA6imiAPRBHqLYGZl3E9IA9EAAAAAAAAAABkG6MhECAQIBJlBEAgCyETIBAhEgsLIApBAWohCgwACwsgESQBIBIkAiATJAMLZwEEfwJAA0AgCCABTg0BIAAgCEECdGooAgAhCSAJIAkgAmsgCSACSBtBAnQhCiADIAlBA3RqIQsgCyALKwMAIAYgBCAKaioCALuiIAcgBSAKaioCALuioKA5AwAgCEEBaiEIDAALCwtJAQJ/AkADQCAFIANODQEgACAFQQN0aiEGIAYgBisDACAEIAEgBSAFIAJrIAUgAkgbQQJ0aioCALuioDkDACAFQQFqIQUMAAsLCw==';
-
-interface WasmGlobal<T> {
-  value: T;
-}
 
 interface Exports {
   pickI(act: number, na: number, penUp: number, yg: number): number;
@@ -82,19 +78,17 @@ export class SmoLoops {
     private readonly buffer: ArrayBuffer,
   ) {}
 
+  /** What layout takes: six f64 and one i32 vector of n, two f32 columns of l, each view 16-byte aligned. */
   private static bytes(n: number, l: number): number {
-    return n * 52 + l * 8 + 160;
+    return n * (6 * 8 + 4) + l * 2 * 4 + 9 * 16;
   }
 
   /** Lays the views out for n variables over l rows; alpha and ygBar zeroed. */
   private layout(n: number, l: number): this {
     let at = 0;
-    const take = <T>(
-      C: { new (b: ArrayBuffer, o: number, len: number): T; BYTES_PER_ELEMENT: number },
-      len: number,
-    ) => {
+    const take = <T>(C: ViewClass<T>, len: number) => {
       const view = new C(this.buffer, at, len);
-      at = Math.ceil((at + len * C.BYTES_PER_ELEMENT) / 16) * 16;
+      at = align16(at + len * C.BYTES_PER_ELEMENT);
       return view;
     };
     this.n = n;
@@ -131,27 +125,51 @@ export class SmoLoops {
     if (!spare || spare.buffer.byteLength < s.buffer.byteLength) spare = s;
   }
 
-  /** The active variable most violating upwards (-1: none), with its value. */
-  pickI(na: number): { i: number; Gmax: number } {
-    const i = this.e.pickI(this.act.byteOffset, na, this.penUp.byteOffset, this.yg.byteOffset);
-    return { i, Gmax: this.e.Gmax.value };
+  /** The active variable most violating upwards (-1: none); Gmax then holds its value. */
+  pickI(na: number): number {
+    return this.e.pickI(this.act.byteOffset, na, this.penUp.byteOffset, this.yg.byteOffset);
   }
 
-  /** j for the i whose column is in ki, over active positions [0, mid) (rows t) and [mid, na) (rows t - l). */
-  pickJ(na: number, mid: number, QDi: number, Gmax: number): { j: number; Gmax2: number } {
-    const e = this.e;
-    const args = [
-      this.penLow.byteOffset,
-      this.yg.byteOffset,
-      this.QD.byteOffset,
-      this.ki.byteOffset,
+  get Gmax(): number {
+    return this.e.Gmax.value;
+  }
+
+  /**
+   * j for the i whose column is in ki, over active positions [0, mid) (rows t) and [mid, na)
+   * (rows t - l); Gmax2 then holds the largest penLow + yg over them.
+   */
+  pickJ(na: number, mid: number, QDi: number, Gmax: number): number {
+    const { e, act, penLow, yg, QD, ki } = this;
+    e.pickJStart();
+    e.pickJ(
+      act.byteOffset,
+      0,
+      mid,
+      0,
+      penLow.byteOffset,
+      yg.byteOffset,
+      QD.byteOffset,
+      ki.byteOffset,
       QDi,
       Gmax,
-    ] as const;
-    e.pickJStart();
-    e.pickJ(this.act.byteOffset, 0, mid, 0, ...args);
-    e.pickJ(this.act.byteOffset, mid, na, this.l, ...args);
-    return { j: e.j.value, Gmax2: e.Gmax2.value };
+    );
+    e.pickJ(
+      act.byteOffset,
+      mid,
+      na,
+      this.l,
+      penLow.byteOffset,
+      yg.byteOffset,
+      QD.byteOffset,
+      ki.byteOffset,
+      QDi,
+      Gmax,
+    );
+    return e.j.value;
+  }
+
+  get Gmax2(): number {
+    return this.e.Gmax2.value;
   }
 
   /** yg += ci ki + cj kj over the active set. */

@@ -231,8 +231,10 @@ export async function smo(
     // i: the most violating variable that may go up (the last of equals, as libsvm).
     let Gmax = -Infinity;
     let i = -1;
-    if (W) ({ i, Gmax } = W.pickI(na));
-    else
+    if (W) {
+      i = W.pickI(na);
+      Gmax = W.Gmax;
+    } else
       for (let u = 0; u < na; u++) {
         const t = act[u];
         const v = penUp[t] - yg[t];
@@ -247,8 +249,8 @@ export async function smo(
     const mid = firstAtLeast(act, na, l);
     if (W) {
       W.ki.set(ki);
-      const { j, Gmax2 } = W.pickJ(na, mid, QDi, Gmax);
-      if (Gmax + Gmax2 < eps || j < 0) return false;
+      const j = W.pickJ(na, mid, QDi, Gmax);
+      if (Gmax + W.Gmax2 < eps || j < 0) return false;
       selI = i;
       selJ = j;
       return true;
