@@ -9,23 +9,22 @@
 import { align16, instantiateSized, lazyModule, type ViewClass, type WasmGlobal } from '../kit/wasm.js';
 
 const WASM =
-  'AGFzbQEAAAABLAVgBH9/f38Bf2AAAGAKf39/f39/f398fABgCH9/f39/f3x8AGAFf39/f3wAAg8BA2VudgZtZW1vcnkCAAEDBgUAAQIDBAYqBHwBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC38BQQALB00JBEdtYXgDAAVHbWF4MgMBBGJlc3QDAgFqAwMFcGlja0kAAApwaWNrSlN0YXJ0AAEFcGlja0oAAgZ1cGRhdGUAAwlhZGRDb2x1bW4ABAqZBAVrBAJ/AXwBfwF8QX8hB0QAAAAAAADw/yEIAkADQCAEIAFODQEgACAEQQJ0aigCAEEDdCEFIAIgBWorAwAgAyAFaisDAKEhBiAGIAhmBEAgBiEIIAVBA3YhBwsgBEEBaiEEDAALCyAIJAAgBwscAEQAAAAAAADw/yQBQX8kA0QAAAAAAADwfyQCC9sBAwN/BnwBfyMBIREjAiESIwMhEyABIQoCQANAIAogAk4NASAAIApBAnRqKAIAIQsgC0EDdCEMIAQgDGorAwAgBSAMaisDAKAhDSANIBFmBEAgDSERCyAJIA2gIQ4gDkQAAAAAAAAAAGQEQCAIIAYgDGorAwCgRAAAAAAAAABAIAcgCyADa0ECdGoqAgC7oqEhDyAOIA6imiAPRBHqLYGZl3E9IA9EAAAAAAAAAABkG6MhECAQIBJlBEAgCyETIBAhEgsLIApBAWohCgwACwsgESQBIBIkAiATJAMLZwEEfwJAA0AgCCABTg0BIAAgCEECdGooAgAhCSAJIAkgAmsgCSACSBtBAnQhCiADIAlBA3RqIQsgCyALKwMAIAYgBCAKaioCALuiIAcgBSAKaioCALuioKA5AwAgCEEBaiEIDAALCwtJAQJ/AkADQCAFIANODQEgACAFQQN0aiEGIAYgBisDACAEIAEgBSAFIAJrIAUgAkgbQQJ0aioCALuioDkDACAFQQFqIQUMAAsLCw==';
+  'AGFzbQEAAAABNwVgBH9/f38Bf2AKf39/f39/f398fAF/YAp/f39/f39/f3x8AGAIf39/f39/fHwAYAV/f39/fAACDwEDZW52Bm1lbW9yeQIAAQMGBQABAgMEBioEfAFEAAAAAAAAAAALfAFEAAAAAAAAAAALfAFEAAAAAAAAAAALfwFBAAsHNQYER21heAMABUdtYXgyAwEFcGlja0kAAAVwaWNrSgABBnVwZGF0ZQADCWFkZENvbHVtbgAECscEBWsEAn8BfAF/AXxBfyEHRAAAAAAAAPD/IQgCQANAIAQgAU4NASAAIARBAnRqKAIAQQN0IQUgAiAFaisDACADIAVqKwMAoSEGIAYgCGYEQCAGIQggBUEDdiEHCyAEQQFqIQQMAAsLIAgkACAHC0oARAAAAAAAAPD/JAFBfyQDRAAAAAAAAPB/JAIgAEEAIAFBACAEIAUgBiAHIAggCRACIAAgASACIAMgBCAFIAYgByAIIAkQAiMDC9sBAwN/BnwBfyMBIREjAiESIwMhEyABIQoCQANAIAogAk4NASAAIApBAnRqKAIAIQsgC0EDdCEMIAQgDGorAwAgBSAMaisDAKAhDSANIBFmBEAgDSERCyAJIA2gIQ4gDkQAAAAAAAAAAGQEQCAIIAYgDGorAwCgRAAAAAAAAABAIAcgCyADa0ECdGoqAgC7oqEhDyAOIA6imiAPRBHqLYGZl3E9IA9EAAAAAAAAAABkG6MhECAQIBJlBEAgCyETIBAhEgsLIApBAWohCgwACwsgESQBIBIkAiATJAMLZwEEfwJAA0AgCCABTg0BIAAgCEECdGooAgAhCSAJIAkgAmsgCSACSBtBAnQhCiADIAlBA3RqIQsgCyALKwMAIAYgBCAKaioCALuiIAcgBSAKaioCALuioKA5AwAgCEEBaiEIDAALCwtJAQJ/AkADQCAFIANODQEgACAFQQN0aiEGIAYgBisDACAEIAEgBSAFIAJrIAUgAkgbQQJ0aioCALuioDkDACAFQQFqIQUMAAsLCw==';
 
 interface Exports {
   pickI(act: number, na: number, penUp: number, yg: number): number;
-  pickJStart(): void;
   pickJ(
     act: number,
-    u0: number,
-    u1: number,
-    shift: number,
+    mid: number,
+    na: number,
+    l: number,
     penLow: number,
     yg: number,
     QD: number,
     ki: number,
     QDi: number,
     Gmax: number,
-  ): void;
+  ): number;
   update(
     act: number,
     na: number,
@@ -39,7 +38,6 @@ interface Exports {
   addColumn(ygBar: number, k: number, l: number, n: number, c: number): void;
   Gmax: WasmGlobal<number>;
   Gmax2: WasmGlobal<number>;
-  j: WasmGlobal<number>;
 }
 
 const wasmModule = lazyModule(WASM);
@@ -139,21 +137,8 @@ export class SmoLoops {
    * (rows t - l); Gmax2 then holds the largest penLow + yg over them.
    */
   pickJ(na: number, mid: number, QDi: number, Gmax: number): number {
-    const { e, act, penLow, yg, QD, ki } = this;
-    e.pickJStart();
-    e.pickJ(
-      act.byteOffset,
-      0,
-      mid,
-      0,
-      penLow.byteOffset,
-      yg.byteOffset,
-      QD.byteOffset,
-      ki.byteOffset,
-      QDi,
-      Gmax,
-    );
-    e.pickJ(
+    const { act, penLow, yg, QD, ki } = this;
+    return this.e.pickJ(
       act.byteOffset,
       mid,
       na,
@@ -165,7 +150,6 @@ export class SmoLoops {
       QDi,
       Gmax,
     );
-    return e.j.value;
   }
 
   get Gmax2(): number {

@@ -8,8 +8,8 @@
   (import "env" "memory" (memory 1))
   (global $Gmax (export "Gmax") (mut f64) (f64.const 0))
   (global $Gmax2 (export "Gmax2") (mut f64) (f64.const 0))
-  (global $best (export "best") (mut f64) (f64.const 0))
-  (global $j (export "j") (mut i32) (i32.const 0))
+  (global $best (mut f64) (f64.const 0))
+  (global $j (mut i32) (i32.const 0))
 
   ;; i: the active variable with the largest penUp[t] - yg[t], the last of equals. Returns
   ;; it (-1 if none); Gmax holds the value.
@@ -30,16 +30,24 @@
     (local.get $i)
   )
 
-  (func (export "pickJStart")
+;; j for the i whose kernel column is ki: among the active variables, the one whose pair
+  ;; with i decreases the objective most, the last of equals; Gmax2 the largest
+  ;; penLow[t] + yg[t]. Positions [0, mid) hold rows t, positions [mid, na) regression's
+  ;; second variables, rows t - l. Returns j (-1: none).
+  (func (export "pickJ") (param $act i32) (param $mid i32) (param $na i32) (param $l i32) (param $penLow i32)
+        (param $yg i32) (param $QD i32) (param $ki i32) (param $QDi f64) (param $Gmax f64) (result i32)
     (global.set $Gmax2 (f64.const -inf))
     (global.set $j (i32.const -1))
     (global.set $best (f64.const inf))
+    (call $pickJRange (local.get $act) (i32.const 0) (local.get $mid) (i32.const 0) (local.get $penLow)
+      (local.get $yg) (local.get $QD) (local.get $ki) (local.get $QDi) (local.get $Gmax))
+    (call $pickJRange (local.get $act) (local.get $mid) (local.get $na) (local.get $l) (local.get $penLow)
+      (local.get $yg) (local.get $QD) (local.get $ki) (local.get $QDi) (local.get $Gmax))
+    (global.get $j)
   )
 
-  ;; j among the active variables at positions u0..u1 (kernel entries at t - shift in ki):
-  ;; the one whose pair with i decreases the objective most, the last of equals; Gmax2 the
-  ;; largest penLow[t] + yg[t]. Carries on from the globals (pickJStart, or the range before).
-  (func (export "pickJ") (param $act i32) (param $u0 i32) (param $u1 i32) (param $shift i32) (param $penLow i32)
+  ;; pickJ over positions u0..u1, kernel entries at t - shift in ki, carrying on from the globals.
+  (func $pickJRange (param $act i32) (param $u0 i32) (param $u1 i32) (param $shift i32) (param $penLow i32)
         (param $yg i32) (param $QD i32) (param $ki i32) (param $QDi f64) (param $Gmax f64)
     (local $u i32) (local $t i32) (local $t8 i32) (local $v f64) (local $diff f64) (local $a f64) (local $obj f64)
     (local $g2 f64) (local $best f64) (local $j i32)
