@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../core/random.js';
 import { CancelledError, NeutrinoError } from '../../core/errors.js';
-import { numericFrame, type Frame, type Target, type Task } from '../frame.js';
+import { indicatorColumn, numericFrame, type Frame, type Target, type Task } from '../frame.js';
 import { LEARNERS, createLearner, learnerFromJSON } from './index.js';
 import type { LearnerSpec } from './contract.js';
 
@@ -45,6 +45,30 @@ function problem(task: Task, n: number, d: number, seed: number, classes = 2): {
       cols,
     ),
     y: { task, values },
+  };
+}
+
+/**
+ * The problem with a three-level category of its rows (tied to the target, so it matters)
+ * added as one-hot indicator columns; each call builds new indicators, whose dense values are
+ * not yet built.
+ */
+function withIndicators({ X, y }: { X: Frame; y: Target }): { X: Frame; y: Target } {
+  const n = X.nRows;
+  const level = (i: number) =>
+    y.task === 'classification'
+      ? (y.labels[i] + (i % 5 === 0 ? 1 : 0)) % 3
+      : y.values[i] > 1
+        ? 0
+        : i % 2
+          ? 1
+          : 2;
+  const rows = [0, 1, 2].map((k) =>
+    Int32Array.from({ length: n }, (_, i) => i).filter((i) => level(i) === k),
+  );
+  return {
+    X: { nRows: n, columns: [...X.columns, ...rows.map((r, k) => indicatorColumn(`c=${k}`, n, r))] },
+    y,
   };
 }
 
@@ -118,6 +142,28 @@ function checks(spec: LearnerSpec, task: Task) {
       const back = learnerFromJSON(JSON.parse(JSON.stringify(m.toJSON())));
       assert.deepEqual(back.predict(X), m.predict(X));
       if (m.predictProba) assert.deepEqual(back.predictProba!(X), m.predictProba(X));
+    });
+
+    it('reads one-hot indicator columns as the dense 0/1 columns they stand for', async () => {
+      // The indicators' readers skip their zeros (kit/input.ts): the model and its
+      // predictions must be the ones the same columns give written out in full.
+      const base = problem(task, 240, 3, 10);
+      const { y } = base;
+      const X = withIndicators(base).X;
+      assert.ok(X.columns.some((c) => c.kind === 'numeric' && c.ones));
+      const dense: Frame = {
+        nRows: X.nRows,
+        columns: X.columns.map((c) =>
+          c.kind === 'numeric' ? { name: c.name, kind: 'numeric', values: Float64Array.from(c.values) } : c,
+        ),
+      };
+      const a = createLearner(spec.name, task);
+      const b = createLearner(spec.name, task);
+      await a.fit(withIndicators(base).X, y, { seed: 3 });
+      await b.fit(dense, y, { seed: 3 });
+      assert.deepEqual(a.toJSON(), b.toJSON());
+      assert.deepEqual(a.predict(withIndicators(base).X), b.predict(dense));
+      if (a.predictProba) assert.deepEqual(a.predictProba(withIndicators(base).X), b.predictProba!(dense));
     });
 
     it('never lets NaN out of predict, even on extreme inputs', async () => {

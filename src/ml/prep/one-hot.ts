@@ -1,4 +1,4 @@
-import type { Column, Frame } from '../frame.js';
+import { indicatorColumn, type Column, type Frame } from '../frame.js';
 import { columnIndex, registerStep, replaceColumns, stringValues, type Step, type StepJSON } from './step.js';
 
 /** Categories kept per column by default: an ID or timestamp column must not become 40,000 dense columns. */
@@ -6,7 +6,8 @@ export const MAX_CATEGORIES = 200;
 
 /**
  * Replaces each categorical column by one 0/1 column per training category, named
- * `column=category`, categories sorted as strings. A category unseen in training, or a
+ * `column=category`, categories sorted as strings; they are indicator columns (frame.ts), which
+ * hold the rows of their ones and build dense values only for readers that ask. A category unseen in training, or a
  * missing value, gives all zeros (scikit-learn's handle_unknown='ignore'). A column with more
  * than `maxCategories` categories keeps the most frequent ones; the rest encode as unseen.
  */
@@ -35,21 +36,30 @@ export class OneHotEncoder implements Step {
   transform(X: Frame): Frame {
     const n = X.nRows;
     const replace = new Map<number, Column[]>();
+    const code = new Int32Array(n);
     this.columns.forEach((name, k) => {
       const j = columnIndex(X, name);
       // A numeric column where a categorical one was fitted: compare as strings.
       const values = stringValues(X, name);
       const cats = this.categories[k];
       const pos = new Map(cats.map((cat, i) => [cat, i]));
-      const out = cats.map(() => new Float64Array(n));
+      // Each row's category, then each category's rows: indicator columns hold only their ones.
+      const count = new Int32Array(cats.length);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         const p = v === null ? undefined : pos.get(v);
-        if (p !== undefined) out[p][i] = 1;
+        code[i] = p ?? -1;
+        if (p !== undefined) count[p]++;
       }
+      // All the categories' rows in one array, category by category.
+      const start = new Int32Array(cats.length + 1);
+      for (let c = 0; c < cats.length; c++) start[c + 1] = start[c] + count[c];
+      const rows = new Int32Array(start[cats.length]);
+      const next = start.slice(0, cats.length);
+      for (let i = 0; i < n; i++) if (code[i] >= 0) rows[next[code[i]]++] = i;
       replace.set(
         j,
-        cats.map((cat, i): Column => ({ name: `${name}=${cat}`, kind: 'numeric', values: out[i] })),
+        cats.map((cat, c) => indicatorColumn(`${name}=${cat}`, n, rows.subarray(start[c], start[c + 1]))),
       );
     });
     return replace.size ? replaceColumns(X, replace) : X;

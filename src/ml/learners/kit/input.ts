@@ -1,5 +1,5 @@
 import { badRequest } from '../../../core/errors.js';
-import type { Frame, Target, Task } from '../../frame.js';
+import { putValues, type Frame, type NumericColumn, type Target, type Task } from '../../frame.js';
 
 /**
  * Input checks and layout shared by the classic learners (trees, forests, k-NN, naive Bayes,
@@ -33,6 +33,7 @@ export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): D
         'categorical_input',
         `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`,
       );
+    if (c.ones) return putValues(data, c, j * n, 1);
     const v = c.values;
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(v[i]))
@@ -76,19 +77,25 @@ export function predictRows(algorithm: string, X: Frame, names: string[], fill: 
   return { n: X.nRows, d: names.length, data: predictMatrix(algorithm, X, names, fill, true), names };
 }
 
+/** A column as predictColumns gives it: the values, or an indicator's rows of ones (0 elsewhere). */
+export type ColumnRead = Float64Array | { ones: Int32Array };
+
 /**
  * The model's columns of X without copying them where nothing needs filling or clamping
  * (the usual case after the pipeline): the learners that read a column at a time (linear
- * models, naive Bayes) then skip predictDesign's n x d copy.
+ * models, naive Bayes) then skip predictDesign's n x d copy, and take one-hot indicators as
+ * their rows of ones without building the dense zeros.
  */
 export function predictColumns(
   algorithm: string,
   X: Frame,
   names: string[],
   fill: ArrayLike<number>,
-): { n: number; cols: Float64Array[] } {
+): { n: number; cols: ColumnRead[] } {
   const n = X.nRows;
-  const cols = modelColumns(algorithm, X, names).map((v, j) => {
+  const cols = modelColumns(algorithm, X, names).map((c, j): ColumnRead => {
+    if (c.ones) return { ones: c.ones };
+    const v = c.values;
     for (let i = 0; i < n; i++) {
       const x = v[i];
       if (!(Math.abs(x) <= LIMIT)) {
@@ -102,11 +109,25 @@ export function predictColumns(
   return { n, cols };
 }
 
+/**
+ * out[at + i * step] += w * x_i for every row i of a column from predictColumns. An indicator
+ * adds w at its ones only: the same sums, since adding w * 0 changes nothing.
+ */
+export function addScaled(out: Float64Array, w: number, col: ColumnRead, n: number, at = 0, step = 1): void {
+  if (col instanceof Float64Array) {
+    if (step === 1 && at === 0) for (let i = 0; i < n; i++) out[i] += w * col[i];
+    else for (let i = 0; i < n; i++) out[at + i * step] += w * col[i];
+  } else {
+    const ones = col.ones;
+    for (let t = 0; t < ones.length; t++) out[at + ones[t] * step] += w;
+  }
+}
+
 /** The columns named, in that order, each checked to be there and numeric. */
-function modelColumns(algorithm: string, X: Frame, names: string[]): Float64Array[] {
+function modelColumns(algorithm: string, X: Frame, names: string[]): NumericColumn[] {
   const d = names.length;
   const byName = new Map(X.columns.map((c) => [c.name, c]));
-  return names.map((name): Float64Array => {
+  return names.map((name): NumericColumn => {
     const c = byName.get(name);
     if (!c) {
       const missing = names.filter((nm) => !byName.has(nm));
@@ -123,7 +144,7 @@ function modelColumns(algorithm: string, X: Frame, names: string[]): Float64Arra
         'categorical_input',
         `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`,
       );
-    return c.values;
+    return c;
   });
 }
 
@@ -155,8 +176,10 @@ function predictMatrix(
   const d = names.length;
   const cols = modelColumns(algorithm, X, names);
   const data = new Float64Array(n * d);
+  // An indicator has nothing to fill or clamp: its ones go in place, over the zeros.
+  for (let j = 0; j < d; j++) if (cols[j].ones) putValues(data, cols[j], byRow ? j : j * n, byRow ? d : 1);
   if (!byRow) {
-    for (let j = 0; j < d; j++) putColumn(data, cols[j], fill[j], j * n, 1, 0, n);
+    for (let j = 0; j < d; j++) if (!cols[j].ones) putColumn(data, cols[j].values, fill[j], j * n, 1, 0, n);
     return data;
   }
   // By row, in blocks of rows: the block's part of the output stays in cache while each
@@ -164,7 +187,8 @@ function predictMatrix(
   const BLOCK = 256;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = Math.min(n, i0 + BLOCK);
-    for (let j = 0; j < d; j++) putColumn(data, cols[j], fill[j], i0 * d + j, d, i0, i1);
+    for (let j = 0; j < d; j++)
+      if (!cols[j].ones) putColumn(data, cols[j].values, fill[j], i0 * d + j, d, i0, i1);
   }
   return data;
 }

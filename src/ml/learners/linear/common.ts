@@ -1,7 +1,7 @@
 import { badRequest } from '../../../core/errors.js';
 import { toMatrix, type Frame, type Matrix, type Target } from '../../frame.js';
 import type { FitContext, FitProgress } from '../contract.js';
-import { predictColumns } from '../kit/input.js';
+import { addScaled, predictColumns } from '../kit/input.js';
 
 /** Progress reports per fit, at most: enough for a live curve, few enough not to flood a job log. */
 export const MAX_REPORTS = 200;
@@ -72,12 +72,9 @@ export function linearScores(
   if (K === 1) out.fill(intercept[0]);
   else for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = intercept[k];
   for (let j = 0; j < d; j++) {
-    const v = cols[j];
     for (let k = 0; k < K; k++) {
       const w = coef[k * d + j];
-      if (w === 0) continue;
-      if (K === 1) for (let i = 0; i < n; i++) out[i] += w * v[i];
-      else for (let i = 0; i < n; i++) out[i * K + k] += w * v[i];
+      if (w !== 0) addScaled(out, w, cols[j], n, k, K);
     }
   }
   // Inputs are clamped to 1e100, so only absurd weights could overflow: bound the sum anyway.

@@ -3,7 +3,7 @@ import { badRequest } from '../../../core/errors.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictColumns, softmaxRows } from '../kit/input.js';
+import { addScaled, argmaxRows, columnMeans, fitDesign, predictColumns, softmaxRows } from '../kit/input.js';
 import type { Params } from '../params.js';
 
 /**
@@ -132,6 +132,11 @@ export class NaiveBayes implements Learner {
         for (let j = 0; j < d; j++) {
           const w = this.a[c * d + j];
           const col = cols[j];
+          // An indicator's zeros add nothing, and its ones are not negative.
+          if (!(col instanceof Float64Array)) {
+            addScaled(t, w, col, n);
+            continue;
+          }
           for (let i = 0; i < n; i++) {
             const v = col[i];
             if (v < 0)
@@ -150,9 +155,20 @@ export class NaiveBayes implements Learner {
           const mu = this.a[c * d + j];
           const inv = 1 / this.b[c * d + j];
           const col = cols[j];
-          for (let i = 0; i < n; i++) {
-            const z = col[i] - mu;
-            t[i] -= 0.5 * z * z * inv;
+          if (col instanceof Float64Array)
+            for (let i = 0; i < n; i++) {
+              const z = col[i] - mu;
+              t[i] -= 0.5 * z * z * inv;
+            }
+          else {
+            // An indicator: the zeros' term everywhere, the ones' term at its rows.
+            const ones = col.ones;
+            const z0 = 0 - mu;
+            const z1 = 1 - mu;
+            for (let i = 0, p = 0; i < n; i++) {
+              const z = p < ones.length && ones[p] === i ? (p++, z1) : z0;
+              t[i] -= 0.5 * z * z * inv;
+            }
           }
         }
       }

@@ -5,7 +5,7 @@ import { Rng } from '../../../core/random.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { argmaxRows, columnMeans, fitDesign, predictColumns, rowMajor } from '../kit/input.js';
+import { addScaled, argmaxRows, columnMeans, fitDesign, predictColumns, rowMajor } from '../kit/input.js';
 import type { Params } from '../params.js';
 import { sigmoidPredict, sigmoidTrain } from './platt.js';
 
@@ -138,9 +138,7 @@ export class LinearSvm implements Learner {
       t.fill(this.w[o + d] * bias);
       for (let j = 0; j < d; j++) {
         const wj = this.w[o + j];
-        if (wj === 0) continue;
-        const v = cols[j];
-        for (let i = 0; i < n; i++) t[i] += wj * v[i];
+        if (wj !== 0) addScaled(t, wj, cols[j], n);
       }
       for (let i = 0; i < n; i++) s[i * K + k] = t[i] === t[i] ? t[i] : 0;
     }
