@@ -78,4 +78,51 @@ describe('TreeGrower on sparse features', () => {
         }
     assert.ok(deep > 200, `trees deep enough to reach small nodes: ${deep} nodes`);
   });
+
+  it("grows the same extra trees with small nodes on their own path as on the large nodes' path", () => {
+    const n = 2000;
+    const d = 12;
+    const rng = new Rng(11);
+    const data = Float64Array.from({ length: n * d }, () => Math.round(rng.normal() * 40) / 8);
+    // Noisy labels, so that trees grow deep and reach many small nodes.
+    const labels3 = Int32Array.from({ length: n }, (_, i) =>
+      rng.next() < 0.2 ? rng.int(3) : data[i] + data[n + i] > 0 ? 2 : data[2 * n + i] > 1 ? 1 : 0,
+    );
+    const values = Float64Array.from({ length: n }, (_, i) => data[i] * 2 - data[3 * n + i] + rng.normal());
+    const bootstrap = new Float64Array(n);
+    for (let i = 0; i < n; i++) bootstrap[rng.int(n)]++;
+    const opt: GrowOptions = {
+      criterion: 'gini',
+      splitter: 'random',
+      maxDepth: Infinity,
+      minSamplesSplit: 2,
+      minSamplesLeaf: 1,
+      maxFeatures: d,
+      minImpurityDecrease: 0,
+    };
+    // On codes (bins grouping values, as past 20,000 rows) and on the values themselves.
+    for (const maxBins of [32, null])
+      for (const weights of [null, bootstrap])
+        for (const target of [
+          { labels: labels3, nClasses: 3 },
+          { values, nClasses: 0 },
+        ]) {
+          const bins = makeBins(data, n, d, maxBins);
+          const columns = maxBins === null ? data : undefined;
+          const o = { ...opt, criterion: target.nClasses ? ('gini' as const) : ('squared_error' as const) };
+          const a = new TreeGrower({ n, d, ...target, bins, columns }, o, weights, 5).growAll();
+          const b = new TreeGrower(
+            { n, d, ...target, bins, columns },
+            { ...o, smallNodes: false },
+            weights,
+            5,
+          ).growAll();
+          assert.deepEqual(
+            a,
+            b,
+            `bins ${maxBins}, ${weights ? 'bootstrap' : 'every row'}, ${target.nClasses || 'regression'}`,
+          );
+          assert.ok(a.nNodes > 500, `${a.nNodes} nodes`);
+        }
+  });
 });
