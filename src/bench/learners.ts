@@ -1,10 +1,10 @@
 /**
  * The classic learners beside scikit-learn's same algorithm, in one run, on the same split
- * files and preprocessing: fit and predict seconds (median of --repeat; preprocessing included
- * on both sides, as tabular.py times a user's pipeline; the "(prep)" columns say how much of
- * Neutrino's is its preprocessing), their ratio Neutrino / scikit-learn (below 1: Neutrino is
- * faster), and the test metric of each side. Timings on a shared machine drift; ratios from
- * one run hold better, and --repeat takes medians.
+ * files and preprocessing: fit and predict seconds (median of --repeat, of at least five fits
+ * under 20,000 rows; preprocessing included on both sides, as tabular.py times a user's
+ * pipeline; the "(prep)" columns say how much of Neutrino's is its preprocessing), their ratio
+ * Neutrino / scikit-learn (below 1: Neutrino is faster), and the test metric of each side.
+ * Timings on a shared machine drift; ratios from one run hold better, and --repeat takes medians.
  *
  *   node --import tsx src/bench/learners.ts [--algorithms decision_tree,random_forest,...]
  *        [--rows 200000] [--features 30] [--datasets iris,wine,breast_cancer,german_credit,diabetes]
@@ -75,6 +75,9 @@ export interface Row {
   peerMetrics: Record<string, number>;
 }
 
+/** Timed fits at least, on data under 20,000 rows (each side). */
+const SMALL_REPEAT = 5;
+
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 const table = (task: Task, rows: number, features: number) =>
@@ -110,6 +113,8 @@ async function ours(
   predictPrep: number;
   metrics: Record<string, number>;
   nTrain: number;
+  /** Timed fits taken (the peer takes as many). */
+  repeat: number;
 }> {
   const trF = await loadFrame(paths.train);
   const teF = await loadFrame(paths.test);
@@ -152,6 +157,10 @@ async function ours(
   // on metro_traffic: 0.28 s for the first, 0.09 s from the third); a slow learner's fit
   // dwarfs that, and warming it would double the bench.
   const warm = tr.X.nRows < 20_000 ? 5 : 0;
+  // Small data: at least five timed fits, on both sides: a fit of a few milliseconds measures
+  // the garbage collector and the machine's noise as much as the learner (single fits swung
+  // x0.6-x1.5 between runs).
+  if (warm) repeat = Math.max(repeat, SMALL_REPEAT);
   for (let w = 0; w < 3 && warm === 0 && projectedMs < 2000; w++) {
     const t = performance.now();
     const { Xt } = fitTransformPipeline(tr.X, spec.input, tr.y);
@@ -195,6 +204,7 @@ async function ours(
     predictPrep: median(predPreps),
     metrics,
     nTrain: tr.X.nRows,
+    repeat,
   };
 }
 
@@ -219,7 +229,7 @@ export async function benchLearners(
       task,
       algo: algorithm,
       params,
-      repeat: o.repeat,
+      repeat: a.repeat,
       threads: o.threads,
     });
     const row: Row = {
