@@ -107,6 +107,13 @@ function zero<T extends Float64Array | Uint8Array>(a: T, from: number, to: numbe
   return a;
 }
 
+/** Adds a row of weight w to side stats L: its weight, then its class's weight (K > 0, y its label) or w·y. */
+function addRow(L: Float64Array, w: number, K: number, y: number): void {
+  L[0] += w;
+  if (K > 0) L[2 + y] += w;
+  else L[2] += w * y;
+}
+
 function swap(a: Int32Array, i: number, j: number): void {
   const t = a[i];
   a[i] = a[j];
@@ -871,6 +878,13 @@ export class TreeGrower {
     return this.evalRandomValues(take, start, end, st);
   }
 
+  /** Slot q's threshold (drawThreshold), or NaN with the slot marked constant where its range is flat. */
+  private thresholdOrConstant(q: number, vmin: number, vmax: number): number {
+    const flat = vmax <= vmin + FEATURE_THRESHOLD;
+    this.slotConst[q] = flat ? 1 : 0;
+    return flat ? NaN : this.drawThreshold(vmin, vmax);
+  }
+
   /** Extra trees' threshold: uniform in [vmin, vmax), vmin where rounding reaches vmax. */
   private drawThreshold(vmin: number, vmax: number): number {
     const t = vmin + this.rng.next() * (vmax - vmin);
@@ -1054,23 +1068,18 @@ export class TreeGrower {
         if (x < vmin) vmin = x;
         if (x > vmax) vmax = x;
       }
-      if (vmax <= vmin + FEATURE_THRESHOLD) {
-        isConst[q] = 1;
+      const t = this.thresholdOrConstant(q, vmin, vmax);
+      if (t !== t) {
         constants++;
         continue;
       }
-      isConst[q] = 0;
-      const t = this.drawThreshold(vmin, vmax);
       let count = 0;
       zero(L, 0, sw);
       for (let i = 0; i < m; i++) {
         if (xs[i] > t) continue;
         const s = samples[start + i];
-        const w = weights ? weights[s] : 1;
         count++;
-        L[0] += w;
-        if (K > 0) L[2 + labels![s]] += w;
-        else L[2] += w * values![s];
+        addRow(L, weights ? weights[s] : 1, K, K > 0 ? labels![s] : values![s]);
       }
       if (count === 0 || count === m || count < msl || m - count < msl) continue;
       L[1] = count;
@@ -1257,7 +1266,6 @@ export class TreeGrower {
   private evalRandomCodesTiny(take: number, start: number, end: number, st: Float64Array): number {
     const { samples, weights, K, sw, batch } = this;
     const { codes, lo, hi, offset, rowStride: rs, colStride: cs } = this.data.bins;
-    const isConst = this.slotConst;
     const L = this.batchLeft;
     const labels = this.data.labels;
     const values = this.data.values;
@@ -1277,13 +1285,11 @@ export class TreeGrower {
       const o = offset[f];
       const vmin = lo[o + a];
       const vmax = hi[o + b];
-      if (vmax <= vmin + FEATURE_THRESHOLD) {
-        isConst[q] = 1;
+      const t = this.thresholdOrConstant(q, vmin, vmax);
+      if (t !== t) {
         constants++;
         continue;
       }
-      isConst[q] = 0;
-      const t = this.drawThreshold(vmin, vmax);
       const cut = lastBinAtMost(hi, o, a, b, t);
       if (cut < a || cut >= b) continue;
       zero(L, 0, sw);
@@ -1291,11 +1297,8 @@ export class TreeGrower {
       for (let p = start; p < end; p++) {
         const s = samples[p];
         if (codes[s * rs + fo] > cut) continue;
-        const w = weights ? weights[s] : 1;
         count++;
-        L[0] += w;
-        if (K > 0) L[2 + labels![s]] += w;
-        else L[2] += w * values![s];
+        addRow(L, weights ? weights[s] : 1, K, K > 0 ? labels![s] : values![s]);
       }
       if (count === 0 || count === m || count < msl || m - count < msl) continue;
       L[1] = count;
