@@ -931,13 +931,11 @@ export class TreeGrower {
         vmin = out[0];
         vmax = out[1];
       }
-      const constant = vmax <= vmin + FEATURE_THRESHOLD;
-      this.slotConst[q] = constant ? 1 : 0;
-      if (constant) {
+      const t = this.thresholdOrConstant(q, vmin, vmax);
+      if (t !== t) {
         constants++;
         continue;
       }
-      const t = this.drawThreshold(vmin, vmax);
       if (sparse[q]) {
         // Counted from its rows outside the dominant bin (sparseLeft), by the cut's bin.
         const a = this.slotFeature[q];
@@ -1025,7 +1023,6 @@ export class TreeGrower {
     const isConst = this.slotConst;
     const L = this.batchLeft;
     const m = end - start;
-    const msl = this.opt.minSamplesLeaf;
     let constants = 0;
     if (this.countAndSum) {
       // Every row once, two classes or regression: a count and a sum say it all, and one call
@@ -1041,7 +1038,7 @@ export class TreeGrower {
           constants++;
           continue;
         }
-        if (count === 0 || count === m || count < msl || m - count < msl) continue;
+        if (!this.sidesAllowed(count, m)) continue;
         const sum = res[3 * q + 2];
         L[0] = count;
         L[1] = count;
@@ -1081,21 +1078,30 @@ export class TreeGrower {
         count++;
         addRow(L, weights ? weights[s] : 1, K, K > 0 ? labels![s] : values![s]);
       }
-      if (count === 0 || count === m || count < msl || m - count < msl) continue;
+      if (!this.sidesAllowed(count, m)) continue;
       L[1] = count;
       this.considerRandom(batch[q], t, this.proxy(st, L, 0));
     }
     return constants;
   }
 
-  /** A split of feature f at value t (extra trees on values), kept if its proxy is the best yet. */
-  private considerRandom(f: number, t: number, proxy: number): void {
+  /**
+   * A split of feature f at value t, kept if its proxy is the best yet; `bin` is the last bin
+   * going left on codes, -2 on values (partition then compares values).
+   */
+  private considerRandom(f: number, t: number, proxy: number, bin = -2): void {
     if (proxy > this.bProxy) {
       this.bProxy = proxy;
       this.bFeature = f;
-      this.bBin = -2;
+      this.bBin = bin;
       this.bThreshold = t;
     }
+  }
+
+  /** Whether a split sending nL of a node's m rows left leaves both sides non-empty and at least min_samples_leaf. */
+  private sidesAllowed(nL: number, m: number): boolean {
+    const msl = this.opt.minSamplesLeaf;
+    return nL > 0 && nL < m && nL >= msl && m - nL >= msl;
   }
 
   /**
@@ -1160,12 +1166,11 @@ export class TreeGrower {
       const vmin = lo[o + mn[q]];
       const vmax = hi[o + mx[q]];
       cut[q] = -1;
-      this.slotConst[q] = vmax <= vmin + FEATURE_THRESHOLD ? 1 : 0;
-      if (this.slotConst[q]) {
+      const t = this.thresholdOrConstant(q, vmin, vmax);
+      if (t !== t) {
         constants++;
         continue;
       }
-      const t = this.drawThreshold(vmin, vmax);
       const c = lastBinAtMost(hi, o, mn[q], mx[q], t);
       if (c < mn[q] || c >= mx[q]) continue;
       cut[q] = c;
@@ -1270,7 +1275,6 @@ export class TreeGrower {
     const labels = this.data.labels;
     const values = this.data.values;
     const m = end - start;
-    const msl = this.opt.minSamplesLeaf;
     let constants = 0;
     for (let q = 0; q < take; q++) {
       const f = batch[q];
@@ -1300,15 +1304,9 @@ export class TreeGrower {
         count++;
         addRow(L, weights ? weights[s] : 1, K, K > 0 ? labels![s] : values![s]);
       }
-      if (count === 0 || count === m || count < msl || m - count < msl) continue;
+      if (!this.sidesAllowed(count, m)) continue;
       L[1] = count;
-      const proxy = this.proxy(st, L, 0);
-      if (proxy > this.bProxy) {
-        this.bProxy = proxy;
-        this.bFeature = f;
-        this.bBin = cut;
-        this.bThreshold = agreeingThreshold(lo, hi, o, cut, t);
-      }
+      this.considerRandom(f, agreeingThreshold(lo, hi, o, cut, t), this.proxy(st, L, 0), cut);
     }
     return constants;
   }
@@ -1326,19 +1324,9 @@ export class TreeGrower {
     const m = end - start;
     for (let q = 0; q < take; q++)
       if (sparse[q] && cut[q] >= 0) this.sparseLeft(q, start, end, st, cut[q], L);
-    const msl = this.opt.minSamplesLeaf;
-    for (let q = 0; q < take; q++) {
-      if (cut[q] === -1) continue;
-      const nL = L[q * sw + 1];
-      if (nL === 0 || nL === m || nL < msl || m - nL < msl) continue;
-      const p = this.proxy(st, L, q * sw);
-      if (p > this.bProxy) {
-        this.bProxy = p;
-        this.bFeature = batch[q];
-        this.bBin = cut[q];
-        this.bThreshold = thr[q];
-      }
-    }
+    for (let q = 0; q < take; q++)
+      if (cut[q] !== -1 && this.sidesAllowed(L[q * sw + 1], m))
+        this.considerRandom(batch[q], thr[q], this.proxy(st, L, q * sw), cut[q]);
   }
 
   /**
