@@ -108,7 +108,7 @@ export function indicatorColumn(name: string, nRows: number, ones: Int32Array): 
     configurable: true,
     get(): Float64Array {
       const values = new Float64Array(nRows);
-      for (let t = 0; t < ones.length; t++) values[ones[t]] = 1;
+      putOnes(values, ones, 0, 1);
       Object.defineProperty(c, 'values', {
         value: values,
         enumerable: true,
@@ -121,15 +121,9 @@ export function indicatorColumn(name: string, nRows: number, ones: Int32Array): 
   return c;
 }
 
-/** Writes a numeric column into out[at + i * step] for every row i; an indicator's zeros must already be there. */
-export function putValues(out: Float64Array, c: NumericColumn, at: number, step: number): void {
-  if (c.ones) {
-    for (let t = 0; t < c.ones.length; t++) out[at + c.ones[t] * step] = 1;
-    return;
-  }
-  const v = c.values;
-  if (step === 1) out.set(v, at);
-  else for (let i = 0; i < v.length; i++) out[at + i * step] = v[i];
+/** Writes an indicator's ones at out[at + row * step]; its zeros must already be there (fresh arrays). */
+export function putOnes(out: Float64Array, ones: Int32Array, at: number, step: number): void {
+  for (let t = 0; t < ones.length; t++) out[at + ones[t] * step] = 1;
 }
 
 export function toMatrix(frame: Frame): Matrix {
@@ -137,7 +131,8 @@ export function toMatrix(frame: Frame): Matrix {
   const data = new Float64Array(n * frame.columns.length);
   frame.columns.forEach((c, j) => {
     if (c.kind !== 'numeric') throw new Error(`column '${c.name}' is not numeric; encode it first`);
-    putValues(data, c, j * n, 1);
+    if (c.ones) putOnes(data, c.ones, j * n, 1);
+    else data.set(c.values, j * n);
   });
   return { nRows: n, nCols: frame.columns.length, data, names: frame.columns.map((c) => c.name) };
 }

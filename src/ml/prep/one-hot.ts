@@ -7,9 +7,10 @@ export const MAX_CATEGORIES = 200;
 /**
  * Replaces each categorical column by one 0/1 column per training category, named
  * `column=category`, categories sorted as strings; they are indicator columns (frame.ts), which
- * hold the rows of their ones and build dense values only for readers that ask. A category unseen in training, or a
- * missing value, gives all zeros (scikit-learn's handle_unknown='ignore'). A column with more
- * than `maxCategories` categories keeps the most frequent ones; the rest encode as unseen.
+ * hold the rows of their ones and build dense values only for readers that ask. A category
+ * unseen in training, or a missing value, gives all zeros (scikit-learn's
+ * handle_unknown='ignore'). A column with more than `maxCategories` categories keeps the most
+ * frequent ones; the rest encode as unseen.
  */
 export class OneHotEncoder implements Step {
   readonly type = 'one_hot';

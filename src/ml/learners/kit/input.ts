@@ -1,5 +1,5 @@
 import { badRequest } from '../../../core/errors.js';
-import { putValues, type Frame, type NumericColumn, type Target, type Task } from '../../frame.js';
+import { putOnes, type Frame, type NumericColumn, type Target, type Task } from '../../frame.js';
 
 /**
  * Input checks and layout shared by the classic learners (trees, forests, k-NN, naive Bayes,
@@ -33,7 +33,7 @@ export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): D
         'categorical_input',
         `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`,
       );
-    if (c.ones) return putValues(data, c, j * n, 1);
+    if (c.ones) return putOnes(data, c.ones, j * n, 1);
     const v = c.values;
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(v[i]))
@@ -177,7 +177,10 @@ function predictMatrix(
   const cols = modelColumns(algorithm, X, names);
   const data = new Float64Array(n * d);
   // An indicator has nothing to fill or clamp: its ones go in place, over the zeros.
-  for (let j = 0; j < d; j++) if (cols[j].ones) putValues(data, cols[j], byRow ? j : j * n, byRow ? d : 1);
+  for (let j = 0; j < d; j++) {
+    const ones = cols[j].ones;
+    if (ones) putOnes(data, ones, byRow ? j : j * n, byRow ? d : 1);
+  }
   if (!byRow) {
     for (let j = 0; j < d; j++) if (!cols[j].ones) putColumn(data, cols[j].values, fill[j], j * n, 1, 0, n);
     return data;
