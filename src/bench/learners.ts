@@ -21,6 +21,7 @@ import { loadFrame } from '../data/load.js';
 import { helpOrBadFlag } from './cli.js';
 import { takeRows, takeTarget, type Frame, type Target, type Task } from '../ml/frame.js';
 import { createLearner, LEARNERS, learnerSpec } from '../ml/learners/index.js';
+import type { Learner } from '../ml/learners/contract.js';
 import {
   DATASETS,
   headline,
@@ -135,6 +136,9 @@ async function ours(
   const fitPreps: number[] = [];
   const predPreps: number[] = [];
   let metrics: Record<string, number> = {};
+  // What the peer times: class probabilities where there are some, else predictions.
+  const predictAsPeer = (m: Learner, X: Frame) =>
+    task === 'classification' && m.predictProba ? m.predictProba(X) : m.predict(X);
   // Untimed runs first, so the timed ones measure compiled code and started worker threads,
   // not the JIT warming up (the peer's timings are of compiled code too): on all the rows for
   // small data (below; a predict over a few hundred rows stays in V8's interpreter for its
@@ -151,35 +155,28 @@ async function ours(
     await m.fit(pipe.transform(wx), wy, { seed: 0 });
     projectedMs = ((performance.now() - t) * tr.X.nRows) / 4000;
     const wt = pipe.transform(takeRows(te.X, head(Math.min(te.X.nRows, 4000))));
-    if (task === 'classification' && m.predictProba) m.predictProba(wt);
-    else m.predict(wt);
+    predictAsPeer(m, wt);
   }
   // Large data: untimed full fits too while one takes under a second (up to three), since a
   // fast learner's first fits on all the rows still run code V8 has not optimized yet (ridge
   // on metro_traffic: 0.28 s for the first, 0.09 s from the third); a slow learner's fit
   // dwarfs that, and warming it would double the bench.
   const small = tr.X.nRows < 20_000;
-  // Small data: untimed fits until twenty or a second of them, since V8 optimizes a function
-  // after enough calls and loop turns, which a fit on a few hundred rows takes many fits to
-  // give (svm on wine: 45 ms for the first fit, 7-18 ms for the 2nd to 10th, 3 ms from the
-  // 20th). Then at least five timed fits, on both sides: a fit of a few milliseconds measures
-  // the garbage collector and the machine's noise as much as the learner.
-  if (small) {
-    repeat = Math.max(repeat, SMALL_REPEAT);
-    const t0 = performance.now();
-    for (let w = 0; w < SMALL_WARM_FITS && performance.now() - t0 < 1000; w++) {
-      const { Xt } = fitTransformPipeline(tr.X, spec.input, tr.y);
-      const m = createLearner(algorithm, task, params);
-      await m.fit(Xt, tr.y, { seed: 0 });
-      if (task === 'classification' && m.predictProba) m.predictProba(Xt);
-      else m.predict(Xt);
-    }
-  }
-  for (let w = 0; w < 3 && !small && projectedMs < 2000; w++) {
+  // Small data: untimed fits (and predictions) until twenty or a second of them, since V8
+  // optimizes a function after enough calls and loop turns, which a fit on a few hundred rows
+  // takes many fits to give (svm on wine: 45 ms for the first fit, 7-18 ms for the 2nd to
+  // 10th, 3 ms from the 20th). Then at least five timed fits, on both sides: a fit of a few
+  // milliseconds measures the garbage collector and the machine's noise as much as the learner.
+  if (small) repeat = Math.max(repeat, SMALL_REPEAT);
+  const warmFits = small ? SMALL_WARM_FITS : projectedMs < 2000 ? 3 : 0;
+  const t0 = performance.now();
+  for (let w = 0; w < warmFits; w++) {
     const t = performance.now();
     const { Xt } = fitTransformPipeline(tr.X, spec.input, tr.y);
-    await createLearner(algorithm, task, params).fit(Xt, tr.y, { seed: 0 });
-    if (performance.now() - t > 1000) break;
+    const m = createLearner(algorithm, task, params);
+    await m.fit(Xt, tr.y, { seed: 0 });
+    if (small) predictAsPeer(m, Xt);
+    if (performance.now() - (small ? t0 : t) > 1000) break;
   }
   let last: { pipe: Pipeline; m: ReturnType<typeof createLearner> } | null = null;
   for (let r = 0; r < repeat; r++) {
@@ -202,8 +199,7 @@ async function ours(
     const t = performance.now();
     const Xte = pipe.transform(te.X);
     const predPrep = (performance.now() - t) / 1000;
-    if (task === 'classification' && m.predictProba) m.predictProba(Xte);
-    else m.predict(Xte);
+    predictAsPeer(m, Xte);
     if (r >= warm) {
       preds.push((performance.now() - t) / 1000);
       predPreps.push(predPrep);
