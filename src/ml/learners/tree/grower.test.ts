@@ -24,6 +24,26 @@ function grow(
   return new TreeGrower({ n, d, ...target, bins }, opt, weights, 7).growAll();
 }
 
+/** Trees grown in full (no depth or size limits), gini until a test sets its criterion. */
+function fullGrowth(splitter: GrowOptions['splitter'], maxFeatures: number): GrowOptions {
+  return {
+    criterion: 'gini',
+    splitter,
+    maxDepth: Infinity,
+    minSamplesSplit: 2,
+    minSamplesLeaf: 1,
+    maxFeatures,
+    minImpurityDecrease: 0,
+  };
+}
+
+/** A bootstrap sample's row weights: how many times each row was drawn. */
+function bootstrapWeights(n: number, rng: Rng): Float64Array {
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[rng.int(n)]++;
+  return w;
+}
+
 describe('TreeGrower on sparse features', () => {
   it('bins: marks the bin holding half the rows or more, and lists the other rows in order', () => {
     const n = 10;
@@ -46,17 +66,8 @@ describe('TreeGrower on sparse features', () => {
     );
     const labels2 = labels3.map((l) => (l === 2 ? 1 : 0));
     const values = Float64Array.from(labels3, (l, i) => l + data[3 * n + i]);
-    const bootstrap = new Float64Array(n);
-    for (let i = 0; i < n; i++) bootstrap[rng.int(n)]++;
-    const base: GrowOptions = {
-      criterion: 'gini',
-      splitter: 'best',
-      maxDepth: Infinity,
-      minSamplesSplit: 2,
-      minSamplesLeaf: 1,
-      maxFeatures: 7,
-      minImpurityDecrease: 0,
-    };
+    const bootstrap = bootstrapWeights(n, rng);
+    const base = fullGrowth('best', 7);
     let deep = 0;
     for (const splitter of ['best', 'random'] as const)
       for (const weights of [null, bootstrap])
@@ -89,17 +100,8 @@ describe('TreeGrower on sparse features', () => {
       rng.next() < 0.2 ? rng.int(3) : data[i] + data[n + i] > 0 ? 2 : data[2 * n + i] > 1 ? 1 : 0,
     );
     const values = Float64Array.from({ length: n }, (_, i) => data[i] * 2 - data[3 * n + i] + rng.normal());
-    const bootstrap = new Float64Array(n);
-    for (let i = 0; i < n; i++) bootstrap[rng.int(n)]++;
-    const opt: GrowOptions = {
-      criterion: 'gini',
-      splitter: 'random',
-      maxDepth: Infinity,
-      minSamplesSplit: 2,
-      minSamplesLeaf: 1,
-      maxFeatures: d,
-      minImpurityDecrease: 0,
-    };
+    const bootstrap = bootstrapWeights(n, rng);
+    const opt = fullGrowth('random', d);
     // On codes (bins grouping values, as past 20,000 rows) and on the values themselves.
     for (const maxBins of [32, null])
       for (const weights of [null, bootstrap])
@@ -110,13 +112,9 @@ describe('TreeGrower on sparse features', () => {
           const bins = makeBins(data, n, d, maxBins);
           const columns = maxBins === null ? data : undefined;
           const o = { ...opt, criterion: target.nClasses ? ('gini' as const) : ('squared_error' as const) };
-          const a = new TreeGrower({ n, d, ...target, bins, columns }, o, weights, 5).growAll();
-          const b = new TreeGrower(
-            { n, d, ...target, bins, columns },
-            { ...o, smallNodes: false },
-            weights,
-            5,
-          ).growAll();
+          const growData = { n, d, ...target, bins, columns };
+          const a = new TreeGrower(growData, o, weights, 5).growAll();
+          const b = new TreeGrower(growData, { ...o, smallNodes: false }, weights, 5).growAll();
           assert.deepEqual(
             a,
             b,
