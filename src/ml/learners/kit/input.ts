@@ -211,15 +211,16 @@ export function columnMeans(D: Design): Float64Array {
 /**
  * Row-major copy of a column-major design (distance and kernel loops read a row at a time):
  * column cols[c] at position c of rows `width` wide (the rest left 0). In blocks of rows, so
- * that a block's part of the output stays in cache while each column is read.
+ * that a block's part of the output stays in cache while each column is read. Into `out`
+ * where given (zeroed, n·width long: shared memory, say).
  */
 export function rowMajor(
   D: Design,
   cols: ArrayLike<number> = Int32Array.from({ length: D.d }, (_, j) => j),
   width = cols.length,
+  out: Float64Array<ArrayBufferLike> = new Float64Array(D.n * width),
 ): Float64Array {
   const { n, data } = D;
-  const out = new Float64Array(n * width);
   for (let i0 = 0; i0 < n; i0 += 256) {
     const i1 = Math.min(n, i0 + 256);
     for (let c = 0; c < cols.length; c++) {

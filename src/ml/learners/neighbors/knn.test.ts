@@ -64,11 +64,15 @@ describe('knn', () => {
     );
   });
 
-  for (const dataset of ['iris', 'wine', 'breast_cancer', 'german_credit', 'diabetes']) {
+  // sms_spam: 500 TF-IDF columns, searched through their sparse deviations (search.ts); one
+  // comparison, since each loads and standardizes them again on both sides (6 s).
+  for (const dataset of ['iris', 'wine', 'breast_cancer', 'german_credit', 'diabetes', 'sms_spam']) {
     it(`matches scikit-learn on ${dataset}`, async () => {
       const c = [
         ...(await compare({ algorithm: 'knn', dataset })),
-        ...(await compare({ algorithm: 'knn', dataset, params: { n_neighbors: 9 } })),
+        ...(dataset === 'sms_spam'
+          ? []
+          : await compare({ algorithm: 'knn', dataset, params: { n_neighbors: 9 } })),
       ];
       assert.ok(
         c.every((x) => x.ok),

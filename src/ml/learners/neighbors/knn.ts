@@ -6,7 +6,14 @@ import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { argmaxRows, columnMeans, fitDesign, predictDesign, rowMajor } from '../kit/input.js';
 import { poolThreads, runChunks, sibling } from '../kit/pool.js';
 import type { Params } from '../params.js';
-import { buildKdTree, searchChunks, type KdTree, type SearchArgs } from './search.js';
+import {
+  buildKdTree,
+  searchChunks,
+  sparseDeviations,
+  type KdTree,
+  type SearchArgs,
+  type SparseDeviations,
+} from './search.js';
 
 /**
  * k-nearest neighbours (scikit-learn's KNeighborsClassifier / KNeighborsRegressor): uniform or
@@ -26,6 +33,8 @@ interface KnnState {
   nClasses: number;
 }
 
+const sharedF64 = (length: number) => new Float64Array(new SharedArrayBuffer(Math.max(1, length) * 8));
+
 /** Distinguishes search structures, so pool threads know when their copy of the points is current. */
 let searchKeys = 0;
 
@@ -44,7 +53,13 @@ export class Knn implements Learner {
   private values: Float64Array | null = null;
   /** Training points as given (row-major, `cols` order); the search copy may be reordered. */
   private points: Float64Array = new Float64Array(0);
-  private search: { points: Float64Array; rowOf: Int32Array; tree: KdTree | null; key: number } | null = null;
+  private search: {
+    points: Float64Array;
+    rowOf: Int32Array;
+    tree: KdTree | null;
+    sparse: SparseDeviations | null;
+    key: number;
+  } | null = null;
   readonly predictProba?: (X: Frame) => Float64Array;
 
   constructor(
@@ -77,7 +92,8 @@ export class Knn implements Learner {
       return mx - mn;
     });
     this.cols = Array.from({ length: d }, (_, j) => j).sort((a, b) => spread[b] - spread[a] || a - b);
-    const points = rowMajor(D, this.cols);
+    // On shared memory, so that brute force searches these very points (prepareSearch).
+    const points = rowMajor(D, this.cols, d, sharedF64(n * d));
     await ticker.tick();
     this.names = D.names;
     this.fill = columnMeans(D);
@@ -103,12 +119,20 @@ export class Knn implements Learner {
   private prepareSearch() {
     if (this.search) return this.search;
     const { n, d } = this;
-    const points = new Float64Array(new SharedArrayBuffer(Math.max(1, n * d) * 8));
-    points.set(this.points);
+    const useTree = this.useTree();
+    // The KD-tree reorders its copy; brute force reads the points as fitted where they are
+    // shared already (a fresh copy of sms_spam's 4,459 x 500 cost 20 ms in page faults alone).
+    let points = this.points;
+    if (useTree || !(points.buffer instanceof SharedArrayBuffer)) {
+      points = sharedF64(n * d);
+      points.set(this.points);
+    }
     const rowOf = new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
     for (let i = 0; i < n; i++) rowOf[i] = i;
-    const tree = this.useTree() ? buildKdTree(points, rowOf, n, d, this.params.leaf_size as number) : null;
-    return (this.search = { points, rowOf, tree, key: ++searchKeys });
+    const tree = useTree ? buildKdTree(points, rowOf, n, d, this.params.leaf_size as number) : null;
+    // Mostly-one-value columns (TF-IDF, one-hot): Euclidean brute force through what differs.
+    const sparse = !tree && this.params.p === 2 ? sparseDeviations(points, n, d) : null;
+    return (this.search = { points, rowOf, tree, sparse, key: ++searchKeys });
   }
 
   /** Neighbour rows and distances of every query row (k per row, nearest first). */
@@ -118,20 +142,21 @@ export class Knn implements Learner {
     const { n: m } = D;
     const d = this.d;
     const k = this.params.n_neighbors as number;
-    const queries = new Float64Array(new SharedArrayBuffer(Math.max(1, m * d) * 8));
+    const queries = sharedF64(m * d);
     for (let c = 0; c < d; c++) {
       const j = this.cols[c];
       for (let i = 0; i < m; i++) queries[i * d + c] = D.data[j * m + i];
     }
     const s = this.prepareSearch();
     const outIdx = new Int32Array(new SharedArrayBuffer(Math.max(1, m * k) * 4));
-    const outDist = new Float64Array(new SharedArrayBuffer(Math.max(1, m * k) * 8));
+    const outDist = sharedF64(m * k);
     const base: Omit<SearchArgs, 'from' | 'to'> = {
       points: s.points,
       rowOf: s.rowOf,
       n: this.n,
       d,
       tree: s.tree,
+      sparse: s.sparse,
       queries,
       k,
       p: this.params.p as number,
