@@ -40,6 +40,37 @@ describe('radix sorts of doubles', () => {
     }
   });
 
+  it('argsort gives the stable order (-0 before +0) on short, long and mostly-one-value columns', () => {
+    // The reference: by value, -0 before +0, then by index.
+    const reference = (v: Float64Array) =>
+      Array.from(v, (_, i) => i).sort((a, b) => {
+        const x = v[a];
+        const y = v[b];
+        if (x !== y) return x < y ? -1 : 1;
+        const nx = Object.is(x, -0);
+        const ny = Object.is(y, -0);
+        return nx !== ny ? (nx ? -1 : 1) : a - b;
+      });
+    const mostly =
+      (common: number, share: number, other: () => number): (() => number) =>
+      () =>
+        rng.next() < share ? common : other();
+    const columns: [string, () => number][] = [
+      ...cases,
+      ['mostly zero, a few on both sides', mostly(0, 0.9, () => rng.next() * 4 - 2)],
+      ['mostly -0, some +0 and values', mostly(-0, 0.6, () => (rng.next() < 0.3 ? 0 : rng.next() - 0.5))],
+      ['mostly +0, some -0', mostly(0, 0.7, () => -0)],
+      ['mostly a negative value', mostly(-1.5, 0.5, () => Math.round(rng.next() * 6) - 3)],
+      // Neighbours whose keys differ from the common one in the low word only.
+      ['mostly 1.5, the rest within 1e-9', mostly(1.5, 0.6, () => 1.5 + (rng.next() - 0.5) * 1e-9)],
+    ];
+    for (const [name, gen] of columns)
+      for (const n of [1, 7, 200, 256, 257, 3000]) {
+        const v = Float64Array.from({ length: n }, gen);
+        assert.deepEqual(Array.from(argsort(v)), reference(v), `${name}, ${n} values`);
+      }
+  });
+
   it('sorts a view in place without touching the rest of its buffer', () => {
     const all = Float64Array.from([9, 3, 1, 2, -9]);
     sortFloat64(all.subarray(1, 4));

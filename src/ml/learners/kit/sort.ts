@@ -41,8 +41,25 @@ function toKeys(v: Float64Array, n: number, hi: Uint32Array, lo: Uint32Array): v
   }
 }
 
-/** Each key's digit at `shift` into dig. */
-function digits(hi: Uint32Array, lo: Uint32Array, n: number, shift: number, dig: Uint16Array): void {
+/** The digit at `shift` of each key, into dig: keys i < n, or (given idx) keys idx[i]. */
+function digits(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  idx: Int32Array | null,
+  n: number,
+  shift: number,
+  dig: Uint16Array,
+): void {
+  if (idx) {
+    if (shift + RADIX_BITS <= 32) for (let i = 0; i < n; i++) dig[i] = (lo[idx[i]] >>> shift) & MASK;
+    else if (shift >= 32) for (let i = 0; i < n; i++) dig[i] = (hi[idx[i]] >>> (shift - 32)) & MASK;
+    else
+      for (let i = 0; i < n; i++) {
+        const r = idx[i];
+        dig[i] = ((lo[r] >>> shift) | (hi[r] << (32 - shift))) & MASK;
+      }
+    return;
+  }
   if (shift + RADIX_BITS <= 32) for (let i = 0; i < n; i++) dig[i] = (lo[i] >>> shift) & MASK;
   else if (shift >= 32) for (let i = 0; i < n; i++) dig[i] = (hi[i] >>> (shift - 32)) & MASK;
   // A digit straddling the two words takes bits of both.
@@ -65,27 +82,76 @@ function bucketStarts(dig: Uint16Array, n: number, count: Int32Array): boolean {
   return true;
 }
 
-/** Indices of `col` in ascending order of value (stable). */
+/**
+ * Indices of `col` in ascending order of value (stable; -0 before +0). A column whose most
+ * common value fills half its rows or more (TF-IDF's zeros, a flag's usual state) sorts only
+ * the other rows and places that value's rows, in row order, among them; short lists
+ * compare instead of taking radix passes, each of which costs its 2,048 buckets whatever the
+ * length (a wine column's 142 values).
+ */
 export function argsort(col: Float64Array, scratch: SortScratch = sortScratch(col.length)): Int32Array {
   const n = col.length;
-  const { hi, lo, dig } = scratch;
+  const { hi, lo } = scratch;
   toKeys(col, n, hi, lo);
-  let src = scratch.a;
-  let dst = scratch.b;
-  for (let i = 0; i < n; i++) src[i] = i;
+  const all = scratch.a;
+  for (let i = 0; i < n; i++) all[i] = i;
+  if (n <= COMPARE_MAX) return sortByKey(all, n, scratch).slice(0, n);
+  // The majority key, if any (Boyer-Moore vote), and how many rows hold it.
+  let mh = 0;
+  let ml = 0;
+  let votes = 0;
+  for (let i = 0; i < n; i++) {
+    if (votes === 0) {
+      mh = hi[i];
+      ml = lo[i];
+      votes = 1;
+    } else votes += hi[i] === mh && lo[i] === ml ? 1 : -1;
+  }
+  let common = 0;
+  for (let i = 0; i < n; i++) if (hi[i] === mh && lo[i] === ml) common++;
+  if (2 * common < n || common === n) return sortByKey(all, n, scratch).slice(0, n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (hi[i] !== mh || lo[i] !== ml) all[m++] = i;
+  const rest = sortByKey(all, m, scratch);
+  const out = new Int32Array(n);
+  let k = 0;
+  let r = 0;
+  for (; r < m; r++) {
+    const j = rest[r];
+    if (hi[j] > mh || (hi[j] === mh && lo[j] > ml)) break;
+    out[k++] = j;
+  }
+  for (let i = 0; i < n; i++) if (hi[i] === mh && lo[i] === ml) out[k++] = i;
+  for (; r < m; r++) out[k++] = rest[r];
+  return out;
+}
+
+/** Lists of at most this many indices are sorted by comparison (argsort). */
+const COMPARE_MAX = 256;
+
+/**
+ * idx[0..m) (ascending indices, in scratch.a) ordered by their keys in scratch.hi and .lo,
+ * stably: by comparison when short, else by radix passes. The result lies in scratch.a or
+ * scratch.b.
+ */
+function sortByKey(idx: Int32Array, m: number, scratch: SortScratch): Int32Array {
+  const { hi, lo, dig } = scratch;
+  if (m <= COMPARE_MAX) {
+    // The built-in sort is stable, and the indices start ascending.
+    return idx.subarray(0, m).sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
+  }
+  let src = idx;
+  let dst = idx === scratch.a ? scratch.b : scratch.a;
   const count = new Int32Array(BUCKETS);
   for (let shift = 0; shift < 64; shift += RADIX_BITS) {
-    digits(hi, lo, n, shift, dig);
-    if (!bucketStarts(dig, n, count)) continue;
-    for (let i = 0; i < n; i++) {
-      const r = src[i];
-      dst[count[dig[r]]++] = r;
-    }
+    digits(hi, lo, src, m, shift, dig);
+    if (!bucketStarts(dig, m, count)) continue;
+    for (let i = 0; i < m; i++) dst[count[dig[i]]++] = src[i];
     const t = src;
     src = dst;
     dst = t;
   }
-  return src.slice(0, n);
+  return src;
 }
 
 /**
@@ -107,7 +173,7 @@ export function sortFloat64(v: Float64Array): Float64Array {
   toKeys(v, n, hi, lo);
   const count = new Int32Array(BUCKETS);
   for (let shift = 0; shift < 64; shift += RADIX_BITS) {
-    digits(hi, lo, n, shift, dig);
+    digits(hi, lo, null, n, shift, dig);
     if (!bucketStarts(dig, n, count)) continue;
     // The keys move themselves: no index to gather through afterwards.
     for (let i = 0; i < n; i++) {
