@@ -174,6 +174,31 @@ function select(
   }
 }
 
+/**
+ * Puts candidate i at distance s (below the k-th, or fewer than k held) into a query's
+ * nearest-first list bd/bi[o, o + k) of `filled` entries, ties after the earlier candidates,
+ * the last dropped when full; returns the new count.
+ */
+function insertNearest(
+  bd: Float64Array,
+  bi: Int32Array,
+  o: number,
+  k: number,
+  filled: number,
+  s: number,
+  i: number,
+): number {
+  let z = filled < k ? filled++ : k - 1;
+  while (z > 0 && bd[o + z - 1] > s) {
+    bd[o + z] = bd[o + z - 1];
+    bi[o + z] = bi[o + z - 1];
+    z--;
+  }
+  bd[o + z] = s;
+  bi[o + z] = i;
+  return filled;
+}
+
 /** Reduced distance from q to point at offset o, or Infinity once it passes `worst`. */
 function pointDist(
   points: Float64Array,
@@ -251,15 +276,7 @@ export function searchRange(a: SearchArgs): void {
           for (let i = start[node]; i < end[node]; i++) {
             const s = pointDist(points, i * d, q, d, p, worst);
             if (s < worst) {
-              // Insert in order; ties keep the earlier candidate.
-              let z = filled < k ? filled++ : k - 1;
-              while (z > 0 && bd[z - 1] > s) {
-                bd[z] = bd[z - 1];
-                bi[z] = bi[z - 1];
-                z--;
-              }
-              bd[z] = s;
-              bi[z] = i;
+              filled = insertNearest(bd, bi, 0, k, filled, s, i);
               if (filled === k) worst = bd[k - 1];
             }
           }
@@ -335,15 +352,7 @@ function bruteRangeJs(a: SearchArgs): void {
         for (let i = p0; i < p1; i++) {
           const s = pointDist(points, i * d, q, d, p, w);
           if (s < w) {
-            // Insert in order; ties keep the earlier candidate.
-            let z = f < k ? f++ : k - 1;
-            while (z > 0 && bd[o + z - 1] > s) {
-              bd[o + z] = bd[o + z - 1];
-              bi[o + z] = bi[o + z - 1];
-              z--;
-            }
-            bd[o + z] = s;
-            bi[o + z] = i;
+            f = insertNearest(bd, bi, o, k, f, s, i);
             if (f === k) w = bd[o + k - 1];
           }
         }
@@ -452,18 +461,8 @@ function bruteEuclidean(a: SearchArgs): void {
   // s is clamped at 0 (rounding can take it below) and below worst[t].
   const insert = (t: number, s: number, i: number): void => {
     const o = t * k;
-    let f = filled[t];
-    // Insert in order; ties keep the earlier point.
-    let z = f < k ? f++ : k - 1;
-    while (z > 0 && bd[o + z - 1] > s) {
-      bd[o + z] = bd[o + z - 1];
-      bi[o + z] = bi[o + z - 1];
-      z--;
-    }
-    bd[o + z] = s;
-    bi[o + z] = i;
+    const f = (filled[t] = insertNearest(bd, bi, o, k, filled[t], s, i));
     if (f === k) worst[t] = bd[o + k - 1];
-    filled[t] = f;
   };
   for (let r0 = a.from; r0 < a.to; r0 += QB) {
     const r1 = Math.min(a.to, r0 + QB);
@@ -734,15 +733,7 @@ function bruteSparse(a: SearchArgs, sp: SparseDeviations): void {
         exact[f] = Math.max(0, qn + sq[f] - 2 * dotExact(queries, qo, points, f * d, d));
       }
       const s = exact[f];
-      if (!(s < bd[k - 1])) continue;
-      let z = filled < k ? filled++ : k - 1;
-      while (z > 0 && bd[z - 1] > s) {
-        bd[z] = bd[z - 1];
-        bi[z] = bi[z - 1];
-        z--;
-      }
-      bd[z] = s;
-      bi[z] = i;
+      if (s < bd[k - 1]) filled = insertNearest(bd, bi, 0, k, filled, s, i);
     }
     for (let z = 0; z < k; z++) {
       outIdx[r * k + z] = bi[z] >= 0 ? rowOf[bi[z]] : -1;
