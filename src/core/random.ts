@@ -69,3 +69,14 @@ export class Rng {
     return this.shuffle(p);
   }
 }
+
+/**
+ * The seed of stream t (a tree, a class's model) drawn from a model's seed: a function of the
+ * two only, so work spread over threads in any order gives the same model.
+ */
+export function streamSeed(seed: number, t: number): number {
+  let h = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(t + 1, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
+}

@@ -1,5 +1,6 @@
 import { Ticker } from '../../../core/abort.js';
 import { badRequest } from '../../../core/errors.js';
+import { streamSeed } from '../../../core/random.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
@@ -19,7 +20,7 @@ import {
   type EncodedTrees,
   type PackedTrees,
 } from '../tree/packed.js';
-import { treeGrower, treeSeed, type ForestJob } from './grow.js';
+import { treeGrower, type ForestJob } from './grow.js';
 
 /**
  * Random forests (bootstrap rows, best split over a random subset of features) and extra
@@ -126,7 +127,7 @@ export class Forest implements Learner {
       opt,
       bootstrap: this.params.bootstrap as boolean,
     };
-    const seeds = Array.from({ length: nTrees }, (_, t) => treeSeed(ctx.seed, t));
+    const seeds = Array.from({ length: nTrees }, (_, t) => streamSeed(ctx.seed, t));
     const progress = (done: number) => ctx.onProgress?.({ fraction: done / nTrees });
     const grown = parallel
       ? await growOnThreads(job, seeds, threads, ctx.signal, progress)

@@ -1,20 +1,45 @@
 import { Ticker } from '../../../core/abort.js';
 import { badRequest } from '../../../core/errors.js';
 import { SvcEpochs } from './dual-wasm.js';
-import { Rng } from '../../../core/random.js';
+import { Rng, streamSeed } from '../../../core/random.js';
 import type { Frame, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { addScaled, argmaxRows, columnMeans, fitDesign, predictColumns, rowMajor } from '../kit/input.js';
+import { runOnThreads, shared, threadCount } from '../kit/workers.js';
 import type { Params } from '../params.js';
 import { sigmoidPredict, sigmoidTrain } from './platt.js';
+
+/** Nonzeros x classes past which the one-vs-rest classifiers go to threads. */
+const PARALLEL_WORK = 500_000;
+
+/** A one-vs-rest classifier to fit on a thread (linear-worker.ts): class `pos` against the rest. */
+export interface OvrTask {
+  id: number;
+  pos: number;
+  seed: number;
+}
+
+export interface OvrResult {
+  id: number;
+  /** Weights, then the intercept's. */
+  w: Float64Array;
+}
+
+/** A RowMatrix's arrays: row r's nonzeros are idx/val[ptr[r], ptr[r + 1]). */
+export interface RowParts {
+  ptr: Int32Array;
+  idx: Int32Array;
+  val: Float64Array;
+}
 
 /**
  * Linear SVMs as scikit-learn's LinearSVC and LinearSVR (liblinear): dual coordinate descent
  * (Hsieh et al. 2008 for the squared-hinge classifier, Ho and Lin 2012 for the
  * ε-insensitive regressor) with shrinking, in a random order per sweep. The intercept is a
  * column of intercept_scaling and is regularized like the weights, as in liblinear. Several
- * classes: one-vs-rest. Probabilities: one-hot of the decision, as the scikit-learn peer
+ * classes: one-vs-rest, each classifier on a random stream of its own, so that they can run on
+ * threads (n_jobs; liblinear runs them one after another). Probabilities: one-hot of the decision, as the scikit-learn peer
  * scores LinearSVC; or, with probability on, Platt sigmoids on 5-fold cross-validated
  * decisions, normalized across classes.
  */
@@ -82,12 +107,32 @@ export class LinearSvm implements Learner {
         await svrDual(M, rows, y.values, { ...opts, epsilon: this.params.epsilon as number }, rng, ticker),
       );
     } else {
-      for (let k = 0; k < K; k++) {
-        const pos = K === 1 ? 1 : k;
-        const s = Int8Array.from(y.labels, (l) => (l === pos ? 1 : -1));
-        w.set(await svcDual(M, rows, s, opts, rng, ticker), k * (d + 1));
-        ctx.onProgress?.({ fraction: (k + 1) / K });
-      }
+      const labels = y.labels;
+      const signs = (pos: number) => Int8Array.from(labels, (l) => (l === pos ? 1 : -1));
+      // Each class's classifier draws from its own stream, so the threads take them in any order.
+      const tasks: OvrTask[] = Array.from({ length: K }, (_, k) => ({
+        id: k,
+        pos: K === 1 ? 1 : k,
+        seed: streamSeed(ctx.seed, k),
+      }));
+      const threads = Math.min(threadCount(this.params.n_jobs as number | null), K);
+      const progress = (done: number) => ctx.onProgress?.({ fraction: done / K });
+      if (threads > 1 && M.val.length * K >= PARALLEL_WORK) {
+        const results = await runOnThreads<OvrTask, OvrResult>(
+          import.meta.url,
+          'linear-worker',
+          { ...M.parts(), labels: shared(labels), opts },
+          tasks,
+          threads,
+          ctx.signal,
+          (_, done) => progress(done),
+        );
+        for (const r of results) w.set(r.w, r.id * (d + 1));
+      } else
+        for (const t of tasks) {
+          w.set(await svcDual(M, rows, signs(t.pos), opts, new Rng(t.seed), ticker), t.id * (d + 1));
+          progress(t.id + 1);
+        }
       if (this.params.probability) {
         // Platt per output on decisions from models that did not see the row (5-fold).
         const dec = new Float64Array(n * K);
@@ -97,9 +142,7 @@ export class LinearSvm implements Learner {
           const hi = Math.floor(((f + 1) * n) / 5);
           const train = Int32Array.from([...perm.subarray(0, lo), ...perm.subarray(hi)]);
           for (let k = 0; k < K; k++) {
-            const pos = K === 1 ? 1 : k;
-            const s = Int8Array.from(y.labels, (l) => (l === pos ? 1 : -1));
-            const wk = await svcDual(M, train, s, opts, rng, ticker);
+            const wk = await svcDual(M, train, signs(K === 1 ? 1 : k), opts, rng, ticker);
             for (let q = lo; q < hi; q++) dec[perm[q] * K + k] = M.dot(perm[q], wk);
           }
         }
@@ -108,10 +151,7 @@ export class LinearSvm implements Learner {
         for (let k = 0; k < K; k++) {
           const pos = K === 1 ? 1 : k;
           const f = Float64Array.from({ length: n }, (_, i) => dec[i * K + k]);
-          const { A: a, B: b } = sigmoidTrain(
-            f,
-            Int8Array.from(y.labels, (l) => (l === pos ? 1 : -1)),
-          );
+          const { A: a, B: b } = sigmoidTrain(f, signs(pos));
           this.probA[k] = a;
           this.probB[k] = b;
         }
@@ -235,11 +275,16 @@ export class RowMatrix {
   readonly idx: Int32Array;
   readonly val: Float64Array;
 
+  /** From a row-major n x dd matrix A, or from the parts of another (parts()). */
   constructor(
-    A: Float64Array,
+    A: Float64Array | RowParts,
     readonly n: number,
     readonly dd: number,
   ) {
+    if (!(A instanceof Float64Array)) {
+      ({ ptr: this.ptr, idx: this.idx, val: this.val } = A);
+      return;
+    }
     let nnz = 0;
     for (let k = 0; k < n * dd; k++) if (A[k] !== 0) nnz++;
     this.ptr = new Int32Array(n + 1);
@@ -256,6 +301,11 @@ export class RowMatrix {
       }
       this.ptr[i + 1] = t;
     }
+  }
+
+  /** The rows on shared memory, for threads to rebuild the matrix from without copies. */
+  parts(): RowParts & { n: number; dd: number } {
+    return { ptr: shared(this.ptr), idx: shared(this.idx), val: shared(this.val), n: this.n, dd: this.dd };
   }
 
   dot(r: number, w: Float64Array): number {
@@ -321,7 +371,7 @@ function rowAxpy(
 /** How many steps ahead svrDual touches the row it will read. */
 const AHEAD = 4;
 
-interface DualOptions {
+export interface DualOptions {
   C: number;
   tol: number;
   maxIter: number;
@@ -547,6 +597,13 @@ export const linearSvm: LearnerSpec = {
       min: 0,
       exclusiveMin: true,
       description: 'value of the constant column',
+    },
+    n_jobs: {
+      type: 'integer',
+      default: null,
+      min: -1,
+      nullable: true,
+      description: 'threads for the one-vs-rest classifiers of several classes; null or -1: every core',
     },
     probability: {
       type: 'boolean',
