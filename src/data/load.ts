@@ -21,16 +21,8 @@ export function source(path: string, format?: FileFormat): string {
     : `read_csv(${sqlString(path)}, header = true)`;
 }
 
-export async function describe(path: string, format?: FileFormat): Promise<ColumnSchema[]> {
-  const c = await duck();
-  try {
-    return await describeFrom(c, source(path, format));
-  } finally {
-    c.closeSync();
-  }
-}
-
-async function describeFrom(c: DuckDBConnection, from: string): Promise<ColumnSchema[]> {
+/** The columns a table expression (or table) gives, with their DuckDB types and kinds. */
+async function describe(c: DuckDBConnection, from: string): Promise<ColumnSchema[]> {
   const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
   return r.getRowObjectsJS().map((row) => {
     const type = String(row.column_type);
@@ -54,7 +46,7 @@ export async function loadFrame(path: string, format?: FileFormat): Promise<Fram
       await c.run(`CREATE TEMP TABLE loaded AS SELECT * FROM ${from}`);
       from = 'loaded';
     }
-    const schema = await describeFrom(c, from);
+    const schema = await describe(c, from);
     const select = schema
       .map((s) =>
         s.kind === 'numeric'
