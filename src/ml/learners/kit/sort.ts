@@ -50,20 +50,16 @@ function digits(
   shift: number,
   dig: Uint16Array,
 ): void {
-  if (idx) {
-    if (shift + RADIX_BITS <= 32) for (let i = 0; i < n; i++) dig[i] = (lo[idx[i]] >>> shift) & MASK;
-    else if (shift >= 32) for (let i = 0; i < n; i++) dig[i] = (hi[idx[i]] >>> (shift - 32)) & MASK;
-    else
-      for (let i = 0; i < n; i++) {
-        const r = idx[i];
-        dig[i] = ((lo[r] >>> shift) | (hi[r] << (32 - shift))) & MASK;
-      }
-    return;
+  for (let i = 0; i < n; i++) {
+    const r = idx === null ? i : idx[i];
+    // A digit straddling the two words takes bits of both.
+    dig[i] =
+      (shift + RADIX_BITS <= 32
+        ? lo[r] >>> shift
+        : shift >= 32
+          ? hi[r] >>> (shift - 32)
+          : (lo[r] >>> shift) | (hi[r] << (32 - shift))) & MASK;
   }
-  if (shift + RADIX_BITS <= 32) for (let i = 0; i < n; i++) dig[i] = (lo[i] >>> shift) & MASK;
-  else if (shift >= 32) for (let i = 0; i < n; i++) dig[i] = (hi[i] >>> (shift - 32)) & MASK;
-  // A digit straddling the two words takes bits of both.
-  else for (let i = 0; i < n; i++) dig[i] = ((lo[i] >>> shift) | (hi[i] << (32 - shift))) & MASK;
 }
 
 /** Counts of dig[0..n) turned into bucket starts; false when one bucket holds them all (nothing to move). */
