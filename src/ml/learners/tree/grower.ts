@@ -1464,8 +1464,8 @@ export class TreeGrower {
     // Row s goes left when X[at + s * stride] <= limit: its code against the cut's bin, or,
     // where the random splitter compares values (GrowData.columns), its value against the
     // threshold (the same rows).
-    const cols = this.data.columns;
-    const X = cols ?? codes;
+    const cols = this.vp && !this.vp.onCodes ? (this.vp.table as Float64Array) : this.data.columns;
+    const X = cols ?? (this.vp ? this.vp.table : codes);
     const at = this.bFeature * (cols ? this.data.n : cs);
     const stride = cols ? 1 : rs;
     const limit = cols ? this.bThreshold : this.bBin;
@@ -1479,7 +1479,7 @@ export class TreeGrower {
       // Branch-free: which side a row goes is a coin flip to the CPU. Each row is written to
       // both sides and the side it does not go to is overwritten next (l <= p: already read);
       // a right row adds 0 to the sums, which leaves them as they were.
-      const target: Float64Array | Int32Array = K === 2 ? labels! : values!;
+      const target: Float64Array | Int32Array = this.vp ? this.vp.targets : K === 2 ? labels! : values!;
       let sum = 0;
       let sq = 0;
       for (let p = start; p < end; p++) {
