@@ -165,6 +165,12 @@ export class TreeGrower {
   private readonly batchLeft: Float64Array;
   /** The passes over a node's rows in WebAssembly, with their buffers (null: codes wider than bytes). */
   private readonly vp: TreePasses | null;
+  /**
+   * The codes and values the grower reads: the passes' copy where they hold one (so the
+   * table sits in the cache once, not twice), else the data's.
+   */
+  private readonly codes: Bins['codes'];
+  private readonly columns: Float64Array | undefined;
   /** Whether vp.rows holds the rows of the node findSplit is on (passRows). */
   private rowsInPasses = false;
   /** Every row once, two classes or regression: a count and a sum (of squares) say what a side holds. */
@@ -247,6 +253,8 @@ export class TreeGrower {
         ? data.columns !== undefined || (onBytes && treePassesFit(n, d, nClasses, false))
         : onBytes && treePassesFit(n, d, nClasses, false, histLen);
     this.vp = usePasses ? holdTreePasses(data, histLen) : null;
+    this.codes = this.vp?.onCodes ? (this.vp.table as Uint8Array) : data.bins.codes;
+    this.columns = this.vp && !this.vp.onCodes ? (this.vp.table as Float64Array) : data.columns;
     this.countAndSum = !weights && (nClasses === 2 || nClasses === 0);
     this.passMode = (nClasses > 0 ? 0 : 2) + (weights ? 0 : 1);
     if (this.vp && weights) this.vp.weights.set(weights);
@@ -640,7 +648,8 @@ export class TreeGrower {
   private fillHistograms(take: number, start: number, end: number, st: Float64Array): void {
     const { samples, weights, K, sw, widest, hist } = this;
     const bins = this.data.bins!;
-    const { codes, rowStride: rs, colStride: cs } = bins;
+    const { rowStride: rs, colStride: cs } = bins;
+    const codes = this.codes;
     const hf = this.byHist;
     const fs = this.slotFeature;
     const base = this.slotBase;
@@ -798,7 +807,8 @@ export class TreeGrower {
   private evalSorted(f: number, start: number, end: number, st: Float64Array): boolean {
     const { samples, weights, K } = this;
     const bins = this.data.bins!;
-    const { codes, rowStride: rs } = bins;
+    const { rowStride: rs } = bins;
+    const codes = this.codes;
     const fo = f * bins.colStride;
     const m = end - start;
     const msl = this.opt.minSamplesLeaf;
@@ -1050,7 +1060,7 @@ export class TreeGrower {
       }
       return constants;
     }
-    const cols = this.data.columns!;
+    const cols = this.columns!;
     const n = this.data.n;
     const labels = this.data.labels;
     const values = this.data.values;
@@ -1113,7 +1123,8 @@ export class TreeGrower {
   private evalRandomCodes(take: number, start: number, end: number, st: Float64Array): number {
     const { samples, weights, K, sw } = this;
     const bins = this.data.bins!;
-    const { codes, lo, hi, offset, rowStride: rs, colStride: cs } = bins;
+    const { lo, hi, offset, rowStride: rs, colStride: cs } = bins;
+    const codes = this.codes;
     const batch = this.batch;
     const mn = this.slotFeature;
     const mx = this.slotBase;
@@ -1270,7 +1281,8 @@ export class TreeGrower {
    */
   private evalRandomCodesTiny(take: number, start: number, end: number, st: Float64Array): number {
     const { samples, weights, K, sw, batch } = this;
-    const { codes, lo, hi, offset, rowStride: rs, colStride: cs } = this.data.bins;
+    const { lo, hi, offset, rowStride: rs, colStride: cs } = this.data.bins;
+    const codes = this.codes;
     const L = this.batchLeft;
     const labels = this.data.labels;
     const values = this.data.values;
@@ -1349,7 +1361,8 @@ export class TreeGrower {
 
   /** Classification: histogram slot k from its feature's sparse rows in the node, the dominant bin left empty. */
   private sparseHistogram(k: number, start: number, end: number): void {
-    const { codes, rowStride: rs, nzOffset, nzRows } = this.data.bins;
+    const { rowStride: rs, nzOffset, nzRows } = this.data.bins;
+    const codes = this.codes;
     const { weights, sw, hist } = this;
     const labels = this.data.labels!;
     const pos = this.pos!;
@@ -1368,7 +1381,8 @@ export class TreeGrower {
 
   /** Min and max code of slot q's feature over the node (into slotFeature, slotBase), from its sparse rows. */
   private sparseRange(q: number, start: number, end: number, m: number): void {
-    const { codes, rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
+    const { rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
+    const codes = this.codes;
     const pos = this.pos!;
     const f = this.batch[q];
     const fo = f * cs;
@@ -1414,7 +1428,8 @@ export class TreeGrower {
     c: number,
     L: Float64Array,
   ): void {
-    const { codes, rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
+    const { rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
+    const codes = this.codes;
     const { weights, sw, K } = this;
     const labels = this.data.labels;
     const values = this.data.values;
@@ -1460,12 +1475,13 @@ export class TreeGrower {
    */
   private partition(start: number, end: number, L: Float64Array): number {
     const { samples, scratch, weights, K } = this;
-    const { codes, rowStride: rs, colStride: cs } = this.data.bins!;
+    const { rowStride: rs, colStride: cs } = this.data.bins!;
+    const codes = this.codes;
     // Row s goes left when X[at + s * stride] <= limit: its code against the cut's bin, or,
     // where the random splitter compares values (GrowData.columns), its value against the
     // threshold (the same rows).
-    const cols = this.vp && !this.vp.onCodes ? (this.vp.table as Float64Array) : this.data.columns;
-    const X = cols ?? (this.vp ? this.vp.table : codes);
+    const cols = this.columns;
+    const X = cols ?? codes;
     const at = this.bFeature * (cols ? this.data.n : cs);
     const stride = cols ? 1 : rs;
     const limit = cols ? this.bThreshold : this.bBin;
