@@ -229,12 +229,6 @@ export class TreeGrower {
       m = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) m++;
     }
-    this.samples = new Int32Array(m);
-    this.scratch = new Int32Array(m);
-    if (weights) {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (weights[i] > 0) this.samples[k++] = i;
-    } else for (let i = 0; i < n; i++) this.samples[i] = i;
     // Sparse reads serve classification and the extra-trees min/max; regression with the best
     // splitter has no use for them, nor for keeping row positions up to date.
     const sparseUseful = nClasses > 0 || opt.splitter === 'random';
@@ -253,6 +247,13 @@ export class TreeGrower {
         ? data.columns !== undefined || (onBytes && treePassesFit(n, d, nClasses, false))
         : onBytes && treePassesFit(n, d, nClasses, false, histLen);
     this.vp = usePasses ? holdTreePasses(data, histLen) : null;
+    // The row list in the passes' memory where they are at hand, so partition runs there too.
+    this.samples = this.vp ? this.vp.samples.subarray(0, m) : new Int32Array(m);
+    this.scratch = new Int32Array(m);
+    if (weights) {
+      let k = 0;
+      for (let i = 0; i < n; i++) if (weights[i] > 0) this.samples[k++] = i;
+    } else for (let i = 0; i < n; i++) this.samples[i] = i;
     this.codes = this.vp?.onCodes ? (this.vp.table as Uint8Array) : data.bins.codes;
     this.columns = this.vp && !this.vp.onCodes ? (this.vp.table as Float64Array) : data.columns;
     this.countAndSum = !weights && (nClasses === 2 || nClasses === 0);
@@ -1490,12 +1491,29 @@ export class TreeGrower {
     zero(L, 0, L.length);
     let l = start;
     let r = 0;
+    if (this.countAndSum && this.vp) {
+      // Every row once, two classes or regression: count, sum and sum of squares suffice; the
+      // passes split the rows where they sit (the loop below, in WebAssembly).
+      const count = this.vp.partition(this.bFeature, start, end - start, limit);
+      const { out } = this.vp;
+      L[0] = count;
+      L[1] = count;
+      if (K === 2) {
+        L[2] = count - out[3];
+        L[3] = out[3];
+      } else {
+        L[2] = out[3];
+        L[3] = out[1];
+      }
+      this.renumber(start, end);
+      return start + count;
+    }
     if (this.countAndSum) {
       // Every row once, two classes or regression: count, sum and sum of squares suffice.
       // Branch-free: which side a row goes is a coin flip to the CPU. Each row is written to
       // both sides and the side it does not go to is overwritten next (l <= p: already read);
       // a right row adds 0 to the sums, which leaves them as they were.
-      const target: Float64Array | Int32Array = this.vp ? this.vp.targets : K === 2 ? labels! : values!;
+      const target: Float64Array | Int32Array = K === 2 ? labels! : values!;
       let sum = 0;
       let sq = 0;
       for (let p = start; p < end; p++) {

@@ -211,6 +211,47 @@ describe('TreePasses (extra trees on values, WebAssembly)', () => {
     }
   });
 
+  it('partition: splits a node stably, left rows first, and sums their targets in row order, on values and on codes', () => {
+    const rng = new Rng(17);
+    const n = 2000;
+    const d = 3;
+    for (const onValues of [true, false]) {
+      const data = table(n, d, 0, 4);
+      if (!onValues) delete data.columns;
+      const vp = holdTreePasses(data);
+      const { codes, colStride: cs, rowStride: rs } = data.bins;
+      for (const m of [0, 1, 7, 300, n]) {
+        // A node in the middle of the row list, its rows in memory order as the grower keeps them.
+        const start = Math.min(5, n - m);
+        const rows = nodeRows(n, m, rng).sort();
+        vp.samples.fill(-7);
+        vp.samples.set(rows, start);
+        const f = rng.int(d);
+        const t = onValues ? rng.next() * 8 - 4 : rng.int(40);
+        const left = (r: number) => (onValues ? data.columns![f * n + r] <= t : codes[r * rs + f * cs] <= t);
+        const goLeft = rows.filter(left);
+        let sum = 0;
+        let sq = 0;
+        for (const r of goLeft) {
+          sum += data.values![r];
+          sq += data.values![r] * data.values![r];
+        }
+        const count = vp.partition(f, start, m, t);
+        assert.equal(count, goLeft.length);
+        assert.deepEqual(
+          [...vp.samples.subarray(start, start + m)],
+          [...goLeft, ...rows.filter((r) => !left(r))],
+        );
+        // Nothing outside the node is touched.
+        const outside = [...vp.samples.subarray(0, start), ...vp.samples.subarray(start + m, start + m + 5)];
+        assert.ok(outside.every((r) => r === -7));
+        assert.equal(vp.out[3], sum);
+        assert.equal(vp.out[1], sq);
+      }
+      vp.release();
+    }
+  });
+
   it('best splitter: dense histograms over byte codes, as the JavaScript pass adds them, in all four modes', () => {
     const rng = new Rng(13);
     const n = 3000;

@@ -134,6 +134,48 @@
         (br_if $block (i32.lt_u (local.get $xs) (local.get $end)))))
     (f64.store (i32.const 16) (local.get $c))
     (f64.store (i32.const 24) (local.get $ws)))
+;; A node's rows samples[0, m) (byte offset smp) split stably: the rows that go left first,
+  ;; in order, then the others (through scratch). With rs 0, row s goes left when its value
+  ;; col[s] <= t; else when its byte code codes[col + s * rs] <= cut. The sum and sum of
+  ;; squares of the left rows' targets go to 24 and 8, summed in row order. Returns how many
+  ;; go left. Branch-free: a row's side is a coin flip to the CPU; each row is written to
+  ;; both sides, and the side it does not go to is overwritten next.
+  (func (export "partition")
+    (param $col i32) (param $rs i32) (param $smp i32) (param $m i32) (param $t f64) (param $cut i32)
+    (param $targets i32) (param $scratch i32) (result i32)
+    (local $p i32) (local $end i32) (local $l i32) (local $r i32) (local $s i32) (local $go i32)
+    (local $v f64) (local $sum f64) (local $sq f64)
+    (local.set $p (local.get $smp))
+    (local.set $l (local.get $smp))
+    (local.set $r (local.get $scratch))
+    (local.set $end (i32.add (local.get $smp) (i32.shl (local.get $m) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (loop $row
+        (local.set $s (i32.load (local.get $p)))
+        (local.set $go
+          (if (result i32) (local.get $rs)
+            (then
+              (i32.le_u (i32.load8_u (i32.add (local.get $col) (i32.mul (local.get $s) (local.get $rs))))
+                (local.get $cut)))
+            (else
+              (f64.le (f64.load (i32.add (local.get $col) (i32.shl (local.get $s) (i32.const 3)))) (local.get $t)))))
+        (i32.store (local.get $l) (local.get $s))
+        (i32.store (local.get $r) (local.get $s))
+        (local.set $l (i32.add (local.get $l) (i32.shl (local.get $go) (i32.const 2))))
+        (local.set $r (i32.add (local.get $r) (i32.shl (i32.xor (local.get $go) (i32.const 1)) (i32.const 2))))
+        (local.set $v
+          (f64.mul (f64.convert_i32_u (local.get $go))
+            (f64.load (i32.add (local.get $targets) (i32.shl (local.get $s) (i32.const 3))))))
+        (local.set $sum (f64.add (local.get $sum) (local.get $v)))
+        (local.set $sq (f64.add (local.get $sq) (f64.mul (local.get $v) (local.get $v))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $row (i32.lt_u (local.get $p) (local.get $end)))))
+    (memory.copy (local.get $l) (local.get $scratch) (i32.sub (local.get $r) (local.get $scratch)))
+    (f64.store (i32.const 24) (local.get $sum))
+    (f64.store (i32.const 8) (local.get $sq))
+    (i32.shr_u (i32.sub (local.get $l) (local.get $smp)) (i32.const 2)))
+
 ;; The generator's next draw in [0, 1): mulberry32 on the state at 32, as core/random.ts.
   (func $next (result f64)
     (local $t i32)
