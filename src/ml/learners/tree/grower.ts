@@ -249,7 +249,6 @@ export class TreeGrower {
     this.vp = usePasses ? holdTreePasses(data, histLen) : null;
     // The row list in the passes' memory where they are at hand, so partition runs there too.
     this.samples = this.vp ? this.vp.samples.subarray(0, m) : new Int32Array(m);
-    this.scratch = new Int32Array(m);
     if (weights) {
       let k = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) this.samples[k++] = i;
@@ -257,6 +256,8 @@ export class TreeGrower {
     this.codes = this.vp?.onCodes ? (this.vp.table as Uint8Array) : data.bins.codes;
     this.columns = this.vp && !this.vp.onCodes ? (this.vp.table as Float64Array) : data.columns;
     this.countAndSum = !weights && (nClasses === 2 || nClasses === 0);
+    // Scratch for partition's JavaScript loops, which run where the passes' one does not.
+    this.scratch = new Int32Array(this.countAndSum && this.vp ? 0 : m);
     this.passMode = (nClasses > 0 ? 0 : 2) + (weights ? 0 : 1);
     if (this.vp && weights) this.vp.weights.set(weights);
     this.hist = this.vp ? this.vp.hist : new Float64Array(histLen);

@@ -136,12 +136,12 @@
     (f64.store (i32.const 24) (local.get $ws)))
 ;; A node's rows samples[0, m) (byte offset smp) split stably: the rows that go left first,
   ;; in order, then the others (through scratch). With rs 0, row s goes left when its value
-  ;; col[s] <= t; else when its byte code codes[col + s * rs] <= cut. The sum and sum of
+  ;; col[s] <= t; else when its byte code codes[col + s * rs] <= t (t a bin). The sum and sum of
   ;; squares of the left rows' targets go to 24 and 8, summed in row order. Returns how many
   ;; go left. Branch-free: a row's side is a coin flip to the CPU; each row is written to
   ;; both sides, and the side it does not go to is overwritten next.
   (func (export "partition")
-    (param $col i32) (param $rs i32) (param $smp i32) (param $m i32) (param $t f64) (param $cut i32)
+    (param $col i32) (param $rs i32) (param $smp i32) (param $m i32) (param $t f64)
     (param $targets i32) (param $scratch i32) (result i32)
     (local $p i32) (local $end i32) (local $l i32) (local $r i32) (local $s i32) (local $go i32)
     (local $v f64) (local $sum f64) (local $sq f64)
@@ -156,8 +156,9 @@
         (local.set $go
           (if (result i32) (local.get $rs)
             (then
-              (i32.le_u (i32.load8_u (i32.add (local.get $col) (i32.mul (local.get $s) (local.get $rs))))
-                (local.get $cut)))
+              (f64.le
+                (f64.convert_i32_u (i32.load8_u (i32.add (local.get $col) (i32.mul (local.get $s) (local.get $rs)))))
+                (local.get $t)))
             (else
               (f64.le (f64.load (i32.add (local.get $col) (i32.shl (local.get $s) (i32.const 3)))) (local.get $t)))))
         (i32.store (local.get $l) (local.get $s))
