@@ -116,7 +116,7 @@ export class Forest implements Learner {
       columns:
         splitter === 'random' &&
         maxBins === null &&
-        treePassesFit(D.n, D.d, nClasses, true) &&
+        treePassesFit(D.n, D.d, nClasses, 8) &&
         !D.data.some(Number.isNaN)
           ? share(D.data)
           : undefined,

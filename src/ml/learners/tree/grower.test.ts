@@ -123,4 +123,45 @@ describe('TreeGrower on sparse features', () => {
           assert.ok(a.nNodes > 500, `${a.nNodes} nodes`);
         }
   });
+
+  it('grows the same trees with the passes in WebAssembly as in JavaScript, on byte and 16-bit codes', () => {
+    const n = 2500;
+    const d = 30;
+    const rng = new Rng(17);
+    // Sparse columns (most rows 0) whose nonzero values are nearly all distinct, as TF-IDF
+    // weights are: the first ones have more than 255 bins, so the codes take 16 bits.
+    const data = new Float64Array(n * d);
+    for (let j = 0; j < d; j++) {
+      const density = j < 3 ? 0.4 : 0.08;
+      for (let i = 0; i < n; i++) if (rng.next() < density) data[j * n + i] = 0.01 + rng.next();
+    }
+    const labels3 = Int32Array.from({ length: n }, (_, i) =>
+      rng.next() < 0.15 ? rng.int(3) : data[i] > 0.5 ? 2 : data[n + i] + data[5 * n + i] > 0.3 ? 1 : 0,
+    );
+    const labels2 = labels3.map((l) => (l === 2 ? 1 : 0));
+    const values = Float64Array.from(labels3, (l, i) => l + data[2 * n + i] + rng.normal() / 4);
+    const bootstrap = bootstrapWeights(n, rng);
+    for (const maxBins of [null, 200]) {
+      const bins = makeBins(data, n, d, maxBins);
+      assert.equal(bins.codes.BYTES_PER_ELEMENT, maxBins === null ? 2 : 1);
+      for (const splitter of ['best', 'random'] as const)
+        for (const weights of [null, bootstrap])
+          for (const target of [
+            { labels: labels2, nClasses: 2 },
+            { labels: labels3, nClasses: 3 },
+            { values, nClasses: 0 },
+          ]) {
+            const opt: GrowOptions = {
+              ...fullGrowth(splitter, 6),
+              criterion: target.nClasses ? 'gini' : 'squared_error',
+            };
+            const growData = { n, d, ...target, bins };
+            const a = new TreeGrower(growData, opt, weights, 3).growAll();
+            const b = new TreeGrower(growData, { ...opt, passes: false }, weights, 3).growAll();
+            const what = `bins ${maxBins}, ${splitter}, ${weights ? 'bootstrap' : 'every row'}, ${target.nClasses || 'regression'}`;
+            assert.deepEqual(a, b, what);
+            assert.ok(a.nNodes > 300, `${what}: ${a.nNodes} nodes`);
+          }
+    }
+  });
 });

@@ -46,6 +46,8 @@ export interface GrowOptions {
   sparseReads?: boolean;
   /** Give nodes of at most SMALL_NODE rows the random splitter's own path (default true; false for tests). */
   smallNodes?: boolean;
+  /** Run the passes over a node's rows in WebAssembly where they fit (default true; false for tests). */
+  passes?: boolean;
 }
 
 /** A grown tree. Internal nodes: feature >= 0, go left when x <= threshold. Leaves: feature -1, left = leaf index. */
@@ -114,6 +116,23 @@ function addRow(L: Float64Array, w: number, K: number, y: number): void {
   else L[2] += w * y;
 }
 
+/** Sorts a[0, n) ascending: insertion for the few, else the native sort. */
+function sortInts(a: Int32Array, n: number): void {
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
 function swap(a: Int32Array, i: number, j: number): void {
   const t = a[i];
   a[i] = a[j];
@@ -163,7 +182,7 @@ export class TreeGrower {
   private readonly batchCut: Int32Array;
   private readonly batchThr: Float64Array;
   private readonly batchLeft: Float64Array;
-  /** The passes over a node's rows in WebAssembly, with their buffers (null: codes wider than bytes). */
+  /** The passes over a node's rows in WebAssembly, with their buffers (null: codes wider than 16 bits, or no room). */
   private readonly vp: TreePasses | null;
   /**
    * The codes and values the grower reads: the passes' copy where they hold one (so the
@@ -185,9 +204,8 @@ export class TreeGrower {
   /** Per batch slot: 1 when the feature was constant in the node. */
   private readonly slotConst: Uint8Array;
   private readonly slotBase: Int32Array;
-  /** Per histogram slot: its batch slot; the first slotsDense read row by row, the rest sparse. */
-  private readonly slotOf: Int32Array;
-  private slotsDense = 0;
+  /** A sparse slot's bins holding rows, ascending (sparseBins). */
+  private readonly binList: Int32Array;
   /** Per batch slot: 1 when the node reads the feature's rows outside its dominant bin (Bins.nzRows). */
   private readonly slotSparse: Uint8Array;
   /** The dense passes' copy of batchCut, -1 where a sparse read does the counting. */
@@ -239,13 +257,16 @@ export class TreeGrower {
     this.widest = widest;
     const per = Math.min(d, opt.maxFeatures);
     const histLen = opt.splitter === 'best' ? per * widest * this.sw : 0;
-    // The passes in WebAssembly: extra trees on values (given columns), else on byte codes, as
-    // the best splitter's histograms are.
-    const onBytes = data.bins.codes instanceof Uint8Array;
+    // The passes in WebAssembly: extra trees on values (given columns), else on codes of one
+    // or two bytes, as the best splitter's histograms are.
+    const codeBytes = data.bins.codes.BYTES_PER_ELEMENT;
+    const onCodes = codeBytes <= 2;
     const usePasses =
-      opt.splitter === 'random'
-        ? data.columns !== undefined || (onBytes && treePassesFit(n, d, nClasses, false))
-        : onBytes && treePassesFit(n, d, nClasses, false, histLen);
+      opt.passes === false
+        ? false
+        : opt.splitter === 'random'
+          ? data.columns !== undefined || (onCodes && treePassesFit(n, d, nClasses, codeBytes))
+          : onCodes && treePassesFit(n, d, nClasses, codeBytes, histLen);
     this.vp = usePasses ? holdTreePasses(data, histLen) : null;
     // The row list in the passes' memory where they are at hand, so partition runs there too.
     this.samples = this.vp ? this.vp.samples.subarray(0, m) : new Int32Array(m);
@@ -253,14 +274,15 @@ export class TreeGrower {
       let k = 0;
       for (let i = 0; i < n; i++) if (weights[i] > 0) this.samples[k++] = i;
     } else for (let i = 0; i < n; i++) this.samples[i] = i;
-    this.codes = this.vp?.onCodes ? (this.vp.table as Uint8Array) : data.bins.codes;
+    this.codes = this.vp?.onCodes ? (this.vp.table as Bins['codes']) : data.bins.codes;
     this.columns = this.vp && !this.vp.onCodes ? (this.vp.table as Float64Array) : data.columns;
     this.countAndSum = !weights && (nClasses === 2 || nClasses === 0);
-    // Scratch for partition's JavaScript loops, which run where the passes' one does not.
-    this.scratch = new Int32Array(this.countAndSum && this.vp ? 0 : m);
+    // Scratch for partition's JavaScript loops, which run where the passes do not.
+    this.scratch = new Int32Array(this.vp ? 0 : m);
     this.passMode = (nClasses > 0 ? 0 : 2) + (weights ? 0 : 1);
     if (this.vp && weights) this.vp.weights.set(weights);
-    this.hist = this.vp ? this.vp.hist : new Float64Array(histLen);
+    // Zero between nodes: each node clears the bins it filled (evalBest).
+    this.hist = this.vp ? this.vp.hist.fill(0) : new Float64Array(histLen);
     this.pos = null;
     if (data.bins.nzRows.length > 0 && opt.sparseReads !== false && sparseUseful) {
       // In the passes' memory where they read sparse rows (on codes).
@@ -277,7 +299,9 @@ export class TreeGrower {
     this.slotFeature = new Int32Array(d);
     this.slotConst = new Uint8Array(d);
     this.slotBase = new Int32Array(d);
-    this.slotOf = new Int32Array(d);
+    this.binList = this.vp?.onCodes
+      ? this.vp.binList
+      : new Int32Array(opt.splitter === 'best' ? widest + 1 : 0);
     this.slotSparse = new Uint8Array(d);
     this.denseCut = new Int32Array(d);
     this.slotMode = new Int32Array(d);
@@ -626,15 +650,32 @@ export class TreeGrower {
       hf[q] = nb <= 2 * m ? 1 : 0;
       if (hf[q]) nh++;
     }
+    const sparse = this.K > 0 && nh > 0 ? this.markSparse(take, start, end) : zero(this.slotSparse, 0, take);
     if (nh > 0) this.fillHistograms(take, start, end, st);
     let constants = 0;
+    const list = this.binList;
     for (let q = 0; q < take; q++) {
       const f = this.batch[q];
       const nb = bins.offset[f + 1] - bins.offset[f];
-      const constant =
-        nb <= 1 ? true : hf[q] ? this.scanHistogram(q, f, nb, m, st) : this.evalSorted(f, start, end, st);
+      let constant = true;
+      if (nb > 1) {
+        if (!hf[q]) constant = this.evalSorted(f, start, end, st);
+        else if (sparse[q]) constant = this.scanBins(q, f, this.sparseBins(q, start, end, st), m, st, list);
+        else constant = this.scanBins(q, f, nb, m, st, null);
+      }
       this.slotConst[q] = constant ? 1 : 0;
       if (constant) constants++;
+    }
+    // The dense slots' bins back to zero, as the next node's passes expect them (the sparse
+    // ones cleared their few bins as they went).
+    for (let q = 0; q < take; q++) {
+      if (!hf[q] || sparse[q]) continue;
+      const f = this.batch[q];
+      zero(
+        this.hist,
+        q * this.widest * this.sw,
+        (q * this.widest + bins.offset[f + 1] - bins.offset[f]) * this.sw,
+      );
     }
     return constants;
   }
@@ -657,36 +698,28 @@ export class TreeGrower {
     const base = this.slotBase;
     const md = this.slotMode;
     const nbs = this.slotBins;
-    // Slots read row by row first (ns of them), then the sparse ones (up to all).
-    const sparse = K > 0 ? this.markSparse(take, start, end) : zero(this.slotSparse, 0, take);
+    // The sparse slots (evalBest's sparseBins) read their rows apart.
+    const sparse = this.slotSparse;
     // Small nodes count every bin: skipping the dominant one saves less than filling it in
     // afterwards costs (a pass over each feature's bins), and most nodes of a deep tree are small.
     const dominant = end - start >= SPARSE_MIN_ROWS;
     let ns = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      if (pass === 1) ns = this.slotsDense = ns;
-      for (let q = 0; q < take; q++) {
-        if (!hf[q] || sparse[q] !== pass) continue;
-        const f = this.batch[q];
-        const nb = bins.offset[f + 1] - bins.offset[f];
-        zero(hist, q * widest * sw, (q * widest + nb) * sw);
-        fs[ns] = f * cs;
-        base[ns] = q * widest;
-        md[ns] = dominant ? bins.mode[f] : -1;
-        nbs[ns] = nb;
-        this.slotOf[ns] = q;
-        ns++;
-      }
+    for (let q = 0; q < take; q++) {
+      if (!hf[q] || sparse[q]) continue;
+      const f = this.batch[q];
+      fs[ns] = f * cs;
+      base[ns] = q * widest;
+      md[ns] = dominant ? bins.mode[f] : -1;
+      nbs[ns] = bins.offset[f + 1] - bins.offset[f];
+      ns++;
     }
-    const nAll = ns;
-    ns = this.slotsDense;
     const vp = this.vp;
     if (vp) {
       // The same pass in WebAssembly: the node's rows and the dense slots to it.
       const m = end - start;
       this.passRows(start, m);
       for (let k = 0; k < ns; k++) {
-        vp.hFs[k] = fs[k];
+        vp.hFs[k] = fs[k] * vp.codeBytes;
         vp.hMd[k] = md[k];
         vp.hBase[k] = base[k];
       }
@@ -753,12 +786,11 @@ export class TreeGrower {
         }
       }
     }
-    if (K > 0) for (let k = ns; k < nAll; k++) this.sparseHistogram(k, start, end);
     // A feature's dominant bin (most of its rows: one-hot's zero) was skipped above: it holds
     // what the node's totals leave after the other bins. (Exact for counts and class weights;
     // a regression sum differs from adding its rows by rounding only, as scikit-learn's right
     // child, its node minus its left child, does.)
-    for (let k = 0; k < nAll; k++) {
+    for (let k = 0; k < ns; k++) {
       if (md[k] < 0) continue;
       const h0 = (base[k] + md[k]) * sw;
       for (let x = 0; x < sw; x++) hist[h0 + x] = st[x];
@@ -770,8 +802,18 @@ export class TreeGrower {
     }
   }
 
-  /** Best split of one histogram slot, bins in order; true when the feature is constant in the node. */
-  private scanHistogram(q: number, f: number, nb: number, m: number, st: Float64Array): boolean {
+  /**
+   * Best split of one histogram slot, its bins in order: bins [0, n) (list null), or the bins
+   * list[0, n), ascending; true when the feature is constant in the node.
+   */
+  private scanBins(
+    q: number,
+    f: number,
+    n: number,
+    m: number,
+    st: Float64Array,
+    list: Int32Array | null,
+  ): boolean {
     const { hist, sw, K } = this;
     const msl = this.opt.minSamplesLeaf;
     const L = this.leftAcc;
@@ -780,7 +822,8 @@ export class TreeGrower {
     let nL = 0;
     let prev = -1;
     let nonEmpty = 0;
-    for (let b = 0; b < nb; b++) {
+    for (let i = 0; i < n; i++) {
+      const b = list ? list[i] : i;
       const h = (b0 + b) * sw;
       const c = hist[h + 1];
       if (c === 0) continue;
@@ -803,6 +846,7 @@ export class TreeGrower {
       prev = b;
       if (nL === m) break;
     }
+    if (list) for (let i = 0; i < n; i++) zero(hist, (b0 + list[i]) * sw, (b0 + list[i] + 1) * sw);
     return nonEmpty === 1;
   }
 
@@ -1137,7 +1181,7 @@ export class TreeGrower {
       // The node's rows, and each dense candidate's offset in the codes, to the passes.
       this.passRows(start, m);
       for (let q = 0; q < take; q++) {
-        vp.feats[q] = sparse[q] ? -1 : batch[q] * cs;
+        vp.feats[q] = sparse[q] ? -1 : batch[q] * cs * vp.codeBytes;
         vp.mn[q] = 0x7fffffff;
         vp.mx[q] = -1;
       }
@@ -1219,7 +1263,7 @@ export class TreeGrower {
         } else L[o + 2] = sum;
       }
     } else if (this.countAndSum) {
-      // As above, where the passes are not at hand (codes wider than a byte).
+      // As above, where the passes are not at hand.
       for (let p0 = start; p0 < end; p0 += ROW_BLOCK) {
         const p1 = Math.min(end, p0 + ROW_BLOCK);
         for (let q = 0; q < take; q++) {
@@ -1361,24 +1405,50 @@ export class TreeGrower {
     return sparse;
   }
 
-  /** Classification: histogram slot k from its feature's sparse rows in the node, the dominant bin left empty. */
-  private sparseHistogram(k: number, start: number, end: number): void {
-    const { rowStride: rs, nzOffset, nzRows } = this.data.bins;
+  /**
+   * Classification: slot q's histogram from its feature's sparse rows in the node, touching
+   * only their bins, and its dominant bin as the node's stats minus theirs (exact: counts and
+   * class weights are integers); those bins go to binList in ascending order, and their
+   * number is returned. A word's TF-IDF column has a bin per document it occurs in, far more
+   * than a node holds: this costs the node's rows, where clearing, filling in and scanning
+   * every bin cost the feature's.
+   */
+  private sparseBins(q: number, start: number, end: number, st: Float64Array): number {
+    const { rowStride: rs, colStride: cs, mode, nzOffset, nzRows } = this.data.bins;
     const codes = this.codes;
     const { weights, sw, hist } = this;
     const labels = this.data.labels!;
     const pos = this.pos!;
-    const f = this.batch[this.slotOf[k]];
-    const fo = this.slotFeature[k];
-    const b = this.slotBase[k];
-    for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
-      const r = nzRows[i];
-      const p = pos[r];
-      if (p < start || p >= end) continue;
-      const h = (b + codes[r * rs + fo]) * sw;
-      hist[h + 1]++;
-      hist[h + 2 + labels[r]] += weights ? weights[r] : 1;
+    const list = this.binList;
+    const f = this.batch[q];
+    const fo = f * cs;
+    const b0 = q * this.widest;
+    let n = 0;
+    const vp = this.vp;
+    // list is vp.binList where the passes read codes.
+    if (vp?.onCodes) n = vp.sparseBins(fo, nzOffset[f], nzOffset[f + 1], start, end, b0, sw, this.passMode);
+    else
+      for (let i = nzOffset[f]; i < nzOffset[f + 1]; i++) {
+        const r = nzRows[i];
+        const p = pos[r];
+        if (p < start || p >= end) continue;
+        const c = codes[r * rs + fo];
+        const h = (b0 + c) * sw;
+        if (hist[h + 1] === 0) list[n++] = c;
+        hist[h + 1]++;
+        hist[h + 2 + labels[r]] += weights ? weights[r] : 1;
+      }
+    const md = mode[f];
+    const h0 = (b0 + md) * sw;
+    for (let x = 0; x < sw; x++) hist[h0 + x] = st[x];
+    for (let i = 0; i < n; i++) {
+      const h = (b0 + list[i]) * sw;
+      for (let x = 1; x < sw; x++) hist[h0 + x] -= hist[h + x];
     }
+    if (hist[h0 + 1] > 0) list[n++] = md;
+    else zero(hist, h0, h0 + sw);
+    sortInts(list, n);
+    return n;
   }
 
   /** Min and max code of slot q's feature over the node (into slotFeature, slotBase), from its sparse rows. */
@@ -1509,6 +1579,13 @@ export class TreeGrower {
       this.renumber(start, end);
       return start + count;
     }
+    if (this.vp) {
+      // Weighted or multi-class: the same in WebAssembly, with every stat of the left side.
+      const count = this.vp.partitionStats(this.bFeature, start, end - start, limit, this.passMode);
+      L.set(this.vp.stats);
+      this.renumber(start, end);
+      return start + count;
+    }
     if (this.countAndSum) {
       // Every row once, two classes or regression: count, sum and sum of squares suffice.
       // Branch-free: which side a row goes is a coin flip to the CPU. Each row is written to
@@ -1566,6 +1643,10 @@ export class TreeGrower {
   private renumber(start: number, end: number): void {
     const pos = this.pos;
     if (!pos) return;
+    if (this.vp && pos === this.vp.pos) {
+      this.vp.renumber(start, end - start);
+      return;
+    }
     const samples = this.samples;
     for (let p = start; p < end; p++) pos[samples[p]] = p;
   }

@@ -2,10 +2,11 @@
  * A tree grower's passes over a node's rows, in WebAssembly. Extra trees on values (GrowData.columns): the
  * gather of one feature's values with their min and max, and the count of the rows at or
  * below the drawn threshold with their targets; for a node of a few rows, both for every
- * candidate in one call. On byte codes (bins grouping values): the min and max code and the
+ * candidate in one call. On codes of one or two bytes (bins grouping values): the min and max code and the
  * count at or below the cut, for every candidate, by blocks of rows, and the reads of a sparse
  * (one-hot) feature through its rows outside the dominant bin. The best splitter (random
- * forests, decision trees) on byte codes: the dense histogram pass. About twice the speed of
+ * forests, decision trees) on codes: the dense histogram pass, the sparse features' bins,
+ * and the split of a node's rows with its left side's stats. About twice the speed of
  * the same loops in JavaScript, where each typed-array load and store costs about as much as
  * a cache miss here (measured: 3.3 against 1.6 ns a row gathering values on
  * california_housing; 3.3 against 1.5 ns a row and feature counting codes on a table shaped
@@ -23,7 +24,7 @@ import type { GrowData } from './grower.js';
 import { instantiateSized, lazyModule } from '../kit/wasm.js';
 
 const WASM =
-  'AGFzbQEAAAABfgxgBH9/f38AYAR/f398AX9gBH9/f3wAYAV/f398fwBgB39/f39/fH8AYAd/f39/fH9/AX9gAAF8YAp/f39/f39/f39/AGAIf39/f39/f38AYAl/f39/f39/f38AYA1/f39/f39/f39/f39/AGAPf39/f39/f39/f39/f39/AAIPAQNlbnYGbWVtb3J5AgABAw4NAAECAwQFBgcICQoJCweGAQsGZ2F0aGVyAAAIY291bnRTdW0AAgpjb3VudFNsb3RzAAMNY291bnRXZWlnaHRlZAAECXBhcnRpdGlvbgAFBHRpbnkABwpjb2Rlc1JhbmdlAAgKY29kZXNDb3VudAAJCWhpc3REZW5zZQAKC3NwYXJzZVJhbmdlAAsKc3BhcnNlTGVmdAAMCtATDf0BAwN7AX8CfEQAAAAAAADwf/0UIQVEAAAAAAAA8P/9FCEGIAEgAkF+cUECdGohBwJAIAEgB08NAANAIAAgASgCAEEDdGorAwD9FCAAIAEoAgRBA3RqKwMA/SIBIQQgAyAE/QsEACAEIAX99gEhBSAEIAb99wEhBiABQQhqIQEgA0EQaiEDIAEgB0kNAAsLIAJBAXEEQCAAIAEoAgBBA3RqKwMA/RQhBCADIAT9WwMAACAEIAX99gEhBSAEIAb99wEhBgsgBf0hACEIIAX9IQEhCUEAIAkgCCAJIAhjGzkDACAG/SEAIQggBv0hASEJQQggCSAIIAkgCGQbOQMAC4sCBAN/BHsDfAF/IAP9FCEHIAAgAkEDdGohBAJAIAAgBE8NAANAIABBgBBqIQUgBSAESwRAIAQhBQsgBSAFIABrQQhxayEG/QwAAAAAAAAAAAAAAAAAAAAAIQoCQCAAIAZPDQADQCAA/QAEACAH/UshCCAJIAj90QEhCSAKIAggAf0ABAD9Tv3wASEKIABBEGohACABQRBqIQEgACAGSQ0ACwsgCv0hACENIAAgBUkEQCAAKwMAIANluCEMIA4gDKtqIQ4gDSAMIAErAwCioCENIABBCGohACABQQhqIQELIAsgDSAK/SEBoKAhCyAAIARJDQALC0EYIAs5AwAgDiAJ/R0AIAn9HQF8p2oLEgBBECAAIAEgAiADEAG4OQMAC2cDAX8CfAF/IAAgAkEDdGohBQJAIAAgBU8NAANAIAArAwAgA2W4IQYgByAGoCEHIAQgASgCAEEDdGohCCAIIAgrAwAgBqA5AwAgAEEIaiEAIAFBBGohASAAIAVJDQALC0EQIAc5AwALwQEEAn8BfAF/A3wgACAEQQN0aiEHAkAgACAHTw0AA0AgAEGAEGohCCAIIAdLBEAgByEIC0QAAAAAAAAAACENA0AgACsDACAFZbghCSALIAmgIQsgDSABKwMAIAmioCENIAYgAigCAEEDdGohCiAKIAorAwAgAysDACAJoqA5AwAgAEEIaiEAIAFBCGohASACQQRqIQIgA0EIaiEDIAAgCEkNAAsgDCANoCEMIAAgB0kNAAsLQRAgCzkDAEEYIAw5AwALzQECBn8DfCACIQcgAiEJIAYhCiACIANBAnRqIQgCQCAHIAhPDQADQCAHKAIAIQsgAQR/IAAgCyABbGotAAC4IARlBSAAIAtBA3RqKwMAIARlCyEMIAkgCzYCACAKIAs2AgAgCSAMQQJ0aiEJIAogDEEBc0ECdGohCiAMuCAFIAtBA3RqKwMAoiENIA4gDaAhDiAPIA0gDaKgIQ8gB0EEaiEHIAcgCEkNAAsLIAkgBiAKIAZr/AoAAEEYIA45AwBBCCAPOQMAIAkgAmtBAnYLUgEBf0EgKAIAQfXzrekGaiEAQSAgADYCACAAIABBD3ZzIABBAXJsIQAgACAAIAAgAEEHdnMgAEE9cmxqcyEAIAAgAEEOdnO4RAAAAAAAAPBBowu3AQMBfwN8AX8gBCACIAMgBRAAAkAgCEUNAANAIAAgByAKQQJ0aigCACABbGogAiADIAYQAEEAKwMAIQtBCCsDACEMIAkgCkEYbGohDiAMIAtESK+8mvLXej6gZQRAIA5EAAAAAAAA8L85AwgFIAsQBiAMIAuhoqAhDSANIAxmBEAgCyENCyAOIA05AwAgDiAGIAUgAyANEAG4OQMIIA5BGCsDADkDEAsgCkEBaiEKIAogCEkNAAsLC9ABAQl/AkADQCAIIANPDQEgCEGAAmohCSAJIANLBEAgAyEJC0EAIQsCQANAIAsgBU8NASALQQJ0IRAgBCAQaigCACEMIAxBAE4EQCAAIAxqIQwgBiAQaigCACEOIAcgEGooAgAhDyAIIQoDQCAMIAIgCkECdGooAgAgAWxqLQAAIQ0gDSAOIA0gDkgbIQ4gDSAPIA0gD0obIQ8gCkEBaiEKIAogCUkNAAsgBiAQaiAONgIAIAcgEGogDzYCAAsgC0EBaiELDAALCyAJIQgMAAsLC+8BAwl/AXwBfwJAA0AgCSADTw0BIAlBgAJqIQogCiADSwRAIAMhCgtBACEMAkADQCAMIAZPDQEgBSAMQQJ0aigCACEOIA5BAE4EQCAAIAQgDEECdGooAgBqIQ1BACERRAAAAAAAAAAAIRIgCSELA0AgAiALQQJ0aigCACEPIA0gDyABbGotAAAgDk0hECARIBBqIREgEiAQuCAHIA9BA3RqKwMAoqAhEiALQQFqIQsgCyAKSQ0ACyAIIAxBGGxqIRMgEyATKwMIIBG4oDkDCCATIBMrAxAgEqA5AxALIAxBAWohDAwACwsgCiEJDAALCwutAgMHfwJ8AX8CQCADRSAHRXINAANAIAIgDUECdGooAgAhDiAAIA4gAWxqIQ9EAAAAAAAA8D8hFCAMQQFxRQRAIAsgDkEDdGorAwAhFAsgCiAOQQN0aisDACEVIAxBAkkEQCAVqkECakEDdCETBSAMQQJGBEAgFCAVoiEVCwtBACEQA0AgEEECdCEWIA8gBCAWaigCAGotAAAhESARIAUgFmooAgBHBEAgCSAGIBZqKAIAIBFqIAhsaiESIBIgEisDCEQAAAAAAADwP6A5AwggDEECSQRAIBIgE2ohEiASIBIrAwAgFKA5AwAFIAxBAkYEQCASIBIrAwAgFKA5AwALIBIgEisDECAVoDkDEAsLIBBBAWohECAQIAdJDQALIA1BAWohDSANIANJDQALCwuaAQEGf0H/////ByELQX8hDCAIIAdrIQ4CQCAEIAVODQADQCADIARBAnRqKAIAIQkgBiAJQQJ0aigCACAHayAOSQRAIA1BAWohDSAAIAJqIAkgAWxqLQAAIQogCiALIAogC0gbIQsgCiAMIAogDEobIQwLIARBAWohBCAEIAVIDQALC0EAIAu3OQMAQQggDLc5AwBBECANtzkDAAuaAgMCfwJ8An8gCCAHayEQAkAgBCAFTg0AA0AgAyAEQQJ0aigCACEPIAYgD0ECdGooAgAgB2sgEEkEQEQAAAAAAADwPyERIAxBAXFFBEAgCyAPQQN0aisDACERCyAKIA9BA3RqKwMAIRIgDEECSQRAIBKqQQJqQQN0IRMgESESBUEQIRMgESASoiESCyANIA0rAwAgEaA5AwAgDSANKwMIRAAAAAAAAPA/oDkDCCANIBNqIRQgFCAUKwMAIBKgOQMAIAAgAmogDyABbGotAAAgCUwEQCAOIA4rAwAgEaA5AwAgDiAOKwMIRAAAAAAAAPA/oDkDCCAOIBNqIRQgFCAUKwMAIBKgOQMACwsgBEEBaiEEIAQgBUgNAAsLCw==';
+  'AGFzbQEAAAABowEPYAF/AGAEf39/fwBgBH9/f3wBf2AEf39/fABgBX9/f3x/AGAHf39/f398fwBgB39/f398f38Bf2AKf39/f3x/f39/fwF/YAABfGAKf39/f39/f39/fwBgCH9/f39/f39/AGAJf39/f39/f39/AGANf39/f39/f39/f39/fwBgD39/f39/f39/f39/f39/fwF/YA9/f39/f39/f39/f39/f38AAg8BA2VudgZtZW1vcnkCAAEDEhEAAQIDBAUGBwEICQoLDA0LDgYHAX8BQf8BCwe9AQ8Lc2V0Q29kZU1hc2sAAAZnYXRoZXIAAQhjb3VudFN1bQADCmNvdW50U2xvdHMABA1jb3VudFdlaWdodGVkAAUJcGFydGl0aW9uAAYOcGFydGl0aW9uU3RhdHMABwhyZW51bWJlcgAIBHRpbnkACgpjb2Rlc1JhbmdlAAsKY29kZXNDb3VudAAMCWhpc3REZW5zZQANCnNwYXJzZUJpbnMADgtzcGFyc2VSYW5nZQAPCnNwYXJzZUxlZnQAEAreGBEGACAAJAAL/QEDA3sBfwJ8RAAAAAAAAPB//RQhBUQAAAAAAADw//0UIQYgASACQX5xQQJ0aiEHAkAgASAHTw0AA0AgACABKAIAQQN0aisDAP0UIAAgASgCBEEDdGorAwD9IgEhBCADIAT9CwQAIAQgBf32ASEFIAQgBv33ASEGIAFBCGohASADQRBqIQMgASAHSQ0ACwsgAkEBcQRAIAAgASgCAEEDdGorAwD9FCEEIAMgBP1bAwAAIAQgBf32ASEFIAQgBv33ASEGCyAF/SEAIQggBf0hASEJQQAgCSAIIAkgCGMbOQMAIAb9IQAhCCAG/SEBIQlBCCAJIAggCSAIZBs5AwALiwIEA38EewN8AX8gA/0UIQcgACACQQN0aiEEAkAgACAETw0AA0AgAEGAEGohBSAFIARLBEAgBCEFCyAFIAUgAGtBCHFrIQb9DAAAAAAAAAAAAAAAAAAAAAAhCgJAIAAgBk8NAANAIAD9AAQAIAf9SyEIIAkgCP3RASEJIAogCCAB/QAEAP1O/fABIQogAEEQaiEAIAFBEGohASAAIAZJDQALCyAK/SEAIQ0gACAFSQRAIAArAwAgA2W4IQwgDiAMq2ohDiANIAwgASsDAKKgIQ0gAEEIaiEAIAFBCGohAQsgCyANIAr9IQGgoCELIAAgBEkNAAsLQRggCzkDACAOIAn9HQAgCf0dAXynagsSAEEQIAAgASACIAMQArg5AwALZwMBfwJ8AX8gACACQQN0aiEFAkAgACAFTw0AA0AgACsDACADZbghBiAHIAagIQcgBCABKAIAQQN0aiEIIAggCCsDACAGoDkDACAAQQhqIQAgAUEEaiEBIAAgBUkNAAsLQRAgBzkDAAvBAQQCfwF8AX8DfCAAIARBA3RqIQcCQCAAIAdPDQADQCAAQYAQaiEIIAggB0sEQCAHIQgLRAAAAAAAAAAAIQ0DQCAAKwMAIAVluCEJIAsgCaAhCyANIAErAwAgCaKgIQ0gBiACKAIAQQN0aiEKIAogCisDACADKwMAIAmioDkDACAAQQhqIQAgAUEIaiEBIAJBBGohAiADQQhqIQMgACAISQ0ACyAMIA2gIQwgACAHSQ0ACwtBECALOQMAQRggDDkDAAvQAQIGfwN8IAIhByACIQkgBiEKIAIgA0ECdGohCAJAIAcgCE8NAANAIAcoAgAhCyABBH8jACAAIAsgAWxqLwEAcbggBGUFIAAgC0EDdGorAwAgBGULIQwgCSALNgIAIAogCzYCACAJIAxBAnRqIQkgCiAMQQFzQQJ0aiEKIAy4IAUgC0EDdGorAwCiIQ0gDiANoCEOIA8gDSANoqAhDyAHQQRqIQcgByAISQ0ACwsgCSAGIAogBmv8CgAAQRggDjkDAEEIIA85AwAgCSACa0ECdgvHAgMGfwZ8AX8gAiEKIAIhDCAJIQ0gAiADQQJ0aiELAkAgCiALTw0AA0AgCigCACEOIAEEfyMAIAAgDiABbGovAQBxuCAEZQUgACAOQQN0aisDACAEZQshDyAMIA42AgAgDSAONgIAIAwgD0ECdGohDCANIA9BAXNBAnRqIQ0gD7ghEEQAAAAAAADwPyERIAdBAXFFBEAgBiAOQQN0aisDACERCyAQIBGiIREgEyARoCETIAUgDkEDdGorAwAhEiAHQQJJBEAgCCASqkECakEDdGohFiAWIBYrAwAgEaA5AwAFIBQgESASoqAhFCAVIBEgEqIgEqKgIRULIApBBGohCiAKIAtJDQALCyAMIAkgDSAJa/wKAAAgDCACa0ECdiEPIAggEzkDACAIIA+4OQMIIAdBAk8EQCAIIBQ5AxAgCCAVOQMYCyAPC0QBAn8gACEEIAAgAUECdGohBQJAIAQgBU8NAANAIAMgBCgCAEECdGogAjYCACACQQFqIQIgBEEEaiEEIAQgBUkNAAsLC1IBAX9BICgCAEH1863pBmohAEEgIAA2AgAgACAAQQ92cyAAQQFybCEAIAAgACAAIABBB3ZzIABBPXJsanMhACAAIABBDnZzuEQAAAAAAADwQaMLtwEDAX8DfAF/IAQgAiADIAUQAQJAIAhFDQADQCAAIAcgCkECdGooAgAgAWxqIAIgAyAGEAFBACsDACELQQgrAwAhDCAJIApBGGxqIQ4gDCALREivvJry13o+oGUEQCAORAAAAAAAAPC/OQMIBSALEAkgDCALoaKgIQ0gDSAMZgRAIAshDQsgDiANOQMAIA4gBiAFIAMgDRACuDkDCCAOQRgrAwA5AxALIApBAWohCiAKIAhJDQALCwvTAQEJfwJAA0AgCCADTw0BIAhBgAJqIQkgCSADSwRAIAMhCQtBACELAkADQCALIAVPDQEgC0ECdCEQIAQgEGooAgAhDCAMQQBOBEAgACAMaiEMIAYgEGooAgAhDiAHIBBqKAIAIQ8gCCEKA0AjACAMIAIgCkECdGooAgAgAWxqLwEAcSENIA0gDiANIA5IGyEOIA0gDyANIA9KGyEPIApBAWohCiAKIAlJDQALIAYgEGogDjYCACAHIBBqIA82AgALIAtBAWohCwwACwsgCSEIDAALCwvyAQMJfwF8AX8CQANAIAkgA08NASAJQYACaiEKIAogA0sEQCADIQoLQQAhDAJAA0AgDCAGTw0BIAUgDEECdGooAgAhDiAOQQBOBEAgACAEIAxBAnRqKAIAaiENQQAhEUQAAAAAAAAAACESIAkhCwNAIAIgC0ECdGooAgAhDyMAIA0gDyABbGovAQBxIA5NIRAgESAQaiERIBIgELggByAPQQN0aisDAKKgIRIgC0EBaiELIAsgCkkNAAsgCCAMQRhsaiETIBMgEysDCCARuKA5AwggEyATKwMQIBKgOQMQCyAMQQFqIQwMAAsLIAohCQwACwsLsAIDB38CfAF/AkAgA0UgB0VyDQADQCACIA1BAnRqKAIAIQ4gACAOIAFsaiEPRAAAAAAAAPA/IRQgDEEBcUUEQCALIA5BA3RqKwMAIRQLIAogDkEDdGorAwAhFSAMQQJJBEAgFapBAmpBA3QhEwUgDEECRgRAIBQgFaIhFQsLQQAhEANAIBBBAnQhFiMAIA8gBCAWaigCAGovAQBxIREgESAFIBZqKAIARwRAIAkgBiAWaigCACARaiAIbGohEiASIBIrAwhEAAAAAAAA8D+gOQMIIAxBAkkEQCASIBNqIRIgEiASKwMAIBSgOQMABSAMQQJGBEAgEiASKwMAIBSgOQMACyASIBIrAxAgFaA5AxALCyAQQQFqIRAgECAHSQ0ACyANQQFqIQ0gDSADSQ0ACwsL5QEDBX8DfAN/IAggB2shECAAIAJqIRgCQCAEIAVODQADQCADIARBAnRqKAIAIQ8gBiAPQQJ0aigCACAHayAQSSERIwAgGCAPIAFsai8BAHEhEiAJIBIgCmxqIRMgEysDCCEUIA4gF0ECdGogEjYCACAXIBEgFEQAAAAAAAAAAGFxaiEXIBG4IRUgEyAUIBWgOQMIIBUhFiANQQFxRQRAIBUgDCAPQQN0aisDAKIhFgsgEyALIA9BA3RqKwMAqkECakEDdGohGSAZIBkrAwAgFqA5AwAgBEEBaiEEIAQgBUgNAAsLIBcLnQEBBn9B/////wchC0F/IQwgCCAHayEOAkAgBCAFTg0AA0AgAyAEQQJ0aigCACEJIAYgCUECdGooAgAgB2sgDkkEQCANQQFqIQ0jACAAIAJqIAkgAWxqLwEAcSEKIAogCyAKIAtIGyELIAogDCAKIAxKGyEMCyAEQQFqIQQgBCAFSA0ACwtBACALtzkDAEEIIAy3OQMAQRAgDbc5AwALnQIDAn8CfAJ/IAggB2shEAJAIAQgBU4NAANAIAMgBEECdGooAgAhDyAGIA9BAnRqKAIAIAdrIBBJBEBEAAAAAAAA8D8hESAMQQFxRQRAIAsgD0EDdGorAwAhEQsgCiAPQQN0aisDACESIAxBAkkEQCASqkECakEDdCETIBEhEgVBECETIBEgEqIhEgsgDSANKwMAIBGgOQMAIA0gDSsDCEQAAAAAAADwP6A5AwggDSATaiEUIBQgFCsDACASoDkDACMAIAAgAmogDyABbGovAQBxIAlMBEAgDiAOKwMAIBGgOQMAIA4gDisDCEQAAAAAAADwP6A5AwggDiATaiEUIBQgFCsDACASoDkDAAsLIARBAWohBCAEIAVIDQALCws=';
 
 interface Exports {
   gather(col: number, rows: number, m: number, xs: number): void;
@@ -87,7 +88,32 @@ interface Exports {
     targets: number,
     scratch: number,
   ): number;
+  partitionStats(
+    col: number,
+    rs: number,
+    smp: number,
+    m: number,
+    t: number,
+    targets: number,
+    weights: number,
+    mode: number,
+    stats: number,
+    scratch: number,
+  ): number;
+  renumber(smp: number, m: number, start: number, pos: number): void;
+  sparseBins(
+    ...args: [
+      ...SparseRows,
+      hist: number,
+      sw8: number,
+      targets: number,
+      weights: number,
+      mode: number,
+      list: number,
+    ]
+  ): number;
   sparseRange(...rows: SparseRows): void;
+  setCodeMask(mask: number): void;
   sparseLeft(
     ...args: [...SparseRows, c: number, targets: number, weights: number, mode: number, T: number, L: number]
   ): void;
@@ -121,10 +147,10 @@ function statsWidth(nClasses: number): number {
 
 /**
  * Where everything sits in an instance's memory (bytes, each region 8-aligned): the table
- * (values, or byte codes), the targets, the row buffers, the per-candidate arrays, the
+ * (values, or codes), the targets, the row buffers, the per-candidate arrays, the
  * histogram block, the sparse rows; `bytes` in all.
  */
-function layout(n: number, d: number, nClasses: number, onValues: boolean, histLen: number, nnz: number) {
+function layout(n: number, d: number, nClasses: number, cellBytes: number, histLen: number, nnz: number) {
   let end = OUT_BYTES;
   const take = (bytes: number) => {
     const at = end;
@@ -134,7 +160,7 @@ function layout(n: number, d: number, nClasses: number, onValues: boolean, histL
   const statsBytes = statsWidth(nClasses) * 8;
   const off = {
     stats: take(statsBytes),
-    table: take(onValues ? n * d * 8 : n * d),
+    table: take(n * d * cellBytes),
     targets: take(n * 8),
     xs: take(n * 8),
     y: take(n * 8),
@@ -157,23 +183,25 @@ function layout(n: number, d: number, nClasses: number, onValues: boolean, histL
     nz: take(nnz * 4),
     sparseT: take(statsBytes),
     sparseL: take(statsBytes),
+    binList: take((n + 2) * 4),
   };
   return { off, bytes: end };
 }
 
 /**
- * Whether a tree can grow an n x d table with these passes: extra trees on values (onValues)
- * or on byte codes, the best splitter on byte codes with a histogram block of histLen doubles.
+ * Whether a tree can grow an n x d table with these passes: extra trees on values (cellBytes
+ * 8) or on codes (1 or 2 bytes), the best splitter on codes with a histogram block of
+ * histLen doubles.
  */
 export function treePassesFit(
   n: number,
   d: number,
   nClasses: number,
-  onValues: boolean,
+  cellBytes: number,
   histLen = 0,
 ): boolean {
   // At most n * d rows outside their feature's dominant bin (Bins.nzRows).
-  return wasmModule() !== null && layout(n, d, nClasses, onValues, histLen, n * d).bytes <= 2 ** 31;
+  return wasmModule() !== null && layout(n, d, nClasses, cellBytes, histLen, n * d).bytes <= 2 ** 31;
 }
 
 export class TreePasses {
@@ -211,13 +239,17 @@ export class TreePasses {
   readonly pos: Int32Array;
   readonly sparseT: Float64Array;
   readonly sparseL: Float64Array;
-  /** True when the table is byte codes (else values): sparseRange and sparseLeft read codes. */
+  /** sparseBins' list of the bins it filled (room for every bin of a feature: n rows, NaN's). */
+  readonly binList: Int32Array;
+  /** True when the table is codes (else values): the sparse reads read codes. */
   readonly onCodes: boolean;
   /**
-   * The passes' copy of GrowData.columns (onCodes false) or of the byte codes: a grower's own
+   * The passes' copy of GrowData.columns (onCodes false) or of the codes: a grower's own
    * reads go here too, so the table sits in the cache once, not twice.
    */
-  readonly table: Float64Array | Uint8Array;
+  readonly table: Float64Array | Uint8Array | Uint16Array;
+  /** Bytes a code: 1 or 2 (on values, 0). Offsets into the codes the passes take are in bytes. */
+  readonly codeBytes: number;
   /** Taken by a grower (holdTreePasses) until it gives it back (release). */
   held = false;
   private readonly e: Exports;
@@ -241,18 +273,21 @@ export class TreePasses {
     this.onCodes = !onValues;
     const statsLen = statsWidth(data.nClasses);
     const nnz = data.bins.nzRows.length;
-    const { off, bytes } = layout(n, d, data.nClasses, onValues, histLen, nnz);
+    const codeBytes = onValues ? 0 : data.bins.codes.BYTES_PER_ELEMENT;
+    const { off, bytes } = layout(n, d, data.nClasses, onValues ? 8 : codeBytes, histLen, nnz);
     const { exports, memory } = instantiateSized<Exports>(wasmModule()!, bytes);
     this.e = exports;
     this.off = off;
     const buf = memory.buffer;
     this.n = n;
-    this.rowStride = data.bins.rowStride;
-    this.colStride = data.bins.colStride;
-    this.table = onValues
-      ? new Float64Array(buf, this.off.table, n * d)
-      : new Uint8Array(buf, this.off.table, n * d);
-    this.table.set(onValues ? data.columns! : (data.bins.codes as Uint8Array));
+    this.codeBytes = codeBytes;
+    this.rowStride = data.bins.rowStride * codeBytes;
+    this.colStride = data.bins.colStride * codeBytes;
+    if (onValues) this.table = new Float64Array(buf, this.off.table, n * d);
+    else if (codeBytes === 1) this.table = new Uint8Array(buf, this.off.table, n * d);
+    else this.table = new Uint16Array(buf, this.off.table, n * d);
+    this.table.set(onValues ? data.columns! : data.bins.codes);
+    exports.setCodeMask(codeBytes === 2 ? 0xffff : 0xff);
     const target = data.nClasses > 0 ? data.labels : data.values;
     if (target) new Float64Array(buf, this.off.targets, n).set(target);
     this.out = new Float64Array(buf, 0, 4);
@@ -278,6 +313,7 @@ export class TreePasses {
     new Int32Array(buf, this.off.nz, nnz).set(data.bins.nzRows);
     this.sparseT = new Float64Array(buf, this.off.sparseT, statsLen);
     this.sparseL = new Float64Array(buf, this.off.sparseL, statsLen);
+    this.binList = new Int32Array(buf, this.off.binList, n + 2);
   }
 
   release(): void {
@@ -343,6 +379,25 @@ export class TreePasses {
     return this.e.partition(col, rs, this.off.samples + start * 4, m, t, this.off.targets, this.off.scratch);
   }
 
+  /**
+   * partition with the left side's stats into this.stats ([W, count, then class weights or
+   * weighted sum and sum of squares], added in row order; mode as histDense, weights from
+   * this.weights): for weighted or multi-class growth.
+   */
+  partitionStats(feature: number, start: number, m: number, t: number, mode: number): number {
+    this.stats.fill(0);
+    const col = this.off.table + feature * (this.onCodes ? this.colStride : this.n * 8);
+    const rs = this.onCodes ? this.rowStride : 0;
+    const smp = this.off.samples + start * 4;
+    const { targets, weights, stats, scratch } = this.off;
+    return this.e.partitionStats(col, rs, smp, m, t, targets, weights, mode, stats, scratch);
+  }
+
+  /** pos[samples[p]] = p for p in [start, start + m): the grower's row positions (TreeGrower.pos, here) after a partition. */
+  renumber(start: number, m: number): void {
+    this.e.renumber(this.off.samples + start * 4, m, start, this.off.pos);
+  }
+
   /** On codes: mn[q], mx[q] lowered and raised to the min and max code over rows[0, m), for q < take with feats[q] (its offset in the codes) >= 0. */
   codesRange(m: number, take: number): void {
     this.e.codesRange(
@@ -395,9 +450,45 @@ export class TreePasses {
     );
   }
 
-  /** On codes: out[0], out[1], out[2] = min code, max code and count of the rows nz[from, to) in the node (pos in [start, end)). */
+  /**
+   * The best splitter's sparse slot, classification: the rows nz[from, to) in the node added
+   * to their bins of the histogram slot at bin b0 (class weights; mode 0 weighted, 1 not);
+   * returns how many bins got their first row, listed in binList.
+   */
+  sparseBins(
+    fo: number,
+    from: number,
+    to: number,
+    start: number,
+    end: number,
+    b0: number,
+    sw: number,
+    mode: number,
+  ): number {
+    const o = this.off;
+    return this.e.sparseBins(
+      o.table,
+      this.rowStride,
+      fo * this.codeBytes,
+      o.nz,
+      from,
+      to,
+      o.pos,
+      start,
+      end,
+      o.hist + b0 * sw * 8,
+      sw * 8,
+      o.targets,
+      o.weights,
+      mode,
+      o.binList,
+    );
+  }
+
+  /** On codes (fo: the feature's offset in codes): out[0], out[1], out[2] = min code, max code and count of the rows nz[from, to) in the node (pos in [start, end)). */
   sparseRange(fo: number, from: number, to: number, start: number, end: number): void {
-    this.e.sparseRange(this.off.table, this.rowStride, fo, this.off.nz, from, to, this.off.pos, start, end);
+    const at = fo * this.codeBytes;
+    this.e.sparseRange(this.off.table, this.rowStride, at, this.off.nz, from, to, this.off.pos, start, end);
   }
 
   /** On codes: the stats of the rows nz[from, to) in the node added to sparseT, those with code <= c to sparseL (mode as histDense). */
@@ -413,7 +504,7 @@ export class TreePasses {
     this.e.sparseLeft(
       this.off.table,
       this.rowStride,
-      fo,
+      fo * this.codeBytes,
       this.off.nz,
       from,
       to,

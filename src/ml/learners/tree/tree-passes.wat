@@ -7,6 +7,12 @@
 (module
   (import "env" "memory" (memory 1))
 
+  ;; Codes are bytes (mask 0xff) or 16-bit (0xffff, setCodeMask): every code is read as 16
+  ;; bits and masked, so one set of passes serves both tables (a byte table's last code reads
+  ;; one byte past it, into the targets that follow).
+  (global $mask (mut i32) (i32.const 0xff))
+  (func (export "setCodeMask") (param $m i32) (global.set $mask (local.get $m)))
+
   ;; xs[i] = col[rows[i]] for i < m; min and max of them (at 0 and 8). Two rows at a time in
   ;; the lanes of a vector: pmin and pmax compare as the scalar select did, without its
   ;; dependency from one row to the next (2.7 against 0.8-1.5 ns a row).
@@ -136,7 +142,7 @@
     (f64.store (i32.const 24) (local.get $ws)))
 ;; A node's rows samples[0, m) (byte offset smp) split stably: the rows that go left first,
   ;; in order, then the others (through scratch). With rs 0, row s goes left when its value
-  ;; col[s] <= t; else when its byte code codes[col + s * rs] <= t (t a bin). The sum and sum of
+  ;; col[s] <= t; else when its code at col + s * rs <= t (t a bin). The sum and sum of
   ;; squares of the left rows' targets go to 24 and 8, summed in row order. Returns how many
   ;; go left. Branch-free: a row's side is a coin flip to the CPU; each row is written to
   ;; both sides, and the side it does not go to is overwritten next.
@@ -157,7 +163,7 @@
           (if (result i32) (local.get $rs)
             (then
               (f64.le
-                (f64.convert_i32_u (i32.load8_u (i32.add (local.get $col) (i32.mul (local.get $s) (local.get $rs)))))
+                (f64.convert_i32_u (i32.and (global.get $mask) (i32.load16_u (i32.add (local.get $col) (i32.mul (local.get $s) (local.get $rs))))))
                 (local.get $t)))
             (else
               (f64.le (f64.load (i32.add (local.get $col) (i32.shl (local.get $s) (i32.const 3)))) (local.get $t)))))
@@ -176,6 +182,77 @@
     (f64.store (i32.const 24) (local.get $sum))
     (f64.store (i32.const 8) (local.get $sq))
     (i32.shr_u (i32.sub (local.get $l) (local.get $smp)) (i32.const 2)))
+
+;; partition with the left side's full stats, for weighted or multi-class growth: into
+  ;; stats [W, count, then class weights (mode 0/1) or the weighted sum and sum of squares
+  ;; (2/3)], mode as histDense (odd: every row weighs 1, else weights[s]), added in row order.
+  ;; Returns how many go left. Branch-free as partition: a right row adds 0 to its slot.
+  (func (export "partitionStats")
+    (param $col i32) (param $rs i32) (param $smp i32) (param $m i32) (param $t f64)
+    (param $targets i32) (param $weights i32) (param $mode i32) (param $stats i32) (param $scratch i32)
+    (result i32)
+    (local $p i32) (local $end i32) (local $l i32) (local $r i32) (local $s i32) (local $go i32)
+    (local $g f64) (local $w f64) (local $v f64) (local $W f64) (local $S f64) (local $S2 f64) (local $h i32)
+    (local.set $p (local.get $smp))
+    (local.set $l (local.get $smp))
+    (local.set $r (local.get $scratch))
+    (local.set $end (i32.add (local.get $smp) (i32.shl (local.get $m) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (loop $row
+        (local.set $s (i32.load (local.get $p)))
+        (local.set $go
+          (if (result i32) (local.get $rs)
+            (then
+              (f64.le
+                (f64.convert_i32_u (i32.and (global.get $mask) (i32.load16_u (i32.add (local.get $col) (i32.mul (local.get $s) (local.get $rs))))))
+                (local.get $t)))
+            (else
+              (f64.le (f64.load (i32.add (local.get $col) (i32.shl (local.get $s) (i32.const 3)))) (local.get $t)))))
+        (i32.store (local.get $l) (local.get $s))
+        (i32.store (local.get $r) (local.get $s))
+        (local.set $l (i32.add (local.get $l) (i32.shl (local.get $go) (i32.const 2))))
+        (local.set $r (i32.add (local.get $r) (i32.shl (i32.xor (local.get $go) (i32.const 1)) (i32.const 2))))
+        (local.set $g (f64.convert_i32_u (local.get $go)))
+        (local.set $w (f64.const 1))
+        (if (i32.eqz (i32.and (local.get $mode) (i32.const 1)))
+          (then (local.set $w (f64.load (i32.add (local.get $weights) (i32.shl (local.get $s) (i32.const 3)))))))
+        (local.set $w (f64.mul (local.get $g) (local.get $w)))
+        (local.set $W (f64.add (local.get $W) (local.get $w)))
+        (local.set $v (f64.load (i32.add (local.get $targets) (i32.shl (local.get $s) (i32.const 3)))))
+        (if (i32.lt_u (local.get $mode) (i32.const 2))
+          (then
+            (local.set $h (i32.add (local.get $stats)
+              (i32.shl (i32.add (i32.trunc_f64_s (local.get $v)) (i32.const 2)) (i32.const 3))))
+            (f64.store (local.get $h) (f64.add (f64.load (local.get $h)) (local.get $w))))
+          (else
+            (local.set $S (f64.add (local.get $S) (f64.mul (local.get $w) (local.get $v))))
+            (local.set $S2 (f64.add (local.get $S2) (f64.mul (f64.mul (local.get $w) (local.get $v)) (local.get $v))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $row (i32.lt_u (local.get $p) (local.get $end)))))
+    (memory.copy (local.get $l) (local.get $scratch) (i32.sub (local.get $r) (local.get $scratch)))
+    (local.set $go (i32.shr_u (i32.sub (local.get $l) (local.get $smp)) (i32.const 2)))
+    (f64.store (local.get $stats) (local.get $W))
+    (f64.store offset=8 (local.get $stats) (f64.convert_i32_u (local.get $go)))
+    (if (i32.ge_u (local.get $mode) (i32.const 2))
+      (then
+        (f64.store offset=16 (local.get $stats) (local.get $S))
+        (f64.store offset=24 (local.get $stats) (local.get $S2))))
+    (local.get $go))
+
+  ;; pos[samples[p]] = p for the rows samples[start, end) (offsets smp, m rows; start is
+  ;; smp's index): keeps the grower's row positions in step after a partition.
+  (func (export "renumber") (param $smp i32) (param $m i32) (param $start i32) (param $pos i32)
+    (local $p i32) (local $end i32)
+    (local.set $p (local.get $smp))
+    (local.set $end (i32.add (local.get $smp) (i32.shl (local.get $m) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (loop $row
+        (i32.store (i32.add (local.get $pos) (i32.shl (i32.load (local.get $p)) (i32.const 2))) (local.get $start))
+        (local.set $start (i32.add (local.get $start) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br_if $row (i32.lt_u (local.get $p) (local.get $end))))))
 
 ;; The generator's next draw in [0, 1): mulberry32 on the state at 32, as core/random.ts.
   (func $next (result f64)
@@ -223,7 +300,7 @@
             (f64.store offset=16 (local.get $r) (f64.load (i32.const 24)))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br_if $feat (i32.lt_u (local.get $q) (local.get $take))))))
-;; Codes of row s, feature q at codes + s * rs + fo[q] (one byte). For candidates q < take
+;; Codes of row s, feature q at codes + s * rs + fo[q] (bytes). For candidates q < take
   ;; with fo[q] >= 0: mn[q], mx[q] lowered and raised to the node's min and max code, by blocks
   ;; of 256 rows with every candidate within a block, so a block's rows stay in cache.
   (func (export "codesRange")
@@ -249,8 +326,8 @@
                 (local.set $b (i32.load (i32.add (local.get $mx) (local.get $o))))
                 (local.set $p (local.get $p0))
                 (loop $row
-                  (local.set $c (i32.load8_u (i32.add (local.get $f)
-                    (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rs)))))
+                  (local.set $c (i32.and (global.get $mask) (i32.load16_u (i32.add (local.get $f)
+                    (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rs))))))
                   (local.set $a (select (local.get $c) (local.get $a) (i32.lt_s (local.get $c) (local.get $a))))
                   (local.set $b (select (local.get $c) (local.get $b) (i32.gt_s (local.get $c) (local.get $b))))
                   (local.set $p (i32.add (local.get $p) (i32.const 1)))
@@ -291,7 +368,7 @@
                 (loop $row
                   (local.set $s (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))))
                   (local.set $l (i32.le_u
-                    (i32.load8_u (i32.add (local.get $f) (i32.mul (local.get $s) (local.get $rs)))) (local.get $c)))
+                    (i32.and (global.get $mask) (i32.load16_u (i32.add (local.get $f) (i32.mul (local.get $s) (local.get $rs))))) (local.get $c)))
                   (local.set $cnt (i32.add (local.get $cnt) (local.get $l)))
                   (local.set $sum (f64.add (local.get $sum)
                     (f64.mul (f64.convert_i32_u (local.get $l))
@@ -334,7 +411,7 @@
         (local.set $k (i32.const 0))
         (loop $slot
           (local.set $o (i32.shl (local.get $k) (i32.const 2)))
-          (local.set $c (i32.load8_u (i32.add (local.get $row) (i32.load (i32.add (local.get $fs) (local.get $o))))))
+          (local.set $c (i32.and (global.get $mask) (i32.load16_u (i32.add (local.get $row) (i32.load (i32.add (local.get $fs) (local.get $o)))))))
           (if (i32.ne (local.get $c) (i32.load (i32.add (local.get $md) (local.get $o))))
             (then
               (local.set $h (i32.add (local.get $hist)
@@ -352,6 +429,48 @@
           (br_if $slot (i32.lt_u (local.get $k) (local.get $ns))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br_if $row (i32.lt_u (local.get $p) (local.get $m))))))
+
+;; The best splitter's sparse slot (grower.ts sparseBins), classification: the rows nz[from,
+  ;; to) in the node (pos in [start, end)) added to their bins at hist + c * sw8 (count at 8,
+  ;; class weights from 16: mode 0 weighted, 1 every row once), each bin that gets its first
+  ;; row listed at list (as its code, in the order met). Returns how many are listed.
+  ;; Branch-free: whether a row is in the node is a coin flip to the CPU; a row outside adds 0.
+  (func (export "sparseBins")
+    (param $codes i32) (param $rs i32) (param $fo i32) (param $nz i32) (param $from i32) (param $to i32)
+    (param $pos i32) (param $start i32) (param $end i32) (param $hist i32) (param $sw8 i32)
+    (param $targets i32) (param $weights i32) (param $mode i32) (param $list i32) (result i32)
+    (local $r i32) (local $span i32) (local $in i32) (local $c i32) (local $h i32) (local $cnt f64)
+    (local $g f64) (local $w f64) (local $n i32) (local $col i32) (local $hl i32)
+    (local.set $span (i32.sub (local.get $end) (local.get $start)))
+    (local.set $col (i32.add (local.get $codes) (local.get $fo)))
+    (block $done
+      (br_if $done (i32.ge_s (local.get $from) (local.get $to)))
+      (loop $row
+        (local.set $r (i32.load (i32.add (local.get $nz) (i32.shl (local.get $from) (i32.const 2)))))
+        (local.set $in
+          (i32.lt_u
+            (i32.sub (i32.load (i32.add (local.get $pos) (i32.shl (local.get $r) (i32.const 2)))) (local.get $start))
+            (local.get $span)))
+        (local.set $c (i32.and (global.get $mask)
+          (i32.load16_u (i32.add (local.get $col) (i32.mul (local.get $r) (local.get $rs))))))
+        (local.set $h (i32.add (local.get $hist) (i32.mul (local.get $c) (local.get $sw8))))
+        (local.set $cnt (f64.load offset=8 (local.get $h)))
+        (i32.store (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2))) (local.get $c))
+        (local.set $n (i32.add (local.get $n) (i32.and (local.get $in) (f64.eq (local.get $cnt) (f64.const 0)))))
+        (local.set $g (f64.convert_i32_u (local.get $in)))
+        (f64.store offset=8 (local.get $h) (f64.add (local.get $cnt) (local.get $g)))
+        (local.set $w (local.get $g))
+        (if (i32.eqz (i32.and (local.get $mode) (i32.const 1)))
+          (then (local.set $w (f64.mul (local.get $g)
+            (f64.load (i32.add (local.get $weights) (i32.shl (local.get $r) (i32.const 3))))))))
+        (local.set $hl (i32.add (local.get $h) (i32.shl
+          (i32.add (i32.trunc_f64_s (f64.load (i32.add (local.get $targets) (i32.shl (local.get $r) (i32.const 3)))))
+            (i32.const 2))
+          (i32.const 3))))
+        (f64.store (local.get $hl) (f64.add (f64.load (local.get $hl)) (local.get $w)))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br_if $row (i32.lt_s (local.get $from) (local.get $to)))))
+    (local.get $n))
 
   ;; Min and max code (at 0 and 8) of the sparse rows nz[from, to) in the node, and how many
   ;; there are (at 16).
@@ -372,8 +491,8 @@
               (local.get $span))
           (then
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (local.set $c (i32.load8_u (i32.add (i32.add (local.get $codes) (local.get $fo))
-              (i32.mul (local.get $r) (local.get $rs)))))
+            (local.set $c (i32.and (global.get $mask) (i32.load16_u (i32.add (i32.add (local.get $codes) (local.get $fo))
+              (i32.mul (local.get $r) (local.get $rs))))))
             (local.set $a (select (local.get $c) (local.get $a) (i32.lt_s (local.get $c) (local.get $a))))
             (local.set $b (select (local.get $c) (local.get $b) (i32.gt_s (local.get $c) (local.get $b))))))
         (local.set $from (i32.add (local.get $from) (i32.const 1)))
@@ -415,7 +534,7 @@
             (local.set $h (i32.add (local.get $T) (local.get $lab8)))
             (f64.store (local.get $h) (f64.add (f64.load (local.get $h)) (local.get $v)))
             (if (i32.le_s
-                  (i32.load8_u (i32.add (i32.add (local.get $codes) (local.get $fo)) (i32.mul (local.get $r) (local.get $rs))))
+                  (i32.and (global.get $mask) (i32.load16_u (i32.add (i32.add (local.get $codes) (local.get $fo)) (i32.mul (local.get $r) (local.get $rs)))))
                   (local.get $c))
               (then
                 (f64.store (local.get $L) (f64.add (f64.load (local.get $L)) (local.get $w)))
