@@ -17,7 +17,19 @@ export interface Design {
 /** Beyond this, a value is treated as this (extreme inputs must not overflow into NaN). */
 const LIMIT = 1e100;
 
-export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): Design {
+/** What fit reads of a checked frame: its numeric columns, without a copy. */
+export interface FitColumns {
+  n: number;
+  d: number;
+  columns: NumericColumn[];
+  names: string[];
+}
+
+/**
+ * The checks every classic learner's fit makes: rows and columns there, every column numeric
+ * and finite (imputed and encoded), a target of the right task, length and values.
+ */
+export function checkFit(algorithm: string, X: Frame, y: Target, task: Task): FitColumns {
   if (y.task !== task)
     throw badRequest('invalid_target', `${algorithm}: a ${task} learner got a ${y.task} target`);
   const n = X.nRows;
@@ -25,15 +37,15 @@ export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): D
   if (X.columns.length === 0) throw badRequest('empty_data', `${algorithm}: there are no feature columns`);
   const yn = y.task === 'regression' ? y.values.length : y.labels.length;
   if (yn !== n) throw badRequest('invalid_target', `${algorithm}: ${n} rows but ${yn} target values`);
-  const d = X.columns.length;
-  const data = new Float64Array(n * d);
-  X.columns.forEach((c, j) => {
+  const columns: NumericColumn[] = [];
+  for (const c of X.columns) {
     if (c.kind !== 'numeric')
       throw badRequest(
         'categorical_input',
         `${algorithm}: column '${c.name}' is categorical; one-hot encode it first`,
       );
-    if (c.ones) return putOnes(data, c.ones, j * n, 1);
+    columns.push(c);
+    if (c.ones) continue;
     const v = c.values;
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(v[i]))
@@ -42,8 +54,7 @@ export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): D
           `${algorithm}: column '${c.name}' has ${Number.isNaN(v[i]) ? 'a missing' : 'an infinite'} value at row ${i}; impute it first`,
         );
     }
-    data.set(v, j * n);
-  });
+  }
   if (y.task === 'regression') {
     for (let i = 0; i < n; i++)
       if (!Number.isFinite(y.values[i]))
@@ -57,7 +68,17 @@ export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): D
         throw badRequest('invalid_target', `${algorithm}: label ${l} at row ${i} is not a class index`);
     }
   }
-  return { n, d, data, names: X.columns.map((c) => c.name) };
+  return { n, d: columns.length, columns, names: X.columns.map((c) => c.name) };
+}
+
+export function fitDesign(algorithm: string, X: Frame, y: Target, task: Task): Design {
+  const { n, d, columns, names } = checkFit(algorithm, X, y, task);
+  const data = new Float64Array(n * d);
+  columns.forEach((c, j) => {
+    if (c.ones) putOnes(data, c.ones, j * n, 1);
+    else data.set(c.values, j * n);
+  });
+  return { n, d, data, names };
 }
 
 /**
@@ -197,12 +218,19 @@ function predictMatrix(
 }
 
 /** Per-column means: the fill for missing cells at predict time. */
-export function columnMeans(D: Design): Float64Array {
+export function columnMeans(D: Design | FitColumns): Float64Array {
   const m = new Float64Array(D.d);
   for (let j = 0; j < D.d; j++) {
     let s = 0;
-    const o = j * D.n;
-    for (let i = 0; i < D.n; i++) s += D.data[o + i];
+    if ('data' in D) {
+      const o = j * D.n;
+      for (let i = 0; i < D.n; i++) s += D.data[o + i];
+    } else {
+      const c = D.columns[j];
+      // An indicator's sum is its count of ones, exactly what adding its values gives.
+      if (c.ones) s = c.ones.length;
+      else for (let i = 0; i < D.n; i++) s += c.values[i];
+    }
     m[j] = s / D.n;
   }
   return m;

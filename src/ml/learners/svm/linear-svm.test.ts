@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
-import { numericFrame, type Target } from '../../frame.js';
+import { indicatorColumn, numericFrame, type Target } from '../../frame.js';
 import { createLearner } from '../index.js';
 import { compare, describeComparison } from '../kit/accuracy.js';
 import { idleWorkers } from '../kit/workers.js';
@@ -31,20 +31,20 @@ describe('linear_svm', () => {
     // Rows of 6 features plus a bias: dense rows take one path, rows with zeros the other.
     const rng = new Rng(9);
     const n = 500;
-    const dd = 7;
-    const A = new Float64Array(n * dd);
+    const d = 6;
+    const cols = Array.from({ length: d }, () => new Float64Array(n));
     const y = new Int8Array(n);
     for (let i = 0; i < n; i++) {
       let z = 0;
-      for (let j = 0; j < dd - 1; j++) {
+      for (let j = 0; j < d; j++) {
         const v = i % 3 === 0 && j % 2 === 1 ? 0 : rng.normal();
-        A[i * dd + j] = v;
+        cols[j][i] = v;
         z += v * (j - 2);
       }
-      A[i * dd + dd - 1] = 1;
       y[i] = z + rng.normal() > 0 ? 1 : -1;
     }
-    const M = new RowMatrix(A, n, dd);
+    const columns = cols.map((values, j) => ({ name: `x${j}`, kind: 'numeric' as const, values }));
+    const M = RowMatrix.fromColumns(columns, n, 1);
     const rows = Int32Array.from({ length: n }, (_, i) => i);
     const o = { C: 1, tol: 1e-4, maxIter: 200 };
     const run = (compiled: boolean) => svcDual(M, rows, y, o, new Rng(1), new Ticker(), compiled);
@@ -58,6 +58,38 @@ describe('linear_svm', () => {
       wasm.some((v) => Math.abs(v) > 0.1),
       'it learned something',
     );
+  });
+
+  it("builds its rows from columns: each row's nonzeros in column order, indicators by their ones, the bias last", () => {
+    const n = 7;
+    const dense = Float64Array.from([0, 1.5, 0, -2, 0, 0, 3]);
+    const ones = Int32Array.from([1, 4, 6]);
+    const columns = [
+      { name: 'x', kind: 'numeric' as const, values: dense },
+      indicatorColumn('is_a', n, ones),
+      { name: 'z', kind: 'numeric' as const, values: new Float64Array(n) },
+    ];
+    for (const bias of [0, 2]) {
+      const M = RowMatrix.fromColumns(columns, n, bias);
+      assert.equal(M.dd, 4);
+      // The same rows, read off the dense table one cell at a time.
+      const ptr = [0];
+      const idx: number[] = [];
+      const val: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const row = [dense[i], ones.includes(i) ? 1 : 0, 0, bias];
+        row.forEach((v, j) => {
+          if (v !== 0) {
+            idx.push(j);
+            val.push(v);
+          }
+        });
+        ptr.push(idx.length);
+      }
+      assert.deepEqual(Array.from(M.ptr), ptr, `bias ${bias}`);
+      assert.deepEqual(Array.from(M.idx), idx, `bias ${bias}`);
+      assert.deepEqual(Array.from(M.val), val, `bias ${bias}`);
+    }
   });
 
   it('fits the same one-vs-rest classifiers on one thread or several', async () => {

@@ -2,10 +2,10 @@ import { Ticker } from '../../../core/abort.js';
 import { badRequest } from '../../../core/errors.js';
 import { SvcEpochs } from './dual-wasm.js';
 import { Rng, streamSeed } from '../../../core/random.js';
-import type { Frame, Target, Task } from '../../frame.js';
+import type { Frame, NumericColumn, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { addScaled, argmaxRows, columnMeans, fitDesign, predictColumns, rowMajor } from '../kit/input.js';
+import { addScaled, argmaxRows, checkFit, columnMeans, predictColumns } from '../kit/input.js';
 import { runOnThreads, shared, threadCount } from '../kit/workers.js';
 import type { Params } from '../params.js';
 import { sigmoidPredict, sigmoidTrain } from './platt.js';
@@ -80,17 +80,11 @@ export class LinearSvm implements Learner {
   async fit(X: Frame, y: Target, ctx: FitContext): Promise<void> {
     const ticker = new Ticker(ctx.signal);
     ticker.throwIfAborted();
-    const D = fitDesign(this.algorithm, X, y, this.task);
+    const D = checkFit(this.algorithm, X, y, this.task);
     const { n, d } = D;
-    // Row-major rows with the intercept column last.
+    // The rows with the intercept column last.
     const bias = this.params.fit_intercept ? (this.params.intercept_scaling as number) : 0;
-    const A = rowMajor(
-      D,
-      Int32Array.from({ length: d }, (_, j) => j),
-      d + 1,
-    );
-    if (bias !== 0) for (let i = 0; i < n; i++) A[i * (d + 1) + d] = bias;
-    const M = new RowMatrix(A, n, d + 1);
+    const M = RowMatrix.fromColumns(D.columns, n, bias);
     this.d = d;
     this.nClasses = y.task === 'classification' ? y.classes.length : 0;
     const rng = new Rng(ctx.seed);
@@ -275,32 +269,58 @@ export class RowMatrix {
   readonly idx: Int32Array;
   readonly val: Float64Array;
 
-  /** From a row-major n x dd matrix A, or from the parts of another (parts()). */
+  /** From the parts of another (parts()), or fromColumns. */
   constructor(
-    A: Float64Array | RowParts,
+    parts: RowParts,
     readonly n: number,
     readonly dd: number,
   ) {
-    if (!(A instanceof Float64Array)) {
-      ({ ptr: this.ptr, idx: this.idx, val: this.val } = A);
-      return;
-    }
-    let nnz = 0;
-    for (let k = 0; k < n * dd; k++) if (A[k] !== 0) nnz++;
-    this.ptr = new Int32Array(n + 1);
-    this.idx = new Int32Array(nnz);
-    this.val = new Float64Array(nnz);
-    let t = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < dd; j++) {
-        const v = A[i * dd + j];
-        if (v !== 0) {
-          this.idx[t] = j;
-          this.val[t++] = v;
-        }
+    ({ ptr: this.ptr, idx: this.idx, val: this.val } = parts);
+  }
+
+  /**
+   * The rows of n-row columns (an indicator's ones read as such), with a last column of
+   * `bias` unless it is 0: the same matrix as from their row-major copy, without making it
+   * (70 columns of 38,563 rows: 21 MB written and read twice for 2 MB of nonzeros).
+   */
+  static fromColumns(columns: readonly NumericColumn[], n: number, bias: number): RowMatrix {
+    const d = columns.length;
+    const ptr = new Int32Array(n + 1);
+    // Nonzeros per row (at ptr[i + 1]), then their starts, then each column's in turn.
+    for (const c of columns) {
+      if (c.ones) for (const i of c.ones) ptr[i + 1]++;
+      else {
+        const v = c.values;
+        for (let i = 0; i < n; i++) if (v[i] !== 0) ptr[i + 1]++;
       }
-      this.ptr[i + 1] = t;
     }
+    if (bias !== 0) for (let i = 0; i < n; i++) ptr[i + 1]++;
+    for (let i = 0; i < n; i++) ptr[i + 1] += ptr[i];
+    const at = ptr.slice(0, n);
+    const idx = new Int32Array(ptr[n]);
+    const val = new Float64Array(ptr[n]);
+    for (let j = 0; j < d; j++) {
+      const c = columns[j];
+      if (c.ones)
+        for (const i of c.ones) {
+          idx[at[i]] = j;
+          val[at[i]++] = 1;
+        }
+      else {
+        const v = c.values;
+        for (let i = 0; i < n; i++)
+          if (v[i] !== 0) {
+            idx[at[i]] = j;
+            val[at[i]++] = v[i];
+          }
+      }
+    }
+    if (bias !== 0)
+      for (let i = 0; i < n; i++) {
+        idx[at[i]] = d;
+        val[at[i]++] = bias;
+      }
+    return new RowMatrix({ ptr, idx, val }, n, d + 1);
   }
 
   /** The rows on shared memory, for threads to rebuild the matrix from without copies. */
