@@ -117,17 +117,21 @@ export function predictColumns(
   const cols = modelColumns(algorithm, X, names).map((c, j): ColumnRead => {
     if (c.ones) return { ones: c.ones };
     const v = c.values;
-    for (let i = 0; i < n; i++) {
-      const x = v[i];
-      if (!(Math.abs(x) <= LIMIT)) {
-        const out = new Float64Array(n);
-        putColumn(out, v, fill[j], 0, 1, 0, n);
-        return out;
-      }
-    }
-    return v;
+    if (allWithinLimit(v, n)) return v;
+    const out = new Float64Array(n);
+    putColumn(out, v, fill[j], 0, 1, 0, n);
+    return out;
   });
   return { n, cols };
+}
+
+/**
+ * Whether v[0, n) are all finite within LIMIT. A function of its own: as a loop inside the
+ * map callback above, V8 ran it at 1.3 ns a value (40,000 x 30: 1.6 ms of a 4 ms predict).
+ */
+function allWithinLimit(v: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!(Math.abs(v[i]) <= LIMIT)) return false;
+  return true;
 }
 
 /**
