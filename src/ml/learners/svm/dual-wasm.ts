@@ -7,10 +7,11 @@
  * svcDual keeps its JavaScript loop.
  */
 import { instantiateSized, lazyModule } from '../kit/wasm.js';
+import type { Rng } from '../../../core/random.js';
 import type { RowMatrix } from './linear-svm.js';
 
 const WASM =
-  'AGFzbQEAAAABEwFgDn9/f39/f39/f39/fHx/AX8CDwEDZW52Bm1lbW9yeQIAAQMCAQAHDAEIc3ZjRXBvY2gAAAq5BwG2BwYGfwl8AX8DfAR/A3tEAAAAAAAA8P8hG0QAAAAAAADwfyEcAkADQCAOIApODQEgBSAOQQJ0aigCACEPIAQgD0ECdGooAgAhECADIBBBA3RqKwMAIRQgACAQQQJ0aigCACERIAAgEEECdGooAgQhEiASIBFrIAlGISFEAAAAAAAAAAAhFUQAAAAAAAAAACEWRAAAAAAAAAAAIRdEAAAAAAAAAAAhGP0MAAAAAAAAAAAAAAAAAAAAACEl/QwAAAAAAAAAAAAAAAAAAAAAISYgESETAkADQCATQQRqIBJKDQEgAiATQQN0aiEiICEEQCAIIBMgEWtBA3RqISMgJSAi/QAEACAj/QAEAP3yAf3wASElICYgIv0ABBAgI/0ABBD98gH98AEhJgUgASATQQJ0aiEkIBUgIisDACAIICQoAgBBA3RqKwMAoqAhFSAWICIrAwggCCAkKAIEQQN0aisDAKKgIRYgFyAiKwMQIAggJCgCCEEDdGorAwCioCEXIBggIisDGCAIICQoAgxBA3RqKwMAoqAhGAsgE0EEaiETDAALCyAhBEAgJf0hACEVICX9IQEhFiAm/SEAIRcgJv0hASEYCwJAA0AgEyASTg0BIBUgAiATQQN0aisDACAIICEEfyATIBFrBSABIBNBAnRqKAIAC0EDdGorAwCioCEVIBNBAWohEwwACwsgBiAPQQN0aiEdIB0rAwAhHiAUIBUgFqAgFyAYoKCiRAAAAAAAAPA/oSAeIAuioCEZRAAAAAAAAAAAIRoCQCAeRAAAAAAAAAAAYQRAIBkgDGQEQCAKQQFrIQogBSAOQQJ0aiAFIApBAnRqKAIANgIAIAUgCkECdGogDzYCAAwDCyAZRAAAAAAAAAAAYwRAIBkhGgsFIBkhGgsgGiAbZARAIBohGwsgGiAcYwRAIBohHAsgGplEEeotgZmXcT1kRQ0AIB4gGSAHIA9BA3RqKwMAo6FEAAAAAAAAAAClIR8gHSAfOQMAIB8gHqEgFKIhICARIRMgIQRAICD9FCEnAkADQCATQQJqIBJKDQEgCCATIBFrQQN0aiEjICMgI/0ABAAgJyACIBNBA3Rq/QAEAP3yAf3wAf0LBAAgE0ECaiETDAALCwsCQANAIBMgEk4NASAIICEEfyATIBFrBSABIBNBAnRqKAIAC0EDdGohIyAjICMrAwAgICACIBNBA3RqKwMAoqA5AwAgE0EBaiETDAALCwsgDkEBaiEODAALCyANIBs5AwAgDSAcOQMIIAoL';
+  'AGFzbQEAAAABHgNgAX8BfGADf39/AGAOf39/f39/f39/f398fH8BfwIPAQNlbnYGbWVtb3J5AgABAwQDAAECBwwBCHN2Y0Vwb2NoAAIK8AgDUgEBfyAAKAIAQfXzrekGaiEBIAAgATYCACABIAFBD3ZzIAFBAXJsIQEgASABIAEgAUEHdnMgAUE9cmxqcyEBIAEgAUEOdnO4RAAAAAAAAPBBowtYAQV/AkADQCADIAFODQEgAyACEAAgASADa7einKpqIQQgACADQQJ0aiEFIAAgBEECdGohBiAFKAIAIQcgBSAGKAIANgIAIAYgBzYCACADQQFqIQMMAAsLC8EHBgZ/CXwBfwN8BH8DeyAFIAogDUEQahABRAAAAAAAAPD/IRtEAAAAAAAA8H8hHAJAA0AgDiAKTg0BIAUgDkECdGooAgAhDyAEIA9BAnRqKAIAIRAgAyAQQQN0aisDACEUIAAgEEECdGooAgAhESAAIBBBAnRqKAIEIRIgEiARayAJRiEhRAAAAAAAAAAAIRVEAAAAAAAAAAAhFkQAAAAAAAAAACEXRAAAAAAAAAAAIRj9DAAAAAAAAAAAAAAAAAAAAAAhJf0MAAAAAAAAAAAAAAAAAAAAACEmIBEhEwJAA0AgE0EEaiASSg0BIAIgE0EDdGohIiAhBEAgCCATIBFrQQN0aiEjICUgIv0ABAAgI/0ABAD98gH98AEhJSAmICL9AAQQICP9AAQQ/fIB/fABISYFIAEgE0ECdGohJCAVICIrAwAgCCAkKAIAQQN0aisDAKKgIRUgFiAiKwMIIAggJCgCBEEDdGorAwCioCEWIBcgIisDECAIICQoAghBA3RqKwMAoqAhFyAYICIrAxggCCAkKAIMQQN0aisDAKKgIRgLIBNBBGohEwwACwsgIQRAICX9IQAhFSAl/SEBIRYgJv0hACEXICb9IQEhGAsCQANAIBMgEk4NASAVIAIgE0EDdGorAwAgCCAhBH8gEyARawUgASATQQJ0aigCAAtBA3RqKwMAoqAhFSATQQFqIRMMAAsLIAYgD0EDdGohHSAdKwMAIR4gFCAVIBagIBcgGKCgokQAAAAAAADwP6EgHiALoqAhGUQAAAAAAAAAACEaAkAgHkQAAAAAAAAAAGEEQCAZIAxkBEAgCkEBayEKIAUgDkECdGogBSAKQQJ0aigCADYCACAFIApBAnRqIA82AgAMAwsgGUQAAAAAAAAAAGMEQCAZIRoLBSAZIRoLIBogG2QEQCAaIRsLIBogHGMEQCAaIRwLIBqZRBHqLYGZl3E9ZEUNACAeIBkgByAPQQN0aisDAKOhRAAAAAAAAAAApSEfIB0gHzkDACAfIB6hIBSiISAgESETICEEQCAg/RQhJwJAA0AgE0ECaiASSg0BIAggEyARa0EDdGohIyAjICP9AAQAICcgAiATQQN0av0ABAD98gH98AH9CwQAIBNBAmohEwwACwsLAkADQCATIBJODQEgCCAhBH8gEyARawUgASATQQJ0aigCAAtBA3RqISMgIyAjKwMAICAgAiATQQN0aisDAKKgOQMAIBNBAWohEwwACwsLIA5BAWohDgwACwsgDSAbOQMAIA0gHDkDCCAKCw==';
 
 interface Exports {
   svcEpoch(
@@ -49,6 +50,7 @@ export class SvcEpochs {
   pgMin = Infinity;
   private readonly at: number[];
   private readonly result: Float64Array;
+  private readonly rngState: Int32Array;
   private readonly buf: ArrayBuffer;
 
   private readonly e: Exports;
@@ -60,7 +62,7 @@ export class SvcEpochs {
     const n = M.n;
     const nnz = M.val.length;
     // Offsets: ptr, idx, val, y, rows, index, alpha, QD, w, out.
-    const sizes = [(n + 1) * 4, nnz * 4, nnz * 8, n * 8, n * 4, n * 4, n * 8, n * 8, M.dd * 8, 16];
+    const sizes = [(n + 1) * 4, nnz * 4, nnz * 8, n * 8, n * 4, n * 4, n * 8, n * 8, M.dd * 8, 24];
     this.at = [];
     let end = 0;
     for (const s of sizes) {
@@ -75,6 +77,7 @@ export class SvcEpochs {
     new Float64Array(this.buf, this.at[2], nnz).set(M.val);
     this.w = new Float64Array(this.buf, this.at[8], M.dd);
     this.result = new Float64Array(this.buf, this.at[9], 2);
+    this.rngState = new Int32Array(this.buf, this.at[9] + 16, 1);
   }
 
   /** The matrix's copy (made on first use); null without WebAssembly or past 2 GB. */
@@ -102,9 +105,13 @@ export class SvcEpochs {
     this.w.fill(0);
   }
 
-  /** One pass over index[0, active): returns the new active count; PGmax and PGmin in pgMax, pgMin. */
-  epoch(active: number, diag: number, pgMaxOld: number): number {
+  /**
+   * One pass over index[0, active), shuffled first with rng's draws (as svcDual shuffles):
+   * returns the new active count; PGmax and PGmin in pgMax, pgMin.
+   */
+  epoch(active: number, diag: number, pgMaxOld: number, rng: Rng): number {
     const a = this.at;
+    this.rngState[0] = rng.getState();
     const next = this.e.svcEpoch(
       a[0],
       a[1],
@@ -121,6 +128,7 @@ export class SvcEpochs {
       pgMaxOld,
       a[9],
     );
+    rng.setState(this.rngState[0]);
     this.pgMax = this.result[0];
     this.pgMin = this.result[1];
     return next;

@@ -6,10 +6,42 @@
 ;;
 ;; Memory holds the rows in compressed sparse rows (ptr i32[n+1], idx i32[nnz], val f64[nnz]),
 ;; y f64[n] (+1/-1), rows i32[l], index i32[l] (visit order, shuffled by the caller), alpha
-;; f64[l], QD f64[l], w f64[dd]; offsets in bytes. Returns the new active count and writes
-;; PGmax, PGmin at $out.
+;; f64[l], QD f64[l], w f64[dd]; offsets in bytes. Each epoch first shuffles index[0, active)
+;; as svcDual does, with its generator's state at $out + 16 (mulberry32, as core/random.ts).
+;; Returns the new active count and writes PGmax, PGmin at $out.
 (module
   (import "env" "memory" (memory 1))
+
+  ;; The generator's next draw in [0, 1), its state at $st: Rng.next.
+  (func $next (param $st i32) (result f64)
+    (local $t i32)
+    (local.set $t (i32.add (i32.load (local.get $st)) (i32.const 0x6d2b79f5)))
+    (i32.store (local.get $st) (local.get $t))
+    (local.set $t
+      (i32.mul (i32.xor (local.get $t) (i32.shr_u (local.get $t) (i32.const 15))) (i32.or (local.get $t) (i32.const 1))))
+    (local.set $t
+      (i32.xor (local.get $t)
+        (i32.add (local.get $t)
+          (i32.mul (i32.xor (local.get $t) (i32.shr_u (local.get $t) (i32.const 7))) (i32.or (local.get $t) (i32.const 61))))))
+    (f64.div
+      (f64.convert_i32_u (i32.xor (local.get $t) (i32.shr_u (local.get $t) (i32.const 14))))
+      (f64.const 4294967296)))
+
+  ;; index[0, active) shuffled: slot s swaps with s + Rng.int(active - s), s ascending.
+  (func $shuffle (param $index i32) (param $active i32) (param $st i32)
+    (local $s i32) (local $j i32) (local $ps i32) (local $pj i32) (local $t i32)
+    (block $done (loop $swap
+      (br_if $done (i32.ge_s (local.get $s) (local.get $active)))
+      (local.set $j (i32.add (local.get $s)
+        (i32.trunc_f64_s (f64.floor (f64.mul (call $next (local.get $st))
+          (f64.convert_i32_s (i32.sub (local.get $active) (local.get $s))))))))
+      (local.set $ps (i32.add (local.get $index) (i32.shl (local.get $s) (i32.const 2))))
+      (local.set $pj (i32.add (local.get $index) (i32.shl (local.get $j) (i32.const 2))))
+      (local.set $t (i32.load (local.get $ps)))
+      (i32.store (local.get $ps) (i32.load (local.get $pj)))
+      (i32.store (local.get $pj) (local.get $t))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $swap))))
 
   (func (export "svcEpoch")
     (param $ptr i32) (param $idx i32) (param $val i32) (param $y i32) (param $rows i32)
@@ -21,6 +53,7 @@
     (local $G f64) (local $PG f64) (local $pgMax f64) (local $pgMin f64)
     (local $ai i32) (local $old f64) (local $new f64) (local $a f64) (local $dense i32)
     (local $vk i32) (local $wk i32) (local $t i32) (local $v01 v128) (local $v23 v128) (local $va v128)
+    (call $shuffle (local.get $index) (local.get $active) (i32.add (local.get $out) (i32.const 16)))
     (local.set $pgMax (f64.const -inf))
     (local.set $pgMin (f64.const inf))
     (block $done (loop $visit

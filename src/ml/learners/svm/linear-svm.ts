@@ -433,17 +433,17 @@ export async function svcDual(
   for (let iter = 0; iter < o.maxIter; iter++) {
     let PGmax = -Infinity;
     let PGmin = Infinity;
-    for (let s = 0; s < active; s++) {
-      const j = s + rng.int(active - s);
-      const t = index[s];
-      index[s] = index[j];
-      index[j] = t;
-    }
     if (k) {
-      active = k.epoch(active, diag, PGmaxOld);
+      active = k.epoch(active, diag, PGmaxOld, rng);
       PGmax = k.pgMax;
       PGmin = k.pgMin;
-    } else
+    } else {
+      for (let s = 0; s < active; s++) {
+        const j = s + rng.int(active - s);
+        const t = index[s];
+        index[s] = index[j];
+        index[j] = t;
+      }
       for (let s = 0; s < active; s++) {
         const i = index[s];
         const yi = y[rows[i]];
@@ -468,6 +468,7 @@ export async function svcDual(
           rowAxpy(ptr, idx, val, (alpha[i] - old) * yi, rows[i], w);
         }
       }
+    }
     if ((iter & 7) === 7) await ticker.tick();
     if (PGmax - PGmin <= o.tol) {
       if (active === l) break;
