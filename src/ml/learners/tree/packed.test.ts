@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
 import { makeBins } from './binning.js';
 import { TreeGrower, type GrowData } from './grower.js';
-import { compile, pack, predictPacked, rank, walkRange } from './packed.js';
+import { compile, pack, predictPacked, walkRange } from './packed.js';
 
 /** A forest of extra trees on a table whose values repeat (so rows land on thresholds exactly). */
 function forest(n: number, d: number, nTrees: number, nClasses: number, seed: number) {
@@ -50,43 +50,57 @@ function rows(P: ReturnType<typeof pack>, rng: Rng, n: number, d: number): Float
 }
 
 describe('packed trees', () => {
-  it('walk on ranks exactly as on values: same leaves for every row, on thresholds, NaN and infinities', () => {
+  it('walks the same leaves in WebAssembly as in JavaScript: on thresholds, NaN and infinities, on one thread or several', () => {
     for (const nClasses of [0, 3]) {
       const d = 5;
-      const { P, rng } = forest(400, d, 6, nClasses, 1 + nClasses);
-      const n = 3000;
+      const { P, rng } = forest(2000, d, 30, nClasses, 1 + nClasses);
+      const n = 6000;
       const X = rows(P, rng, n, d);
       const c = compile(P);
-      const ranked = rank(P, Infinity);
-      assert.ok(ranked, 'ranks fit');
+      assert.ok(c.memory, 'the walk runs in WebAssembly here');
+      assert.ok(n * c.steps > 1_000_000, 'enough rows to share among threads');
       const w = P.width;
-      const onValues = new Float64Array(n * w);
-      const onRanks = new Float64Array(n * w);
-      walkRange({ ...c, ranked: null, width: w, X, d, out: onValues, from: 0, to: n });
-      walkRange({ ...c, ranked, width: w, X, d, out: onRanks, from: 0, to: n });
-      assert.deepEqual(onRanks, onValues);
-      // A part of the rows, as a thread walks its chunk.
-      const part = new Float64Array(n * w);
-      walkRange({ ...c, ranked, width: w, X, d, out: part, from: 1000, to: 1700 });
-      assert.deepEqual(part.subarray(1000 * w, 1700 * w), onValues.subarray(1000 * w, 1700 * w));
-      assert.ok(part.subarray(0, 1000 * w).every((v) => v === 0));
+      // The JavaScript walk (no memory), tree by tree from zero, then the mean.
+      const sums = new Float64Array(n * w);
+      walkRange({ ...c, memory: null, width: w, X, d, out: sums, from: 0, to: n, lanesAt: 0, chunkRows: n });
+      const mean = sums.map((v) => v * (1 / P.nTrees));
+      for (const nJobs of [1, 2])
+        assert.deepEqual(predictPacked(P, X, n, d, nJobs), mean, `${nClasses} classes, ${nJobs} threads`);
+      // A few rows (one thread), from the middle of the table.
+      const few = X.subarray(1000 * d, 1017 * d);
+      assert.deepEqual(predictPacked(P, few, 17, d), mean.subarray(1000 * w, 1017 * w));
+      assert.deepEqual(predictPacked(P, X.subarray(0, 0), 0, d), new Float64Array(0));
     }
   });
 
-  it('ranks where ranking a row costs less than walking it: a forest does, a single tree on a wide table does not', () => {
-    const many = forest(2000, 4, 30, 0, 5).P;
-    assert.ok(compile(many).ranked);
-    const one = forest(60, 40, 1, 0, 6).P;
-    assert.equal(compile(one).ranked, null);
-    // Either way, the prediction is the mean over trees of the leaves reached.
-    const rng = new Rng(9);
-    const X = rows(many, rng, 50, 4);
-    const mean = predictPacked(many, X, 50, 4);
-    const sum = new Float64Array(50);
-    walkRange({ ...compile(many), ranked: null, width: 1, X, d: 4, out: sum, from: 0, to: 50 });
-    assert.deepEqual(
-      mean,
-      sum.map((v) => v * (1 / 30)),
+  it('walks the tree a row reaches: a single split, both sides, and a lone leaf', () => {
+    // One tree: x0 <= 0.5 ? leaf 0 (value 10) : leaf 1 (value 20); and a tree that is a leaf.
+    const split = pack(
+      [
+        {
+          nNodes: 3,
+          feature: Int32Array.from([0, -1, -1]),
+          threshold: Float64Array.from([0.5, 0, 0]),
+          left: Int32Array.from([1, 0, 1]),
+          right: Int32Array.from([2, -1, -1]),
+          leafValue: Float64Array.from([10, 20]),
+          width: 1,
+          importance: new Float64Array(2),
+        },
+        {
+          nNodes: 1,
+          feature: Int32Array.from([-1]),
+          threshold: Float64Array.from([0]),
+          left: Int32Array.from([0]),
+          right: Int32Array.from([-1]),
+          leafValue: Float64Array.from([4]),
+          width: 1,
+          importance: new Float64Array(2),
+        },
+      ],
+      1,
     );
+    const X = Float64Array.from([0.5, 9, 0.49, 9, 0.51, 9, NaN, 9, -Infinity, 9, Infinity, 9]);
+    assert.deepEqual(Array.from(predictPacked(split, X, 6, 2)), [7, 7, 12, 12, 7, 12]);
   });
 });

@@ -1,5 +1,7 @@
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { claimChunks, poolThreads, runChunks, sibling, type ChunkArgs } from '../kit/pool.js';
+import { MAX_BYTES, align16, sharedMemory, type WasmMemory } from '../kit/wasm.js';
+import { LANE_BYTES, walkAvailable, walkOver, type WalkExports } from './walk-wasm.js';
 import type { TreeArrays } from './grower.js';
 
 /**
@@ -46,7 +48,9 @@ export function pack(trees: TreeArrays[], width: number): PackedTrees {
  * The trees as one array of 16-byte nodes for prediction: threshold (f64), then feature
  * (i32, -1 for a leaf) and the right child's global index (or the leaf's value offset). The
  * left child is always the next node (trees are numbered depth first, left subtree first),
- * so a step down the tree touches one cache line.
+ * so a step down the tree touches one cache line. The nodes, the roots and the leaf values
+ * sit in one shared buffer: a shared WebAssembly memory where the walk runs there (the pool's
+ * threads instantiate it over the same memory), else a SharedArrayBuffer.
  */
 interface Compiled {
   thr: Float64Array;
@@ -55,111 +59,33 @@ interface Compiled {
   /** Nodes a row visits, summed over the trees (each tree's mean leaf depth): a walk's cost. */
   steps: number;
   leafValue: Float64Array;
-  /** The same trees on ranks, where that pays (Ranked), else null. */
-  ranked: Ranked | null;
-}
-
-/**
- * The trees on ranks: a feature's value becomes the number of the forest's thresholds on that
- * feature below it, and a node's threshold its index among them, so x <= threshold exactly
- * when rank(x) <= index. A row is ranked once (a binary search per feature), then every tree
- * walks 8-byte nodes over 2-byte ranks: a deep forest over a wide table misses the cache on
- * the row's values and the nodes at most steps, and this halves the one and quarters the other.
- */
-interface Ranked {
-  /** Per node: feature | index << 16 (-1: a leaf), then the right child or the leaf's value offset. */
-  nodes: Int32Array;
-  /** Feature f's thresholds, ascending and distinct: cuts[cutOffset[f], cutOffset[f + 1]). */
-  cuts: Float64Array;
-  cutOffset: Int32Array;
-}
-
-/** Most thresholds a feature may have on ranks (a rank fits 16 bits; 0xffff is NaN's). */
-const MAX_CUTS = 0xffff;
-
-/** How many of cuts[a, z) (ascending) are below x; 0xffff for NaN, which goes right everywhere. */
-function rankOf(cuts: Float64Array, a: number, z: number, x: number): number {
-  if (x !== x) return 0xffff;
-  let lo = a;
-  let hi = z;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cuts[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - a;
-}
-
-/**
- * The ranked form of the trees, or null where it does not pay: ranking a row costs a binary
- * search per used feature, which must stay well under the nodes a row visits (a single tree
- * on a wide table walks far fewer nodes than it has features), or where a feature has more
- * thresholds than a rank holds.
- */
-export function rank(P: PackedTrees, steps: number): Ranked | null {
-  const N = P.feature.length;
-  let nf = 0;
-  for (let i = 0; i < N; i++) nf = Math.max(nf, P.feature[i] + 1);
-  if (nf >= 0xffff) return null;
-  const cutOffset = new Int32Array(new SharedArrayBuffer((nf + 1) * 4));
-  for (let i = 0; i < N; i++) if (P.feature[i] >= 0) cutOffset[P.feature[i] + 1]++;
-  for (let f = 0; f < nf; f++) cutOffset[f + 1] += cutOffset[f];
-  const all = new Float64Array(Math.max(1, cutOffset[nf]));
-  const fill = cutOffset.slice(0, nf);
-  for (let i = 0; i < N; i++) if (P.feature[i] >= 0) all[fill[P.feature[i]]++] = P.threshold[i];
-  // Distinct per feature, in place; the cost of ranking a row with them.
-  let cost = 0;
-  let k = 0;
-  for (let f = 0; f < nf; f++) {
-    const seg = all.subarray(cutOffset[f], cutOffset[f + 1]).sort();
-    const from = k;
-    for (let j = 0; j < seg.length; j++) if (k === from || all[k - 1] !== seg[j]) all[k++] = seg[j];
-    cutOffset[f] = from;
-    if (k - from > MAX_CUTS) return null;
-    if (k > from) cost += 1 + Math.log2(k - from);
-  }
-  cutOffset[nf] = k;
-  // (steps Infinity: ranks wherever they fit, as the tests ask.)
-  if (cost > steps / 2) return null;
-  const cuts = new Float64Array(new SharedArrayBuffer(Math.max(1, k) * 8)).subarray(0, k);
-  cuts.set(all.subarray(0, k));
-  const nodes = new Int32Array(new SharedArrayBuffer(Math.max(1, N) * 8));
-  for (let t = 0; t < P.nTrees; t++) {
-    const base = P.nodeOffset[t];
-    for (let i = base; i < P.nodeOffset[t + 1]; i++) {
-      const f = P.feature[i];
-      if (f < 0) {
-        nodes[2 * i] = -1;
-        nodes[2 * i + 1] = (P.leafOffset[t] + P.left[i]) * P.width;
-        continue;
-      }
-      const at = rankOf(cuts, cutOffset[f], cutOffset[f + 1], P.threshold[i]);
-      nodes[2 * i] = f | (at << 16);
-      nodes[2 * i + 1] = base + P.right[i];
-    }
-  }
-  return { nodes, cuts, cutOffset };
+  /** The memory holding the above, where the walk runs in WebAssembly (walk-wasm.ts); else null. */
+  memory: WasmMemory | null;
+  /** Byte offsets of the nodes, roots and leaf values in the memory, and where its free space starts. */
+  at: { nodes: number; roots: number; leaves: number; free: number };
 }
 
 const compiled = new WeakMap<PackedTrees, Compiled>();
 
-/** On shared memory, so pool workers walk the same nodes. */
 export function compile(P: PackedTrees): Compiled {
   let c = compiled.get(P);
   if (c) return c;
   const N = P.feature.length;
-  const buf = new SharedArrayBuffer(Math.max(1, N) * 16);
-  const thr = new Float64Array(buf);
-  const meta = new Int32Array(buf);
-  const roots = new Int32Array(new SharedArrayBuffer(Math.max(1, P.nTrees) * 4)).subarray(0, P.nTrees);
-  const leafValue = new Float64Array(new SharedArrayBuffer(Math.max(1, P.leafValue.length) * 8)).subarray(
-    0,
-    P.leafValue.length,
-  );
+  const T = P.nTrees;
+  const L = P.leafValue.length;
+  const at = { nodes: 0, roots: align16(N * 16), leaves: 0, free: 0 };
+  at.leaves = at.roots + align16(T * 4);
+  at.free = at.leaves + align16(L * 8);
+  const memory = walkAvailable() && at.free <= MAX_BYTES / 2 ? sharedMemory(at.free) : null;
+  const buf = memory ? memory.buffer : new SharedArrayBuffer(Math.max(16, at.free));
+  const thr = new Float64Array(buf, at.nodes, 2 * N);
+  const meta = new Int32Array(buf, at.nodes, 4 * N);
+  const roots = new Int32Array(buf, at.roots, T);
+  const leafValue = new Float64Array(buf, at.leaves, L);
   leafValue.set(P.leafValue);
   const depth = new Int32Array(N);
   let steps = 0;
-  for (let t = 0; t < P.nTrees; t++) {
+  for (let t = 0; t < T; t++) {
     const base = P.nodeOffset[t];
     roots[t] = base;
     let leaves = 0;
@@ -180,28 +106,44 @@ export function compile(P: PackedTrees): Compiled {
     }
     steps += leaves > 0 ? depths / leaves : 0;
   }
-  c = { thr, meta, roots, leafValue, steps, ranked: rank(P, steps) };
+  c = { thr, meta, roots, leafValue, steps, memory, at };
   compiled.set(P, c);
   return c;
 }
 
 export interface WalkArgs extends Compiled {
   width: number;
+  /** Row-major rows (views into memory, where given). */
   X: Float64Array;
   d: number;
   out: Float64Array;
   from: number;
   to: number;
+  /** Where given memory: the walk's lanes, LANE_BYTES per chunk of chunkRows rows. */
+  lanesAt: number;
+  chunkRows: number;
 }
 
+/** Per thread: the walk's instance over each memory it met (the main thread meets one per forest). */
+const walks = new WeakMap<WasmMemory, WalkExports>();
+
 /**
- * Sums the leaf values rows [from, to) reach over all trees into out (a pool kernel). One
- * tree at a time over many rows: a deep tree's nodes (~1 MB) are what a walk misses in cache,
- * while rows stream in order; blocks of 512 rows per tree ran 2-3x slower on 100-tree forests.
+ * Sums the leaf values rows [from, to) reach over all trees into out (a pool kernel), tree by
+ * tree: in WebAssembly over the memory where given (walk-wasm.ts), else here. One tree at a
+ * time over many rows: a deep tree's nodes (~1 MB) are what a walk misses in cache, while
+ * rows stream in order; blocks of 512 rows per tree ran 2-3x slower on 100-tree forests.
  */
 export function walkRange(a: WalkArgs): void {
-  if (a.ranked) return walkRanked(a, a.ranked);
-  const { thr, meta, roots, leafValue, width: w, X, d, out } = a;
+  const { thr, meta, roots, leafValue, width: w, X, d, out, memory } = a;
+  if (memory) {
+    let e = walks.get(memory);
+    if (!e) walks.set(memory, (e = walkOver(memory)));
+    const lanes = a.lanesAt + Math.floor(a.from / a.chunkRows) * LANE_BYTES;
+    const x = X.byteOffset + a.from * d * 8;
+    const o = out.byteOffset + a.from * w * 8;
+    e.walk(a.at.nodes, a.at.roots, roots.length, x, d * 8, a.to - a.from, a.at.leaves, w, o, lanes);
+    return;
+  }
   const BLOCK = 1 << 15;
   for (let b0 = a.from; b0 < a.to; b0 += BLOCK) {
     const b1 = Math.min(a.to, b0 + BLOCK);
@@ -215,43 +157,9 @@ export function walkRange(a: WalkArgs): void {
           k = X[row + f] <= thr[2 * k] ? k + 1 : meta[4 * k + 3];
           f = meta[4 * k + 2];
         }
-        addLeaf(out, i, leafValue, meta[4 * k + 3], w);
-      }
-    }
-  }
-}
-
-function addLeaf(out: Float64Array, i: number, leafValue: Float64Array, lv: number, w: number): void {
-  if (w === 1) out[i] += leafValue[lv];
-  else for (let c = 0; c < w; c++) out[i * w + c] += leafValue[lv + c];
-}
-
-/** walkRange on ranks: a block of rows ranked, then every tree over the block. */
-function walkRanked(a: WalkArgs, r: Ranked): void {
-  const { roots, leafValue, width: w, X, d, out } = a;
-  const { nodes, cuts, cutOffset } = r;
-  const nf = cutOffset.length - 1;
-  // Ranks of up to 4 MB at a time (all the rows of most predictions).
-  const BLOCK = Math.max(1024, Math.min(1 << 15, Math.floor((1 << 21) / d)));
-  const R = new Uint16Array(Math.min(BLOCK, a.to - a.from) * d);
-  for (let b0 = a.from; b0 < a.to; b0 += BLOCK) {
-    const b1 = Math.min(a.to, b0 + BLOCK);
-    for (let i = b0; i < b1; i++) {
-      const row = i * d;
-      const o = (i - b0) * d;
-      for (let f = 0; f < nf; f++) R[o + f] = rankOf(cuts, cutOffset[f], cutOffset[f + 1], X[row + f]);
-    }
-    for (let t = 0; t < roots.length; t++) {
-      const root = roots[t];
-      for (let i = b0; i < b1; i++) {
-        const o = (i - b0) * d;
-        let k = root;
-        let v = nodes[2 * k];
-        while (v !== -1) {
-          k = R[o + (v & 0xffff)] <= v >>> 16 ? k + 1 : nodes[2 * k + 1];
-          v = nodes[2 * k];
-        }
-        addLeaf(out, i, leafValue, nodes[2 * k + 1], w);
+        const lv = meta[4 * k + 3];
+        if (w === 1) out[i] += leafValue[lv];
+        else for (let c = 0; c < w; c++) out[i * w + c] += leafValue[lv + c];
       }
     }
   }
@@ -274,10 +182,13 @@ export function walkChunks(a: WalkArgs & ChunkArgs): void {
  */
 const PARALLEL_STEPS = 1_000_000;
 
+/** Bytes of rows a prediction copies into the forest's memory at a time (which it keeps). */
+const ROWS_BYTES = 1 << 26;
+
 /**
  * Mean over trees of the leaf values each row reaches, row-major n x width. `X` is row-major
- * n x d. Rows go in blocks so a block stays in cache while every tree walks it; large
- * predictions are split across cores.
+ * n x d. Large predictions are split across cores, a chunk of rows per thread; where the walk
+ * runs in WebAssembly, rows go through the forest's memory up to ROWS_BYTES at a time.
  */
 export function predictPacked(
   P: PackedTrees,
@@ -289,21 +200,45 @@ export function predictPacked(
   const c = compile(P);
   const w = P.width;
   const threads = n * c.steps < PARALLEL_STEPS ? 1 : poolThreads(nJobs);
-  let out: Float64Array;
-  if (threads === 1) {
-    out = new Float64Array(n * w);
-    walkRange({ ...c, width: w, X, d, out, from: 0, to: n });
-  } else {
-    const Xs = new Float64Array(new SharedArrayBuffer(Math.max(1, X.length) * 8)).subarray(0, X.length);
-    Xs.set(X);
-    const shared = new Float64Array(new SharedArrayBuffer(Math.max(1, n * w) * 8)).subarray(0, n * w);
+  const out = new Float64Array(n * w);
+  const block = c.memory ? Math.max(1024, Math.floor(ROWS_BYTES / (8 * Math.max(1, d)))) : Math.max(1, n);
+  for (let b0 = 0; b0 < n; b0 += block) {
+    const m = Math.min(block, n - b0);
+    const chunk = threads === 1 ? m : Math.max(256, Math.ceil(m / threads));
+    const part = X.subarray(b0 * d, (b0 + m) * d);
+    let Xw: Float64Array;
+    let outw: Float64Array;
+    let lanesAt = 0;
+    if (c.memory) {
+      // After the model in its memory: the rows, their sums, each chunk's lanes (the memory
+      // grows to fit; a shared memory's views stay valid).
+      const xAt = c.at.free;
+      const outAt = xAt + align16(m * d * 8);
+      lanesAt = outAt + align16(m * w * 8);
+      const end = lanesAt + Math.ceil(m / chunk) * LANE_BYTES;
+      const have = c.memory.buffer.byteLength;
+      if (end > have) c.memory.grow(Math.ceil((end - have) / 65536));
+      Xw = new Float64Array(c.memory.buffer, xAt, m * d);
+      Xw.set(part);
+      outw = new Float64Array(c.memory.buffer, outAt, m * w).fill(0);
+    } else if (threads > 1) {
+      Xw = new Float64Array(new SharedArrayBuffer(Math.max(1, m * d) * 8), 0, m * d);
+      Xw.set(part);
+      outw = new Float64Array(new SharedArrayBuffer(Math.max(1, m * w) * 8), 0, m * w);
+    } else {
+      Xw = part;
+      outw = out.subarray(b0 * w, (b0 + m) * w);
+    }
+    const args: WalkArgs = { ...c, width: w, X: Xw, d, out: outw, from: 0, to: m, lanesAt, chunkRows: chunk };
     // A chunk per thread: each tree's nodes are read once per chunk (a chunk per thread and
     // more ran up to 2x slower on deep forests). Claiming still keeps a cold worker from
     // holding this thread up: it takes the worker's chunk if the worker has not yet.
-    const chunk = Math.max(256, Math.ceil(n / threads));
-    const kernel = { url: sibling(import.meta.url, 'packed'), name: 'walkChunks', fn: walkChunks };
-    runChunks(kernel, { ...c, width: w, X: Xs, d, out: shared, from: 0, to: n }, n, threads, chunk);
-    out = shared.slice();
+    if (threads === 1) walkRange(args);
+    else {
+      const kernel = { url: sibling(import.meta.url, 'packed'), name: 'walkChunks', fn: walkChunks };
+      runChunks(kernel, args as unknown as Record<string, unknown>, m, threads, chunk);
+    }
+    if (outw.buffer !== out.buffer) out.set(outw, b0 * w);
   }
   if (P.nTrees > 1) {
     const inv = 1 / P.nTrees;
