@@ -35,6 +35,8 @@ import {
 import { fitPipeline, fitTransformPipeline, type Pipeline } from '../ml/prep/index.js';
 
 export const CLASSIC = [
+  'linear_regression',
+  'logistic_regression',
   'decision_tree',
   'random_forest',
   'extra_trees',

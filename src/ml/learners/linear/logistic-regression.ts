@@ -7,6 +7,7 @@ import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import type { Params } from '../params.js';
 import { fitMatrix, linearScores, predictMatrix, report, reportEvery } from './common.js';
 import { lbfgs } from './lbfgs.js';
+import { LogisticKernels } from './logistic-wasm.js';
 import { logisticLossGrad, sigmoid } from './losses.js';
 
 const NAME = 'logistic_regression';
@@ -53,9 +54,10 @@ export class LogisticRegression implements Learner {
     // Validation loss is the plain cross-entropy, comparable across C.
     const valLoss = (theta: Float64Array) =>
       valM && valLabels ? logisticLossGrad(valM, valLabels, outputs, theta, 0).loss : undefined;
+    const kernels = LogisticKernels.create(M, outputs);
     // Without an intercept its gradient is zeroed so it stays at 0.
     const objective = (theta: Float64Array, rows?: Int32Array) => {
-      const r = logisticLossGrad(M, y.labels, outputs, theta, l2, rows);
+      const r = logisticLossGrad(M, y.labels, outputs, theta, l2, rows, kernels);
       if (!fitIntercept) r.grad.fill(0, outputs * d);
       return r;
     };

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
 import type { Matrix } from '../../frame.js';
+import { LogisticKernels } from './logistic-wasm.js';
 import { logisticLossGrad, mseLossGrad, type LossGrad } from './losses.js';
 
 function randomMatrix(n: number, d: number, rng: Rng): Matrix {
@@ -81,5 +82,30 @@ describe('linear losses', () => {
     assert.ok(Number.isFinite(r.loss) && r.grad.every(Number.isFinite));
     const r3 = logisticLossGrad(X, labels, 3, new Float64Array(18).fill(-1e6), 0);
     assert.ok(Number.isFinite(r3.loss) && r3.grad.every(Number.isFinite));
+  });
+
+  it('gives the same loss and gradient with the passes in WebAssembly, up to rounding', () => {
+    // Odd and even column counts, rows not a multiple of four (the kernels pad both).
+    for (const [n, d] of [
+      [41, 5],
+      [64, 8],
+      [7, 1],
+    ]) {
+      const M = randomMatrix(n, d, rng);
+      for (const K of [1, 3]) {
+        const labels = Int32Array.from({ length: n }, () => rng.int(K === 1 ? 2 : K));
+        const theta = randomTheta(K * (d + 1), rng);
+        const kernels = LogisticKernels.create(M, K);
+        assert.ok(kernels, 'WebAssembly runs here');
+        for (let round = 0; round < 2; round++) {
+          const js = logisticLossGrad(M, labels, K, theta, 0.1);
+          const wasm = logisticLossGrad(M, labels, K, theta, 0.1, undefined, kernels);
+          const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a));
+          assert.ok(close(js.loss, wasm.loss), `n ${n}, d ${d}, K ${K}: loss ${js.loss} vs ${wasm.loss}`);
+          js.grad.forEach((g, p) => assert.ok(close(g, wasm.grad[p]), `n ${n}, d ${d}, K ${K}: grad ${p}`));
+          theta[0] += 0.5; // a second call on the same kernels, other weights
+        }
+      }
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Matrix } from '../../frame.js';
+import type { LogisticKernels } from './logistic-wasm.js';
 
 /**
  * The objectives the linear learners minimize, with their gradients, over all rows or a
@@ -61,20 +62,27 @@ export function logisticLossGrad(
   theta: Float64Array,
   l2: number,
   rows?: Int32Array,
+  /** The passes over all rows in WebAssembly (LogisticKernels.create(X, outputs)), where at hand. */
+  kernels?: LogisticKernels | null,
 ): LossGrad {
   const n = X.nRows;
   const d = X.nCols;
   const K = outputs;
   const m = rows ? rows.length : n;
-  const z = new Float64Array(m * K);
-  for (let t = 0; t < m; t++) for (let k = 0; k < K; k++) z[t * K + k] = theta[K * d + k];
-  for (let j = 0; j < d; j++) {
-    const off = j * n;
-    for (let k = 0; k < K; k++) {
-      const w = theta[k * d + j];
-      if (w === 0) continue;
-      if (rows) for (let t = 0; t < m; t++) z[t * K + k] += w * X.data[off + rows[t]];
-      else for (let t = 0; t < m; t++) z[t * K + k] += w * X.data[off + t];
+  const fast = kernels && !rows ? kernels : null;
+  let z: Float64Array;
+  if (fast) z = fast.scores(theta);
+  else {
+    z = new Float64Array(m * K);
+    for (let t = 0; t < m; t++) for (let k = 0; k < K; k++) z[t * K + k] = theta[K * d + k];
+    for (let j = 0; j < d; j++) {
+      const off = j * n;
+      for (let k = 0; k < K; k++) {
+        const w = theta[k * d + j];
+        if (w === 0) continue;
+        if (rows) for (let t = 0; t < m; t++) z[t * K + k] += w * X.data[off + rows[t]];
+        else for (let t = 0; t < m; t++) z[t * K + k] += w * X.data[off + t];
+      }
     }
   }
   // z becomes the residual p - y in place.
@@ -91,23 +99,29 @@ export function logisticLossGrad(
       const yi = labels[rows ? rows[t] : t];
       let max = -Infinity;
       for (let k = 0; k < K; k++) max = Math.max(max, z[t * K + k]);
+      loss += max - z[t * K + yi];
+      // One exponential per class: e^(z - max), then p = e / Σe.
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(z[t * K + k] - max);
-      const lse = max + Math.log(sum);
-      loss += lse - z[t * K + yi];
-      for (let k = 0; k < K; k++) z[t * K + k] = Math.exp(z[t * K + k] - lse) - (k === yi ? 1 : 0);
+      for (let k = 0; k < K; k++) sum += z[t * K + k] = Math.exp(z[t * K + k] - max);
+      loss += Math.log(sum);
+      for (let k = 0; k < K; k++) z[t * K + k] = z[t * K + k] / sum - (k === yi ? 1 : 0);
     }
   }
   const grad = new Float64Array(K * (d + 1));
-  for (let j = 0; j < d; j++) {
-    const off = j * n;
-    for (let k = 0; k < K; k++) {
-      let g = 0;
-      if (rows) for (let t = 0; t < m; t++) g += z[t * K + k] * X.data[off + rows[t]];
-      else for (let t = 0; t < m; t++) g += z[t * K + k] * X.data[off + t];
-      grad[k * d + j] = g / m;
+  if (fast) {
+    const G = fast.gradient();
+    const dp = fast.dp;
+    for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) grad[k * d + j] = G[k * dp + j] / m;
+  } else
+    for (let j = 0; j < d; j++) {
+      const off = j * n;
+      for (let k = 0; k < K; k++) {
+        let g = 0;
+        if (rows) for (let t = 0; t < m; t++) g += z[t * K + k] * X.data[off + rows[t]];
+        else for (let t = 0; t < m; t++) g += z[t * K + k] * X.data[off + t];
+        grad[k * d + j] = g / m;
+      }
     }
-  }
   for (let k = 0; k < K; k++) {
     let g = 0;
     for (let t = 0; t < m; t++) g += z[t * K + k];

@@ -1,0 +1,100 @@
+;; The two passes of logistic regression's objective over the data (logistic-wasm.ts): the
+;; scores Z = X Wᵀ + b and the gradient's G = Rᵀ X, in 128-bit SIMD. X is row-major n x d,
+;; W and G row-major K x d, Z and R row-major n x K; offsets in bytes. The caller pads d to
+;; an even number of columns and n to a multiple of four rows, with zeros, so that two
+;; columns go in a vector's lanes and four rows share each load of W (scores) or of G
+;; (gradient). The loss and residuals between the passes (exp, log) stay in JavaScript.
+;; Assembled and inlined as base64 in logistic-wasm.ts (`npx -p wabt wat2wasm logistic.wat
+;; -o logistic.wasm && base64 -w0 logistic.wasm`).
+(module
+  (import "env" "memory" (memory 1))
+
+  (func $hsum (param $v v128) (result f64)
+    (f64.add (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v))))
+
+  ;; Z[t][k] = b[k] + X[t] · W[k]: rows by four, each output's weights loaded once for them.
+  (func (export "scores") (param $X i32) (param $n i32) (param $d i32) (param $W i32) (param $b i32) (param $K i32) (param $Z i32)
+    (local $t i32) (local $k i32) (local $j i32) (local $d8 i32) (local $K8 i32) (local $row i32) (local $wk i32)
+    (local $x i32) (local $z i32) (local $wv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $bk f64)
+    (local.set $d8 (i32.shl (local.get $d) (i32.const 3)))
+    (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
+    (block $rowsDone
+      (br_if $rowsDone (i32.eqz (local.get $n)))
+      (loop $rows
+        (local.set $row (i32.add (local.get $X) (i32.mul (local.get $t) (local.get $d8))))
+        (local.set $k (i32.const 0))
+        (loop $outputs
+          (local.set $wk (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $d8))))
+          (local.set $a0 (v128.const i64x2 0 0))
+          (local.set $a1 (v128.const i64x2 0 0))
+          (local.set $a2 (v128.const i64x2 0 0))
+          (local.set $a3 (v128.const i64x2 0 0))
+          (local.set $j (i32.const 0))
+          (loop $pair
+            (local.set $wv (v128.load (i32.add (local.get $wk) (local.get $j))))
+            (local.set $x (i32.add (local.get $row) (local.get $j)))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $wv) (v128.load (local.get $x)))))
+            (local.set $x (i32.add (local.get $x) (local.get $d8)))
+            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $wv) (v128.load (local.get $x)))))
+            (local.set $x (i32.add (local.get $x) (local.get $d8)))
+            (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $wv) (v128.load (local.get $x)))))
+            (local.set $x (i32.add (local.get $x) (local.get $d8)))
+            (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $wv) (v128.load (local.get $x)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $pair (i32.lt_u (local.get $j) (local.get $d8))))
+          (local.set $bk (f64.load (i32.add (local.get $b) (i32.shl (local.get $k) (i32.const 3)))))
+          (local.set $z (i32.add (local.get $Z) (i32.add (i32.mul (local.get $t) (local.get $K8)) (i32.shl (local.get $k) (i32.const 3)))))
+          (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a0))))
+          (local.set $z (i32.add (local.get $z) (local.get $K8)))
+          (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a1))))
+          (local.set $z (i32.add (local.get $z) (local.get $K8)))
+          (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a2))))
+          (local.set $z (i32.add (local.get $z) (local.get $K8)))
+          (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a3))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $outputs (i32.lt_u (local.get $k) (local.get $K))))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (br_if $rows (i32.lt_u (local.get $t) (local.get $n))))))
+
+  ;; G[k] += R[t][k] X[t], G zeroed by the caller: rows by four, each vector of G loaded and
+  ;; stored once for them (the four added in row order).
+  (func (export "gradient") (param $X i32) (param $n i32) (param $d i32) (param $R i32) (param $K i32) (param $G i32)
+    (local $t i32) (local $k i32) (local $j i32) (local $d8 i32) (local $K8 i32) (local $row i32) (local $gk i32)
+    (local $x i32) (local $r i32) (local $g v128) (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local.set $d8 (i32.shl (local.get $d) (i32.const 3)))
+    (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
+    (block $rowsDone
+      (br_if $rowsDone (i32.eqz (local.get $n)))
+      (loop $rows
+        (local.set $row (i32.add (local.get $X) (i32.mul (local.get $t) (local.get $d8))))
+        (local.set $k (i32.const 0))
+        (loop $outputs
+          (local.set $r (i32.add (local.get $R) (i32.add (i32.mul (local.get $t) (local.get $K8)) (i32.shl (local.get $k) (i32.const 3)))))
+          (local.set $r0 (v128.load64_splat (local.get $r)))
+          (local.set $r (i32.add (local.get $r) (local.get $K8)))
+          (local.set $r1 (v128.load64_splat (local.get $r)))
+          (local.set $r (i32.add (local.get $r) (local.get $K8)))
+          (local.set $r2 (v128.load64_splat (local.get $r)))
+          (local.set $r (i32.add (local.get $r) (local.get $K8)))
+          (local.set $r3 (v128.load64_splat (local.get $r)))
+          (local.set $gk (i32.add (local.get $G) (i32.mul (local.get $k) (local.get $d8))))
+          (local.set $j (i32.const 0))
+          (loop $pair
+            (local.set $x (i32.add (local.get $row) (local.get $j)))
+            (local.set $g (v128.load (i32.add (local.get $gk) (local.get $j))))
+            (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r0) (v128.load (local.get $x)))))
+            (local.set $x (i32.add (local.get $x) (local.get $d8)))
+            (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r1) (v128.load (local.get $x)))))
+            (local.set $x (i32.add (local.get $x) (local.get $d8)))
+            (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r2) (v128.load (local.get $x)))))
+            (local.set $x (i32.add (local.get $x) (local.get $d8)))
+            (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r3) (v128.load (local.get $x)))))
+            (v128.store (i32.add (local.get $gk) (local.get $j)) (local.get $g))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br_if $pair (i32.lt_u (local.get $j) (local.get $d8))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br_if $outputs (i32.lt_u (local.get $k) (local.get $K))))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (br_if $rows (i32.lt_u (local.get $t) (local.get $n))))))
+)
