@@ -54,7 +54,7 @@ export class LogisticRegression implements Learner {
     // Validation loss is the plain cross-entropy, comparable across C.
     const valLoss = (theta: Float64Array) =>
       valM && valLabels ? logisticLossGrad(valM, valLabels, outputs, theta, 0).loss : undefined;
-    const kernels = LogisticKernels.create(M, outputs);
+    const kernels = LogisticKernels.create(M, outputs, y.labels);
     // Without an intercept its gradient is zeroed so it stays at 0.
     const objective = (theta: Float64Array, rows?: Int32Array) => {
       const r = logisticLossGrad(M, y.labels, outputs, theta, l2, rows, kernels);

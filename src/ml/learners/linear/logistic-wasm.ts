@@ -10,11 +10,12 @@ import type { Matrix } from '../../frame.js';
 import { instantiateSized, lazyModule } from '../kit/wasm.js';
 
 const WASM =
-  'AGFzbQEAAAABGQNgAXsBfGAHf39/f39/fwBgBn9/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMEAwABAgcVAgZzY29yZXMAAQhncmFkaWVudAACCssFAw0AIAD9IQAgAP0hAaALjgMDCX8FewF8IAJBA3QhCiAFQQN0IQsCQCABRQ0AA0AgACAHIApsaiEMQQAhCANAIAMgCCAKbGohDf0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRL9DAAAAAAAAAAAAAAAAAAAAAAhE/0MAAAAAAAAAAAAAAAAAAAAACEUQQAhCQNAIA0gCWr9AAQAIRAgDCAJaiEOIBEgECAO/QAEAP3yAf3wASERIA4gCmohDiASIBAgDv0ABAD98gH98AEhEiAOIApqIQ4gEyAQIA79AAQA/fIB/fABIRMgDiAKaiEOIBQgECAO/QAEAP3yAf3wASEUIAlBEGohCSAJIApJDQALIAQgCEEDdGorAwAhFSAGIAcgC2wgCEEDdGpqIQ8gDyAVIBEQAKA5AwAgDyALaiEPIA8gFSASEACgOQMAIA8gC2ohDyAPIBUgExAAoDkDACAPIAtqIQ8gDyAVIBQQAKA5AwAgCEEBaiEIIAggBUkNAAsgB0EEaiEHIAcgAUkNAAsLC6oCAgl/BXsgAkEDdCEJIARBA3QhCgJAIAFFDQADQCAAIAYgCWxqIQtBACEHA0AgAyAGIApsIAdBA3RqaiEOIA79CgMAIRAgDiAKaiEOIA79CgMAIREgDiAKaiEOIA79CgMAIRIgDiAKaiEOIA79CgMAIRMgBSAHIAlsaiEMQQAhCANAIAsgCGohDSAMIAhq/QAEACEPIA8gECAN/QAEAP3yAf3wASEPIA0gCWohDSAPIBEgDf0ABAD98gH98AEhDyANIAlqIQ0gDyASIA39AAQA/fIB/fABIQ8gDSAJaiENIA8gEyAN/QAEAP3yAf3wASEPIAwgCGogD/0LBAAgCEEQaiEIIAggCUkNAAsgB0EBaiEHIAcgBEkNAAsgBkEEaiEGIAYgAUkNAAsLCw==';
+  'AGFzbQEAAAABJwVgAXsBfGAHf39/f39/fwBgBn9/f39/fwBgAXwBfGAFf39/f38BfAIPAQNlbnYGbWVtb3J5AgABAwYFAAECAwQHHwMGc2NvcmVzAAEIZ3JhZGllbnQAAgdzb2Z0bWF4AAQKlwoFDQAgAP0hACAA/SEBoAuOAwMJfwV7AXwgAkEDdCEKIAVBA3QhCwJAIAFFDQADQCAAIAcgCmxqIQxBACEIA0AgAyAIIApsaiEN/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACET/QwAAAAAAAAAAAAAAAAAAAAAIRRBACEJA0AgDSAJav0ABAAhECAMIAlqIQ4gESAQIA79AAQA/fIB/fABIREgDiAKaiEOIBIgECAO/QAEAP3yAf3wASESIA4gCmohDiATIBAgDv0ABAD98gH98AEhEyAOIApqIQ4gFCAQIA79AAQA/fIB/fABIRQgCUEQaiEJIAkgCkkNAAsgBCAIQQN0aisDACEVIAYgByALbCAIQQN0amohDyAPIBUgERAAoDkDACAPIAtqIQ8gDyAVIBIQAKA5AwAgDyALaiEPIA8gFSATEACgOQMAIA8gC2ohDyAPIBUgFBAAoDkDACAIQQFqIQggCCAFSQ0ACyAHQQRqIQcgByABSQ0ACwsLqgICCX8FeyACQQN0IQkgBEEDdCEKAkAgAUUNAANAIAAgBiAJbGohC0EAIQcDQCADIAYgCmwgB0EDdGpqIQ4gDv0KAwAhECAOIApqIQ4gDv0KAwAhESAOIApqIQ4gDv0KAwAhEiAOIApqIQ4gDv0KAwAhEyAFIAcgCWxqIQxBACEIA0AgCyAIaiENIAwgCGr9AAQAIQ8gDyAQIA39AAQA/fIB/fABIQ8gDSAJaiENIA8gESAN/QAEAP3yAf3wASEPIA0gCWohDSAPIBIgDf0ABAD98gH98AEhDyANIAlqIQ0gDyATIA39AAQA/fIB/fABIQ8gDCAIaiAP/QsEACAIQRBqIQggCCAJSQ0ACyAHQQFqIQcgByAESQ0ACyAGQQRqIQYgBiABSQ0ACwsLwAIBA3wgAEQAAAAAACCGwGMEQEQAAAAAAAAAAA8LIABE/oIrZUcV9z+iniEBIAAgAUQAAOD+Qi7mP6KhIAFEdjx5Ne856j2ioSECRAltqBNGEuY9IQMgAyACokSY2Pjv2O4hPqAhAyADIAKiRORE9WdF5lo+oCEDIAMgAqJEXJ94t09+kj6gIQMgAyACokQ0x1al4x3HPqAhAyADIAKiRBqgARqgAfo+oCEDIAMgAqJEGqABGqABKj+gIQMgAyACokQXbMEWbMFWP6AhAyADIAKiRBEREREREYE/oCEDIAMgAqJEVVVVVVVVpT+gIQMgAyACokRVVVVVVVXFP6AhAyADIAKiRAAAAAAAAOA/oCEDIAMgAqJEAAAAAAAA8D+gIQMgAyACokQAAAAAAADwP6AhAyADIAGwQv8HfEI0hr+iC4gCBQN/A3wBfwF8AX8CQCABRQ0AA0AgACAFIAJsQQN0aiEHIAMgBUECdGooAgAhC0QAAAAAAADw/yEIQQAhBgNAIAggByAGQQN0aisDAKUhCCAGQQFqIQYgBiACSQ0ACyAMIAggByALQQN0aisDAKGgIQxEAAAAAAAAAAAhCUEAIQYDQCAHIAZBA3RqIQ0gDSsDACAIoRADIQogDSAKOQMAIAkgCqAhCSAGQQFqIQYgBiACSQ0ACyAEIAVBA3RqIAk5AwBBACEGA0AgByAGQQN0aiENIA0gDSsDACAJoyAGIAtGuKE5AwAgBkEBaiEGIAYgAkkNAAsgBUEBaiEFIAUgAUkNAAsLIAwL';
 
 interface Exports {
   scores(X: number, n: number, d: number, W: number, b: number, K: number, Z: number): void;
   gradient(X: number, n: number, d: number, R: number, K: number, G: number): void;
+  softmax(Z: number, n: number, K: number, labels: number, S: number): number;
 }
 
 const wasmModule = lazyModule(WASM);
@@ -29,15 +30,19 @@ export class LogisticKernels {
   private readonly w: Float64Array;
   private readonly b: Float64Array;
   private readonly g: Float64Array;
+  private readonly s: Float64Array;
   private readonly e: Exports;
-  private readonly at: { X: number; W: number; b: number; Z: number; G: number };
+  private readonly at: { X: number; W: number; b: number; Z: number; G: number; labels: number; S: number };
+  private readonly n: number;
 
   private constructor(
     mod: object,
     M: Matrix,
     private readonly K: number,
+    labels: Int32Array,
   ) {
     const n = M.nRows;
+    this.n = n;
     const d = M.nCols;
     this.n4 = Math.ceil(n / 4) * 4;
     this.d = d;
@@ -49,7 +54,15 @@ export class LogisticKernels {
       end += 8 * doubles;
       return at;
     };
-    this.at = { X: take(n4 * dp), W: take(K * dp), b: take(K), Z: take(n4 * K), G: take(K * dp) };
+    this.at = {
+      X: take(n4 * dp),
+      W: take(K * dp),
+      b: take(K),
+      Z: take(n4 * K),
+      G: take(K * dp),
+      S: take(n4),
+      labels: take(n4 / 2),
+    };
     const { exports, memory } = instantiateSized<Exports>(mod, end);
     this.e = exports;
     const buf = memory.buffer;
@@ -63,13 +76,29 @@ export class LogisticKernels {
     this.b = new Float64Array(buf, this.at.b, K);
     this.z = new Float64Array(buf, this.at.Z, n4 * K);
     this.g = new Float64Array(buf, this.at.G, K * dp);
+    this.s = new Float64Array(buf, this.at.S, n);
+    new Int32Array(buf, this.at.labels, n).set(labels);
   }
 
-  /** For the fit's column-major matrix and K outputs; null where the module does not run. */
-  static create(M: Matrix, K: number): LogisticKernels | null {
+  /**
+   * For the fit's column-major matrix, K outputs and labels (the ones every evaluation
+   * passes); null where the module does not run.
+   */
+  static create(M: Matrix, K: number, labels: Int32Array): LogisticKernels | null {
     const mod = wasmModule();
-    const cells = (Math.ceil(M.nRows / 4) * 4 + 2 * K) * (M.nCols + 1 + K);
-    return mod && 8 * cells <= 2 ** 31 ? new LogisticKernels(mod, M, K) : null;
+    const cells = (Math.ceil(M.nRows / 4) * 4 + 2 * K) * (M.nCols + 2 + K);
+    return mod && 8 * cells <= 2 ** 31 ? new LogisticKernels(mod, M, K, labels) : null;
+  }
+
+  /**
+   * Multinomial: the scores in z become the residuals softmax - onehot(label), row by row;
+   * returns the summed cross-entropy.
+   */
+  softmax(): number {
+    const { n, K, at } = this;
+    let loss = this.e.softmax(at.Z, n, K, at.labels, at.S);
+    for (let t = 0; t < n; t++) loss += Math.log(this.s[t]);
+    return loss;
   }
 
   /** z = the scores X Wᵀ + b of parameters theta (W row-major K x d, then b). */

@@ -62,7 +62,7 @@ export function logisticLossGrad(
   theta: Float64Array,
   l2: number,
   rows?: Int32Array,
-  /** The passes over all rows in WebAssembly (LogisticKernels.create(X, outputs)), where at hand. */
+  /** The passes over all rows in WebAssembly (LogisticKernels.create(X, outputs, labels)), where at hand. */
   kernels?: LogisticKernels | null,
 ): LossGrad {
   const n = X.nRows;
@@ -94,7 +94,8 @@ export function logisticLossGrad(
       loss += softplus(s) - yi * s;
       z[t] = sigmoid(s) - yi;
     }
-  } else {
+  } else if (fast) loss = fast.softmax();
+  else {
     for (let t = 0; t < m; t++) {
       const yi = labels[rows ? rows[t] : t];
       let max = -Infinity;
