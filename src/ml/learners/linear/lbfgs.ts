@@ -52,17 +52,20 @@ export async function lbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): Pr
     // Two-loop recursion: dir = -H grad.
     const q = Float64Array.from(grad);
     const alpha = new Array<number>(S.length);
+    // Each pair's arrays in locals: indexing S[i][k] in the loop looked the row up every time.
     for (let i = S.length - 1; i >= 0; i--) {
-      alpha[i] = rho[i] * dot(S[i], q);
-      for (let k = 0; k < p; k++) q[k] -= alpha[i] * Y[i][k];
+      const a = (alpha[i] = rho[i] * dot(S[i], q));
+      const yi = Y[i];
+      for (let k = 0; k < p; k++) q[k] -= a * yi[k];
     }
     const last = S.length - 1;
     const gamma =
       last >= 0 ? dot(S[last], Y[last]) / dot(Y[last], Y[last]) : 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
     for (let k = 0; k < p; k++) q[k] *= gamma;
     for (let i = 0; i < S.length; i++) {
-      const beta = rho[i] * dot(Y[i], q);
-      for (let k = 0; k < p; k++) q[k] += S[i][k] * (alpha[i] - beta);
+      const c = alpha[i] - rho[i] * dot(Y[i], q);
+      const si = S[i];
+      for (let k = 0; k < p; k++) q[k] += si[k] * c;
     }
     const dir = q.map((v) => -v);
     let slope = dot(grad, dir);

@@ -97,39 +97,45 @@
           (br_if $outputs (i32.lt_u (local.get $k) (local.get $K))))
         (local.set $t (i32.add (local.get $t) (i32.const 4)))
         (br_if $rows (i32.lt_u (local.get $t) (local.get $n))))))
-;; e^x for x <= 0 (softmax's shifted scores): x = k ln 2 + r with |r| <= ln 2 / 2 (Cody and
-  ;; Waite's split of ln 2), e^r by its Taylor series to r^13 (Horner; the rest is below
-  ;; 1e-17 relative), times 2^k built from its bits. Within a few ulps of Math.exp; 0 below
-  ;; -708 (where e^x is subnormal).
-  (func $exp (param $x f64) (result f64)
-    (local $k f64) (local $r f64) (local $p f64)
-    (if (f64.lt (local.get $x) (f64.const -708)) (then (return (f64.const 0))))
-    (local.set $k (f64.nearest (f64.mul (local.get $x) (f64.const 1.4426950408889634))))
-    (local.set $r (f64.sub (f64.sub (local.get $x) (f64.mul (local.get $k) (f64.const 0.6931471803691238)))
-      (f64.mul (local.get $k) (f64.const 1.9082149292705877e-10))))
-    (local.set $p (f64.const 1.6059043836821613e-10))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 2.08767569878681e-9)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 2.505210838544172e-8)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 2.755731922398589e-7)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 2.7557319223985893e-6)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 2.48015873015873e-5)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 1.984126984126984e-4)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 1.388888888888889e-3)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 8.333333333333333e-3)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 4.1666666666666664e-2)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 0.16666666666666666)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 0.5)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 1)))
-    (local.set $p (f64.add (f64.mul (local.get $p) (local.get $r)) (f64.const 1)))
-    (f64.mul (local.get $p)
-      (f64.reinterpret_i64 (i64.shl (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52)))))
+;; e^x for x <= 0 (softmax's shifted scores), two at a time: x = k ln 2 + r with |r| <=
+  ;; ln 2 / 2 (Cody and Waite's split of ln 2), e^r by its Taylor series to r^13 (Horner; the
+  ;; rest is below 1e-17 relative), times 2^k built from its bits. Within a few ulps of
+  ;; Math.exp; 0 below -708 (where e^x is subnormal).
+  (func $exp2x (param $x v128) (result v128)
+    (local $k v128) (local $r v128) (local $p v128) (local $bits v128)
+    (local.set $k (f64x2.nearest (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+    (local.set $r (f64x2.sub
+      (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)))
+      (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
+    (local.set $p (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.08767569878681e-9 2.08767569878681e-9)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.7557319223985893e-6 2.7557319223985893e-6)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 2.48015873015873e-5 2.48015873015873e-5)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1.984126984126984e-4 1.984126984126984e-4)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1.388888888888889e-3 1.388888888888889e-3)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 8.333333333333333e-3 8.333333333333333e-3)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 4.1666666666666664e-2 4.1666666666666664e-2)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 0.5 0.5)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1 1)))
+    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (v128.const f64x2 1 1)))
+    ;; 2^k: k + 1023 in the exponent bits (k >= -1022 where x >= -708).
+    (local.set $bits (i64x2.shl
+      (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (v128.const i64x2 1023 1023))
+      (i32.const 52)))
+    (v128.bitselect
+      (v128.const i64x2 0 0)
+      (f64x2.mul (local.get $p) (local.get $bits))
+      (f64x2.lt (local.get $x) (v128.const f64x2 -708 -708))))
 
   ;; Multinomial residuals in place: row t's scores Z[t] become softmax(Z[t]) - onehot(y[t]),
   ;; with e^(z - max) / Σ; S[t] = Σ e^(z - max). Returns Σ_t max_t - Z[t][y_t] (the loss is
   ;; that plus Σ log S[t], which the caller adds).
   (func (export "softmax") (param $Z i32) (param $n i32) (param $K i32) (param $labels i32) (param $S i32) (result f64)
     (local $t i32) (local $k i32) (local $row i32) (local $max f64) (local $sum f64) (local $e f64) (local $y i32)
-    (local $loss f64) (local $p i32)
+    (local $loss f64) (local $p i32) (local $mx v128) (local $acc v128) (local $ev v128)
     (block $rowsDone
       (br_if $rowsDone (i32.eqz (local.get $n)))
       (loop $rows
@@ -143,15 +149,27 @@
           (br_if $top (i32.lt_u (local.get $k) (local.get $K))))
         (local.set $loss (f64.add (local.get $loss)
           (f64.sub (local.get $max) (f64.load (i32.add (local.get $row) (i32.shl (local.get $y) (i32.const 3)))))))
-        (local.set $sum (f64.const 0))
+        ;; e^(z - max) for the classes in pairs (a last odd one in lane 0), summed in two lanes.
+        (local.set $mx (f64x2.splat (local.get $max)))
+        (local.set $acc (v128.const i64x2 0 0))
         (local.set $k (i32.const 0))
-        (loop $exps
-          (local.set $p (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
-          (local.set $e (call $exp (f64.sub (f64.load (local.get $p)) (local.get $max))))
-          (f64.store (local.get $p) (local.get $e))
-          (local.set $sum (f64.add (local.get $sum) (local.get $e)))
-          (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br_if $exps (i32.lt_u (local.get $k) (local.get $K))))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 2)) (local.get $K)))
+            (local.set $p (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
+            (local.set $ev (call $exp2x (f64x2.sub (v128.load (local.get $p)) (local.get $mx))))
+            (v128.store (local.get $p) (local.get $ev))
+            (local.set $acc (f64x2.add (local.get $acc) (local.get $ev)))
+            (local.set $k (i32.add (local.get $k) (i32.const 2)))
+            (br $pairs)))
+        (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+        (if (i32.lt_u (local.get $k) (local.get $K))
+          (then
+            (local.set $p (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
+            (local.set $e (f64x2.extract_lane 0
+              (call $exp2x (f64x2.splat (f64.sub (f64.load (local.get $p)) (local.get $max))))))
+            (f64.store (local.get $p) (local.get $e))
+            (local.set $sum (f64.add (local.get $sum) (local.get $e)))))
         (f64.store (i32.add (local.get $S) (i32.shl (local.get $t) (i32.const 3))) (local.get $sum))
         (local.set $k (i32.const 0))
         (loop $probs
