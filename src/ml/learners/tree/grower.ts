@@ -681,8 +681,10 @@ export class TreeGrower {
   }
 
   /**
-   * One pass over the node's rows: per bin of every histogram slot, [W, count, class weights]
-   * (classification, W filled in by the scan) or [W, count, S]: one cache line per update.
+   * One pass over the node's rows: per bin of every dense histogram slot (the sparse ones
+   * fill theirs in sparseBins), [W, count, class weights] (classification, W filled in by the
+   * scan) or [W, count, S]: one cache line per update. The bins start at zero (evalBest clears
+   * the slots it scanned).
    * Classification skips each feature's dominant bin (if any) and fills it in afterwards as the
    * node's stats minus the other bins (exact: counts and bootstrap weights are integers): on
    * sparse data most rows hit the zero bin, and a run of updates to one address waits on

@@ -51,18 +51,35 @@ function rows(P: ReturnType<typeof pack>, rng: Rng, n: number, d: number): Float
 
 describe('packed trees', () => {
   it('walks the same leaves in WebAssembly as in JavaScript: on thresholds, NaN and infinities, on one thread or several', () => {
-    for (const nClasses of [0, 3]) {
-      const d = 5;
-      const { P, rng } = forest(2000, d, 30, nClasses, 1 + nClasses);
+    // Narrow rows (every row past each tree in turn, on two threads), and wide rows (in blocks
+    // of rows that stay in cache across the trees).
+    for (const [nClasses, d, nTrees] of [
+      [0, 5, 30],
+      [3, 5, 30],
+      [3, 90, 8],
+    ]) {
+      const { P, rng } = forest(2000, d, nTrees, nClasses, 1 + nClasses);
       const n = 6000;
       const X = rows(P, rng, n, d);
       const c = compile(P);
       assert.ok(c.memory, 'the walk runs in WebAssembly here');
-      assert.ok(n * c.steps > 1_000_000, 'enough rows to share among threads');
+      if (d === 5) assert.ok(n * c.steps > 1_000_000, 'enough rows to share among threads');
       const w = P.width;
       // The JavaScript walk (no memory), tree by tree from zero, then the mean.
       const sums = new Float64Array(n * w);
-      walkRange({ ...c, memory: null, width: w, X, d, out: sums, from: 0, to: n, lanesAt: 0, chunkRows: n });
+      walkRange({
+        ...c,
+        memory: null,
+        width: w,
+        X,
+        d,
+        out: sums,
+        from: 0,
+        to: n,
+        lanesAt: 0,
+        chunkRows: n,
+        blockRows: 1 << 15,
+      });
       const mean = sums.map((v) => v * (1 / P.nTrees));
       for (const nJobs of [1, 2])
         assert.deepEqual(predictPacked(P, X, n, d, nJobs), mean, `${nClasses} classes, ${nJobs} threads`);

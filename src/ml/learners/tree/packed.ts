@@ -122,6 +122,8 @@ export interface WalkArgs extends Compiled {
   /** Where given memory: the walk's lanes, LANE_BYTES per chunk of chunkRows rows. */
   lanesAt: number;
   chunkRows: number;
+  /** Rows every tree walks before the next rows start (blockRows). */
+  blockRows: number;
 }
 
 /** Per thread: the walk's instance over each memory it met (the main thread meets one per forest). */
@@ -139,14 +141,16 @@ export function walkRange(a: WalkArgs): void {
     let e = walks.get(memory);
     if (!e) walks.set(memory, (e = walkOver(memory)));
     const lanes = a.lanesAt + Math.floor(a.from / a.chunkRows) * LANE_BYTES;
-    const x = X.byteOffset + a.from * d * 8;
-    const o = out.byteOffset + a.from * w * 8;
-    e.walk(a.at.nodes, a.at.roots, roots.length, x, d * 8, a.to - a.from, a.at.leaves, w, o, lanes);
+    for (let b0 = a.from; b0 < a.to; b0 += a.blockRows) {
+      const m = Math.min(a.blockRows, a.to - b0);
+      const x = X.byteOffset + b0 * d * 8;
+      const o = out.byteOffset + b0 * w * 8;
+      e.walk(a.at.nodes, a.at.roots, roots.length, x, d * 8, m, a.at.leaves, w, o, lanes);
+    }
     return;
   }
-  const BLOCK = 1 << 15;
-  for (let b0 = a.from; b0 < a.to; b0 += BLOCK) {
-    const b1 = Math.min(a.to, b0 + BLOCK);
+  for (let b0 = a.from; b0 < a.to; b0 += a.blockRows) {
+    const b1 = Math.min(a.to, b0 + a.blockRows);
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = b0; i < b1; i++) {
@@ -175,6 +179,28 @@ export function walkChunks(a: WalkArgs & ChunkArgs): void {
     walkRange({ ...a, from, to });
   });
 }
+
+/**
+ * Rows every tree walks before the next ones start. A narrow row (a few cache lines) streams
+ * in order, so all rows go past each tree while its nodes stay in cache. A wide row is read
+ * at a few scattered features a tree, each a cache miss once the rows outgrow the cache, and
+ * again at every tree: there, rows go in blocks that stay in cache across the trees, where
+ * reading the trees' nodes once a block costs less than reading the rows once a tree
+ * (sms_spam, 500 columns, 100 trees: 12 -> 9 ms for 1,115 rows, 1.27 -> 0.16 s for 17,840;
+ * metro_traffic's extra trees, 70 columns but 30 times the nodes, stay unblocked).
+ */
+function walkBlock(c: Compiled, n: number, d: number): number {
+  const all = 1 << 15;
+  const rowBytes = d * 8;
+  if (rowBytes <= WIDE_ROW) return all;
+  const block = Math.max(16, Math.floor(ROW_BLOCK_BYTES / rowBytes));
+  const nodeBytes = c.thr.length * 8;
+  return Math.ceil(n / block) * nodeBytes < c.roots.length * n * rowBytes ? block : all;
+}
+/** Bytes past which a row counts as wide (eight cache lines). */
+const WIDE_ROW = 512;
+/** Rows of a block, in bytes: a quarter of a core's L2 here, leaving room for the nodes. */
+const ROW_BLOCK_BYTES = 1 << 18;
 
 /**
  * Node visits (rows x Compiled.steps) below which one thread is quicker than sharing rows with
@@ -214,7 +240,7 @@ export function predictPacked(
       // grows to fit; a shared memory's views stay valid).
       const xAt = c.at.free;
       const outAt = xAt + align16(m * d * 8);
-      lanesAt = outAt + align16(m * w * 8);
+      lanesAt = Math.ceil((outAt + m * w * 8) / LANE_BYTES) * LANE_BYTES;
       const end = lanesAt + Math.ceil(m / chunk) * LANE_BYTES;
       const have = c.memory.buffer.byteLength;
       if (end > have) c.memory.grow(Math.ceil((end - have) / 65536));
@@ -229,7 +255,19 @@ export function predictPacked(
       Xw = part;
       outw = out.subarray(b0 * w, (b0 + m) * w);
     }
-    const args: WalkArgs = { ...c, width: w, X: Xw, d, out: outw, from: 0, to: m, lanesAt, chunkRows: chunk };
+    const blockRows = walkBlock(c, m, d);
+    const args: WalkArgs = {
+      ...c,
+      width: w,
+      X: Xw,
+      d,
+      out: outw,
+      from: 0,
+      to: m,
+      lanesAt,
+      chunkRows: chunk,
+      blockRows,
+    };
     // A chunk per thread: each tree's nodes are read once per chunk (a chunk per thread and
     // more ran up to 2x slower on deep forests). Claiming still keeps a cold worker from
     // holding this thread up: it takes the worker's chunk if the worker has not yet.
