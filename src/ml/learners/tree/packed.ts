@@ -227,7 +227,7 @@ export function predictPacked(
   const w = P.width;
   const threads = n * c.steps < PARALLEL_STEPS ? 1 : poolThreads(nJobs);
   const out = new Float64Array(n * w);
-  const block = c.memory ? Math.max(1024, Math.floor(ROWS_BYTES / (8 * Math.max(1, d)))) : Math.max(1, n);
+  const block = c.memory ? Math.max(1, Math.floor(ROWS_BYTES / (8 * Math.max(1, d)))) : Math.max(1, n);
   for (let b0 = 0; b0 < n; b0 += block) {
     const m = Math.min(block, n - b0);
     const chunk = threads === 1 ? m : Math.max(256, Math.ceil(m / threads));
