@@ -37,6 +37,37 @@ function fullGrowth(splitter: GrowOptions['splitter'], maxFeatures: number): Gro
   };
 }
 
+/**
+ * Every splitter, with and without bootstrap weights, for two classes, three and regression:
+ * the growths a test compares two ways of growing on.
+ */
+function growths(
+  labels3: Int32Array,
+  values: Float64Array,
+  bootstrap: Float64Array,
+  maxFeatures: number,
+): { what: string; opt: GrowOptions; weights: Float64Array | null; target: GrowTarget }[] {
+  const labels2 = labels3.map((l) => (l === 2 ? 1 : 0));
+  const out = [];
+  for (const splitter of ['best', 'random'] as const)
+    for (const weights of [null, bootstrap])
+      for (const target of [
+        { labels: labels2, nClasses: 2 },
+        { labels: labels3, nClasses: 3 },
+        { values, nClasses: 0 },
+      ]) {
+        const opt: GrowOptions = {
+          ...fullGrowth(splitter, maxFeatures),
+          criterion: target.nClasses ? 'gini' : 'squared_error',
+        };
+        const what = `${splitter}, ${weights ? 'bootstrap' : 'every row'}, ${target.nClasses || 'regression'}`;
+        out.push({ what, opt, weights, target });
+      }
+  return out;
+}
+
+type GrowTarget = { labels?: Int32Array; values?: Float64Array; nClasses: number };
+
 /** A bootstrap sample's row weights: how many times each row was drawn. */
 function bootstrapWeights(n: number, rng: Rng): Float64Array {
   const w = new Float64Array(n);
@@ -64,29 +95,15 @@ describe('TreeGrower on sparse features', () => {
     const labels3 = Int32Array.from({ length: n }, (_, i) =>
       data[i] + data[n + i] > 0 ? 2 : data[2 * n + i] > 0 ? 1 : rng.next() < 0.3 ? 1 : 0,
     );
-    const labels2 = labels3.map((l) => (l === 2 ? 1 : 0));
     const values = Float64Array.from(labels3, (l, i) => l + data[3 * n + i]);
     const bootstrap = bootstrapWeights(n, rng);
-    const base = fullGrowth('best', 7);
     let deep = 0;
-    for (const splitter of ['best', 'random'] as const)
-      for (const weights of [null, bootstrap])
-        for (const target of [
-          { labels: labels2, nClasses: 2 },
-          { labels: labels3, nClasses: 3 },
-          { values, nClasses: 0 },
-        ]) {
-          const opt: GrowOptions = {
-            ...base,
-            splitter,
-            criterion: target.nClasses ? 'gini' : 'squared_error',
-          };
-          const a = grow(data, n, d, target, opt, weights);
-          const b = grow(data, n, d, target, { ...opt, sparseReads: false }, weights);
-          const what = `${splitter}, ${weights ? 'bootstrap' : 'every row'}, ${target.nClasses || 'regression'}`;
-          assert.deepEqual(a, b, what);
-          deep = Math.max(deep, a.nNodes);
-        }
+    for (const { what, opt, weights, target } of growths(labels3, values, bootstrap, 7)) {
+      const a = grow(data, n, d, target, opt, weights);
+      const b = grow(data, n, d, target, { ...opt, sparseReads: false }, weights);
+      assert.deepEqual(a, b, what);
+      deep = Math.max(deep, a.nNodes);
+    }
     assert.ok(deep > 200, `trees deep enough to reach small nodes: ${deep} nodes`);
   });
 
@@ -138,30 +155,18 @@ describe('TreeGrower on sparse features', () => {
     const labels3 = Int32Array.from({ length: n }, (_, i) =>
       rng.next() < 0.15 ? rng.int(3) : data[i] > 0.5 ? 2 : data[n + i] + data[5 * n + i] > 0.3 ? 1 : 0,
     );
-    const labels2 = labels3.map((l) => (l === 2 ? 1 : 0));
     const values = Float64Array.from(labels3, (l, i) => l + data[2 * n + i] + rng.normal() / 4);
     const bootstrap = bootstrapWeights(n, rng);
     for (const maxBins of [null, 200]) {
       const bins = makeBins(data, n, d, maxBins);
       assert.equal(bins.codes.BYTES_PER_ELEMENT, maxBins === null ? 2 : 1);
-      for (const splitter of ['best', 'random'] as const)
-        for (const weights of [null, bootstrap])
-          for (const target of [
-            { labels: labels2, nClasses: 2 },
-            { labels: labels3, nClasses: 3 },
-            { values, nClasses: 0 },
-          ]) {
-            const opt: GrowOptions = {
-              ...fullGrowth(splitter, 6),
-              criterion: target.nClasses ? 'gini' : 'squared_error',
-            };
-            const growData = { n, d, ...target, bins };
-            const a = new TreeGrower(growData, opt, weights, 3).growAll();
-            const b = new TreeGrower(growData, { ...opt, passes: false }, weights, 3).growAll();
-            const what = `bins ${maxBins}, ${splitter}, ${weights ? 'bootstrap' : 'every row'}, ${target.nClasses || 'regression'}`;
-            assert.deepEqual(a, b, what);
-            assert.ok(a.nNodes > 300, `${what}: ${a.nNodes} nodes`);
-          }
+      for (const { what, opt, weights, target } of growths(labels3, values, bootstrap, 6)) {
+        const growData = { n, d, ...target, bins };
+        const a = new TreeGrower(growData, opt, weights, 3).growAll();
+        const b = new TreeGrower(growData, { ...opt, passes: false }, weights, 3).growAll();
+        assert.deepEqual(a, b, `bins ${maxBins}, ${what}`);
+        assert.ok(a.nNodes > 300, `bins ${maxBins}, ${what}: ${a.nNodes} nodes`);
+      }
     }
   });
 });

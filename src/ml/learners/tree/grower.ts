@@ -116,8 +116,11 @@ function addRow(L: Float64Array, w: number, K: number, y: number): void {
   else L[2] += w * y;
 }
 
-/** Sorts a[0, n) ascending: insertion for the few, else the native sort. */
-function sortInts(a: Int32Array, n: number): void {
+/**
+ * Sorts a[0, n) ascending: by insertion up to 32 (the most numerous, in a deep tree's small
+ * nodes, where a native sort call costs more), else natively.
+ */
+function sortPrefix(a: Int32Array | Uint32Array, n: number): void {
   if (n > 32) {
     a.subarray(0, n).sort();
     return;
@@ -870,18 +873,7 @@ export class TreeGrower {
       // The whole scratch array: a view of m keys (an allocation per call) only for the native sort.
       keys32 = this.keys32;
       for (let q = 0; q < m; q++) keys32[q] = ((codes[samples[start + q] * rs + fo] << 16) | q) >>> 0;
-      if (m <= 32) {
-        // Insertion sort: tiny nodes are the most numerous, and a native sort call costs more.
-        for (let a = 1; a < m; a++) {
-          const key = keys32[a];
-          let z = a - 1;
-          while (z >= 0 && keys32[z] > key) {
-            keys32[z + 1] = keys32[z];
-            z--;
-          }
-          keys32[z + 1] = key;
-        }
-      } else keys32.subarray(0, m).sort();
+      sortPrefix(keys32, m);
       if (keys32[0] >>> 16 === keys32[m - 1] >>> 16) return true;
     } else {
       if (!this.keys64 || this.keys64.length < m) this.keys64 = new Float64Array(m);
@@ -1449,7 +1441,7 @@ export class TreeGrower {
     }
     if (hist[h0 + 1] > 0) list[n++] = md;
     else zero(hist, h0, h0 + sw);
-    sortInts(list, n);
+    sortPrefix(list, n);
     return n;
   }
 

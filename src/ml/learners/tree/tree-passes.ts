@@ -79,26 +79,9 @@ interface Exports {
     weights: number,
     mode: number,
   ): void;
-  partition(
-    col: number,
-    rs: number,
-    smp: number,
-    m: number,
-    t: number,
-    targets: number,
-    scratch: number,
-  ): number;
+  partition(...args: [...SplitRows, scratch: number]): number;
   partitionStats(
-    col: number,
-    rs: number,
-    smp: number,
-    m: number,
-    t: number,
-    targets: number,
-    weights: number,
-    mode: number,
-    stats: number,
-    scratch: number,
+    ...args: [...SplitRows, weights: number, mode: number, stats: number, scratch: number]
   ): number;
   renumber(smp: number, m: number, start: number, pos: number): void;
   sparseBins(
@@ -118,6 +101,9 @@ interface Exports {
     ...args: [...SparseRows, c: number, targets: number, weights: number, mode: number, T: number, L: number]
   ): void;
 }
+
+/** What both partitions split: a node's m rows at smp, by column col (row stride rs; 0: values) against t. */
+type SplitRows = [col: number, rs: number, smp: number, m: number, t: number, targets: number];
 
 /** Where both sparse reads find a feature's rows outside its dominant bin, in the node. */
 type SparseRows = [
