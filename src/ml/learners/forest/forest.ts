@@ -17,6 +17,7 @@ import {
   normalized,
   pack,
   predictPacked,
+  rowsInto,
   type EncodedTrees,
   type PackedTrees,
 } from '../tree/packed.js';
@@ -147,9 +148,10 @@ export class Forest implements Learner {
 
   private raw(X: Frame): { out: Float64Array; n: number } {
     if (!this.trees) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const D = predictRows(this.algorithm, X, this.names, this.fill);
+    const trees = this.trees;
+    const D = predictRows(this.algorithm, X, this.names, this.fill, (n, d) => rowsInto(trees, n, d));
     return {
-      out: predictPacked(this.trees, D.data, D.n, D.d, this.params.n_jobs as number | null),
+      out: predictPacked(trees, D.data, D.n, D.d, this.params.n_jobs as number | null),
       n: D.n,
     };
   }

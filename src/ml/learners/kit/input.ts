@@ -94,8 +94,15 @@ export function predictDesign(algorithm: string, X: Frame, names: string[], fill
  * The same as predictDesign, laid out row-major (row i at [i*d, (i+1)*d)) in one pass, for
  * the learners that read a row at a time (tree walks, distances, kernels).
  */
-export function predictRows(algorithm: string, X: Frame, names: string[], fill: ArrayLike<number>): Design {
-  return { n: X.nRows, d: names.length, data: predictMatrix(algorithm, X, names, fill, true), names };
+export function predictRows(
+  algorithm: string,
+  X: Frame,
+  names: string[],
+  fill: ArrayLike<number>,
+  /** Where to write the rows (zeroed, n x d long: the forests' memory, say); else a fresh array. */
+  into?: (n: number, d: number) => Float64Array,
+): Design {
+  return { n: X.nRows, d: names.length, data: predictMatrix(algorithm, X, names, fill, true, into), names };
 }
 
 /** A column as predictColumns gives it: the values, or an indicator's rows of ones (0 elsewhere). */
@@ -196,11 +203,12 @@ function predictMatrix(
   names: string[],
   fill: ArrayLike<number>,
   byRow: boolean,
+  into?: (n: number, d: number) => Float64Array,
 ): Float64Array {
   const n = X.nRows;
   const d = names.length;
   const cols = modelColumns(algorithm, X, names);
-  const data = new Float64Array(n * d);
+  const data = into ? into(n, d) : new Float64Array(n * d);
   // An indicator has nothing to fill or clamp: its ones go in place, over the zeros.
   for (let j = 0; j < d; j++) {
     const ones = cols[j].ones;

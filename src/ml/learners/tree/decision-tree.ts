@@ -14,6 +14,7 @@ import {
   normalized,
   pack,
   predictPacked,
+  rowsInto,
   type EncodedTrees,
   type PackedTrees,
 } from './packed.js';
@@ -79,8 +80,9 @@ export class DecisionTree implements Learner {
 
   private raw(X: Frame): { out: Float64Array; n: number } {
     if (!this.trees) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const D = predictRows(this.algorithm, X, this.names, this.fill);
-    return { out: predictPacked(this.trees, D.data, D.n, D.d), n: D.n };
+    const trees = this.trees;
+    const D = predictRows(this.algorithm, X, this.names, this.fill, (n, d) => rowsInto(trees, n, d));
+    return { out: predictPacked(trees, D.data, D.n, D.d), n: D.n };
   }
 
   predict(X: Frame): Float64Array {

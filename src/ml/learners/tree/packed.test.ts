@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
 import { makeBins } from './binning.js';
 import { TreeGrower, type GrowData } from './grower.js';
-import { compile, pack, predictPacked, walkRange } from './packed.js';
+import { compile, pack, predictPacked, rowsInto, walkRange } from './packed.js';
 
 /** A forest of extra trees on a table whose values repeat (so rows land on thresholds exactly). */
 function forest(n: number, d: number, nTrees: number, nClasses: number, seed: number) {
@@ -83,6 +83,11 @@ describe('packed trees', () => {
       const mean = sums.map((v) => v * (1 / P.nTrees));
       for (const nJobs of [1, 2])
         assert.deepEqual(predictPacked(P, X, n, d, nJobs), mean, `${nClasses} classes, ${nJobs} threads`);
+      // Rows laid out in the forest's memory beforehand (rowsInto) are taken where they are.
+      const inPlace = rowsInto(P, n, d);
+      assert.ok(inPlace.every((v) => v === 0));
+      inPlace.set(X);
+      assert.deepEqual(predictPacked(P, inPlace, n, d, 2), mean, 'rows laid out in place');
       // A few rows (one thread), from the middle of the table.
       const few = X.subarray(1000 * d, 1017 * d);
       assert.deepEqual(predictPacked(P, few, 17, d), mean.subarray(1000 * w, 1017 * w));
