@@ -284,8 +284,9 @@ export class TreeGrower {
     this.scratch = new Int32Array(this.vp ? 0 : m);
     this.passMode = (nClasses > 0 ? 0 : 2) + (weights ? 0 : 1);
     if (this.vp && weights) this.vp.weights.set(weights);
-    // Zero between nodes: each node clears the bins it filled (evalBest).
-    this.hist = this.vp ? this.vp.hist.fill(0) : new Float64Array(histLen);
+    // Zero between nodes: each node clears the bins it filled (evalBest). Passes come fresh
+    // (zeroed) or from a grower that released them complete, so with every bin cleared.
+    this.hist = this.vp ? this.vp.hist : new Float64Array(histLen);
     this.pos = null;
     if (data.bins.nzRows.length > 0 && opt.sparseReads !== false && sparseUseful) {
       // In the passes' memory where they read sparse rows (on codes).
@@ -666,19 +667,11 @@ export class TreeGrower {
         else if (sparse[q]) constant = this.scanBins(q, f, this.sparseBins(q, start, end, st), m, st, list);
         else constant = this.scanBins(q, f, nb, m, st, null);
       }
+      // A dense slot's bins back to zero, as the next node's passes expect them (a sparse
+      // slot clears its few bins as it scans them).
+      if (hf[q] && !sparse[q]) zero(this.hist, q * this.widest * this.sw, (q * this.widest + nb) * this.sw);
       this.slotConst[q] = constant ? 1 : 0;
       if (constant) constants++;
-    }
-    // The dense slots' bins back to zero, as the next node's passes expect them (the sparse
-    // ones cleared their few bins as they went).
-    for (let q = 0; q < take; q++) {
-      if (!hf[q] || sparse[q]) continue;
-      const f = this.batch[q];
-      zero(
-        this.hist,
-        q * this.widest * this.sw,
-        (q * this.widest + bins.offset[f + 1] - bins.offset[f]) * this.sw,
-      );
     }
     return constants;
   }

@@ -102,7 +102,11 @@ interface Exports {
   ): void;
 }
 
-/** What both partitions split: a node's m rows at smp, by column col (row stride rs; 0: values) against t. */
+/**
+ * What both partitions split: a node's m rows at smp, by column col (row stride rs; 0:
+ * values) against t. The wrappers below spell these and SparseRows out rather than build
+ * them in a shared helper: spreading a fresh array per call cost extra trees 3-6% of a fit.
+ */
 type SplitRows = [col: number, rs: number, smp: number, m: number, t: number, targets: number];
 
 /** Where both sparse reads find a feature's rows outside its dominant bin, in the node. */
