@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../../core/random.js';
 import { makeBins } from './binning.js';
 import { TreeGrower, type GrowOptions, type TreeArrays } from './grower.js';
+import { TreePasses } from './tree-passes.js';
 
 /** A sparse table, column-major: each cell nonzero with probability `density`, a few values. */
 function sparseTable(n: number, d: number, density: number, seed: number) {
@@ -130,8 +131,14 @@ describe('TreeGrower on sparse features', () => {
           const columns = maxBins === null ? data : undefined;
           const o = { ...opt, criterion: target.nClasses ? ('gini' as const) : ('squared_error' as const) };
           const growData = { n, d, ...target, bins, columns };
-          const a = new TreeGrower(growData, o, weights, 5).growAll();
-          const b = new TreeGrower(growData, { ...o, smallNodes: false }, weights, 5).growAll();
+          // Node by node on both sides (regression on codes would grow whole subtrees).
+          const a = new TreeGrower(growData, { ...o, subtreeRows: 0 }, weights, 5).growAll();
+          const b = new TreeGrower(
+            growData,
+            { ...o, smallNodes: false, subtreeRows: 0 },
+            weights,
+            5,
+          ).growAll();
           assert.deepEqual(
             a,
             b,
@@ -167,6 +174,72 @@ describe('TreeGrower on sparse features', () => {
         assert.deepEqual(a, b, `bins ${maxBins}, ${what}`);
         assert.ok(a.nNodes > 300, `bins ${maxBins}, ${what}: ${a.nNodes} nodes`);
       }
+    }
+  });
+
+  it('grows the same extra trees whole in WebAssembly as node by node, on every layout of the codes', () => {
+    const rng = new Rng(23);
+    // Calls to growSubtree, so the test knows the whole-subtree path ran.
+    const proto = TreePasses.prototype;
+    const original = proto.growSubtree;
+    let calls = 0;
+    proto.growSubtree = function (this: TreePasses, ...args: Parameters<typeof original>) {
+      calls++;
+      return original.apply(this, args);
+    };
+    try {
+      // Bytes a row: 12 (one vector), 30 (two), 48 on 16-bit codes (three), 80 (none: per
+      // candidate), and a table too wide for row-major codes.
+      for (const [n, d, maxBins] of [
+        [1500, 12, 255],
+        [1500, 30, 64],
+        [1200, 24, 400],
+        [1000, 40, 300],
+        [500, 140, 255],
+      ]) {
+        // Rounded normals (ties), a constant column, and a column of three values, so that
+        // nodes find features constant and draw again.
+        const data = new Float64Array(n * d);
+        for (let j = 0; j < d; j++)
+          for (let i = 0; i < n; i++)
+            data[j * n + i] = j === 1 ? 4 : j === 2 ? rng.int(3) : Math.round(rng.normal() * 300) / 100;
+        const bins = makeBins(data, n, d, maxBins);
+        assert.equal(bins.codes.BYTES_PER_ELEMENT, maxBins > 255 ? 2 : 1);
+        const labels = Int32Array.from({ length: n }, (_, i) =>
+          rng.next() < 0.2 ? rng.int(2) : data[i] + data[2 * n + i] - data[3 * n + i] > 1 ? 1 : 0,
+        );
+        const values = Float64Array.from(
+          { length: n },
+          (_, i) => data[i] * 2 - data[4 * n + i] + rng.normal(),
+        );
+        for (const [target, criterion] of [
+          [{ labels, nClasses: 2 }, 'gini'],
+          [{ values, nClasses: 0 }, 'squared_error'],
+        ] as const)
+          for (const limits of [
+            { maxFeatures: Math.floor(Math.sqrt(d)) },
+            { maxFeatures: d },
+            { maxFeatures: 1, minSamplesLeaf: 3, maxDepth: 9 },
+            { maxFeatures: 4, minSamplesSplit: 9, minImpurityDecrease: 1e-4 },
+          ]) {
+            const opt = { ...fullGrowth('random', d), criterion, ...limits };
+            const what = `${n}x${d}, ${maxBins} bins, ${criterion}, ${JSON.stringify(limits)}`;
+            const growData = { n, d, ...target, bins };
+            const nodeByNode = new TreeGrower(growData, { ...opt, subtreeRows: 0 }, null, 9).growAll();
+            calls = 0;
+            const whole = new TreeGrower(growData, opt, null, 9).growAll();
+            assert.equal(calls, 1, what);
+            assert.deepEqual(whole, nodeByNode, what);
+            // Top nodes node by node, then subtrees of at most an eighth of the rows whole.
+            calls = 0;
+            const mixed = new TreeGrower(growData, { ...opt, subtreeRows: n >> 3 }, null, 9).growAll();
+            assert.ok(calls > 0, `${what}: ${calls} subtrees`);
+            assert.deepEqual(mixed, nodeByNode, what);
+            if (limits.maxFeatures === d) assert.ok(whole.nNodes > 100, `${what}: ${whole.nNodes} nodes`);
+          }
+      }
+    } finally {
+      proto.growSubtree = original;
     }
   });
 });

@@ -24,7 +24,7 @@ import type { GrowData } from './grower.js';
 import { instantiateSized, lazyModule } from '../kit/wasm.js';
 
 const WASM =
-  'AGFzbQEAAAABowEPYAF/AGAEf39/fwBgBH9/f3wBf2AEf39/fABgBX9/f3x/AGAHf39/f398fwBgB39/f398f38Bf2AKf39/f3x/f39/fwF/YAABfGAKf39/f39/f39/fwBgCH9/f39/f39/AGAJf39/f39/f39/AGANf39/f39/f39/f39/fwBgD39/f39/f39/f39/f39/fwF/YA9/f39/f39/f39/f39/f38AAg8BA2VudgZtZW1vcnkCAAEDEhEAAQIDBAUGBwEICQoLDA0LDgYHAX8BQf8BCwe9AQ8Lc2V0Q29kZU1hc2sAAAZnYXRoZXIAAQhjb3VudFN1bQADCmNvdW50U2xvdHMABA1jb3VudFdlaWdodGVkAAUJcGFydGl0aW9uAAYOcGFydGl0aW9uU3RhdHMABwhyZW51bWJlcgAIBHRpbnkACgpjb2Rlc1JhbmdlAAsKY29kZXNDb3VudAAMCWhpc3REZW5zZQANCnNwYXJzZUJpbnMADgtzcGFyc2VSYW5nZQAPCnNwYXJzZUxlZnQAEAreGBEGACAAJAAL/QEDA3sBfwJ8RAAAAAAAAPB//RQhBUQAAAAAAADw//0UIQYgASACQX5xQQJ0aiEHAkAgASAHTw0AA0AgACABKAIAQQN0aisDAP0UIAAgASgCBEEDdGorAwD9IgEhBCADIAT9CwQAIAQgBf32ASEFIAQgBv33ASEGIAFBCGohASADQRBqIQMgASAHSQ0ACwsgAkEBcQRAIAAgASgCAEEDdGorAwD9FCEEIAMgBP1bAwAAIAQgBf32ASEFIAQgBv33ASEGCyAF/SEAIQggBf0hASEJQQAgCSAIIAkgCGMbOQMAIAb9IQAhCCAG/SEBIQlBCCAJIAggCSAIZBs5AwALiwIEA38EewN8AX8gA/0UIQcgACACQQN0aiEEAkAgACAETw0AA0AgAEGAEGohBSAFIARLBEAgBCEFCyAFIAUgAGtBCHFrIQb9DAAAAAAAAAAAAAAAAAAAAAAhCgJAIAAgBk8NAANAIAD9AAQAIAf9SyEIIAkgCP3RASEJIAogCCAB/QAEAP1O/fABIQogAEEQaiEAIAFBEGohASAAIAZJDQALCyAK/SEAIQ0gACAFSQRAIAArAwAgA2W4IQwgDiAMq2ohDiANIAwgASsDAKKgIQ0gAEEIaiEAIAFBCGohAQsgCyANIAr9IQGgoCELIAAgBEkNAAsLQRggCzkDACAOIAn9HQAgCf0dAXynagsSAEEQIAAgASACIAMQArg5AwALZwMBfwJ8AX8gACACQQN0aiEFAkAgACAFTw0AA0AgACsDACADZbghBiAHIAagIQcgBCABKAIAQQN0aiEIIAggCCsDACAGoDkDACAAQQhqIQAgAUEEaiEBIAAgBUkNAAsLQRAgBzkDAAvBAQQCfwF8AX8DfCAAIARBA3RqIQcCQCAAIAdPDQADQCAAQYAQaiEIIAggB0sEQCAHIQgLRAAAAAAAAAAAIQ0DQCAAKwMAIAVluCEJIAsgCaAhCyANIAErAwAgCaKgIQ0gBiACKAIAQQN0aiEKIAogCisDACADKwMAIAmioDkDACAAQQhqIQAgAUEIaiEBIAJBBGohAiADQQhqIQMgACAISQ0ACyAMIA2gIQwgACAHSQ0ACwtBECALOQMAQRggDDkDAAvQAQIGfwN8IAIhByACIQkgBiEKIAIgA0ECdGohCAJAIAcgCE8NAANAIAcoAgAhCyABBH8jACAAIAsgAWxqLwEAcbggBGUFIAAgC0EDdGorAwAgBGULIQwgCSALNgIAIAogCzYCACAJIAxBAnRqIQkgCiAMQQFzQQJ0aiEKIAy4IAUgC0EDdGorAwCiIQ0gDiANoCEOIA8gDSANoqAhDyAHQQRqIQcgByAISQ0ACwsgCSAGIAogBmv8CgAAQRggDjkDAEEIIA85AwAgCSACa0ECdgvHAgMGfwZ8AX8gAiEKIAIhDCAJIQ0gAiADQQJ0aiELAkAgCiALTw0AA0AgCigCACEOIAEEfyMAIAAgDiABbGovAQBxuCAEZQUgACAOQQN0aisDACAEZQshDyAMIA42AgAgDSAONgIAIAwgD0ECdGohDCANIA9BAXNBAnRqIQ0gD7ghEEQAAAAAAADwPyERIAdBAXFFBEAgBiAOQQN0aisDACERCyAQIBGiIREgEyARoCETIAUgDkEDdGorAwAhEiAHQQJJBEAgCCASqkECakEDdGohFiAWIBYrAwAgEaA5AwAFIBQgESASoqAhFCAVIBEgEqIgEqKgIRULIApBBGohCiAKIAtJDQALCyAMIAkgDSAJa/wKAAAgDCACa0ECdiEPIAggEzkDACAIIA+4OQMIIAdBAk8EQCAIIBQ5AxAgCCAVOQMYCyAPC0QBAn8gACEEIAAgAUECdGohBQJAIAQgBU8NAANAIAMgBCgCAEECdGogAjYCACACQQFqIQIgBEEEaiEEIAQgBUkNAAsLC1IBAX9BICgCAEH1863pBmohAEEgIAA2AgAgACAAQQ92cyAAQQFybCEAIAAgACAAIABBB3ZzIABBPXJsanMhACAAIABBDnZzuEQAAAAAAADwQaMLtwEDAX8DfAF/IAQgAiADIAUQAQJAIAhFDQADQCAAIAcgCkECdGooAgAgAWxqIAIgAyAGEAFBACsDACELQQgrAwAhDCAJIApBGGxqIQ4gDCALREivvJry13o+oGUEQCAORAAAAAAAAPC/OQMIBSALEAkgDCALoaKgIQ0gDSAMZgRAIAshDQsgDiANOQMAIA4gBiAFIAMgDRACuDkDCCAOQRgrAwA5AxALIApBAWohCiAKIAhJDQALCwvTAQEJfwJAA0AgCCADTw0BIAhBgAJqIQkgCSADSwRAIAMhCQtBACELAkADQCALIAVPDQEgC0ECdCEQIAQgEGooAgAhDCAMQQBOBEAgACAMaiEMIAYgEGooAgAhDiAHIBBqKAIAIQ8gCCEKA0AjACAMIAIgCkECdGooAgAgAWxqLwEAcSENIA0gDiANIA5IGyEOIA0gDyANIA9KGyEPIApBAWohCiAKIAlJDQALIAYgEGogDjYCACAHIBBqIA82AgALIAtBAWohCwwACwsgCSEIDAALCwvyAQMJfwF8AX8CQANAIAkgA08NASAJQYACaiEKIAogA0sEQCADIQoLQQAhDAJAA0AgDCAGTw0BIAUgDEECdGooAgAhDiAOQQBOBEAgACAEIAxBAnRqKAIAaiENQQAhEUQAAAAAAAAAACESIAkhCwNAIAIgC0ECdGooAgAhDyMAIA0gDyABbGovAQBxIA5NIRAgESAQaiERIBIgELggByAPQQN0aisDAKKgIRIgC0EBaiELIAsgCkkNAAsgCCAMQRhsaiETIBMgEysDCCARuKA5AwggEyATKwMQIBKgOQMQCyAMQQFqIQwMAAsLIAohCQwACwsLsAIDB38CfAF/AkAgA0UgB0VyDQADQCACIA1BAnRqKAIAIQ4gACAOIAFsaiEPRAAAAAAAAPA/IRQgDEEBcUUEQCALIA5BA3RqKwMAIRQLIAogDkEDdGorAwAhFSAMQQJJBEAgFapBAmpBA3QhEwUgDEECRgRAIBQgFaIhFQsLQQAhEANAIBBBAnQhFiMAIA8gBCAWaigCAGovAQBxIREgESAFIBZqKAIARwRAIAkgBiAWaigCACARaiAIbGohEiASIBIrAwhEAAAAAAAA8D+gOQMIIAxBAkkEQCASIBNqIRIgEiASKwMAIBSgOQMABSAMQQJGBEAgEiASKwMAIBSgOQMACyASIBIrAxAgFaA5AxALCyAQQQFqIRAgECAHSQ0ACyANQQFqIQ0gDSADSQ0ACwsL5QEDBX8DfAN/IAggB2shECAAIAJqIRgCQCAEIAVODQADQCADIARBAnRqKAIAIQ8gBiAPQQJ0aigCACAHayAQSSERIwAgGCAPIAFsai8BAHEhEiAJIBIgCmxqIRMgEysDCCEUIA4gF0ECdGogEjYCACAXIBEgFEQAAAAAAAAAAGFxaiEXIBG4IRUgEyAUIBWgOQMIIBUhFiANQQFxRQRAIBUgDCAPQQN0aisDAKIhFgsgEyALIA9BA3RqKwMAqkECakEDdGohGSAZIBkrAwAgFqA5AwAgBEEBaiEEIAQgBUgNAAsLIBcLnQEBBn9B/////wchC0F/IQwgCCAHayEOAkAgBCAFTg0AA0AgAyAEQQJ0aigCACEJIAYgCUECdGooAgAgB2sgDkkEQCANQQFqIQ0jACAAIAJqIAkgAWxqLwEAcSEKIAogCyAKIAtIGyELIAogDCAKIAxKGyEMCyAEQQFqIQQgBCAFSA0ACwtBACALtzkDAEEIIAy3OQMAQRAgDbc5AwALnQIDAn8CfAJ/IAggB2shEAJAIAQgBU4NAANAIAMgBEECdGooAgAhDyAGIA9BAnRqKAIAIAdrIBBJBEBEAAAAAAAA8D8hESAMQQFxRQRAIAsgD0EDdGorAwAhEQsgCiAPQQN0aisDACESIAxBAkkEQCASqkECakEDdCETIBEhEgVBECETIBEgEqIhEgsgDSANKwMAIBGgOQMAIA0gDSsDCEQAAAAAAADwP6A5AwggDSATaiEUIBQgFCsDACASoDkDACMAIAAgAmogDyABbGovAQBxIAlMBEAgDiAOKwMAIBGgOQMAIA4gDisDCEQAAAAAAADwP6A5AwggDiATaiEUIBQgFCsDACASoDkDAAsLIARBAWohBCAEIAVIDQALCws=';
+  'AGFzbQEAAAAB7gEaYAF/AGAEf39/fwBgBH9/f3wBf2AEf39/fABgBX9/f3x/AGAHf39/f398fwBgB39/f398f38Bf2AKf39/f3x/f39/fwF/YAABfGAKf39/f39/f39/fwBgCH9/f39/f39/AGAJf39/f39/f39/AGANf39/f39/f39/f39/fwBgD39/f39/f39/f39/f39/fwF/YA9/f39/f39/f39/f39/f38AYAJ7ewF7YAd/f39/f39/AGADf397AGACf3sAYAF/AX9gA39/fwBgAX8BfGACf38BfGAEf39/fwF/YAZ/f39/f38AYAV/f39/fwF/Ag8BA2VudgZtZW1vcnkCAAEDJyYAAQIDBAUGBwEICQoLDA0LDg8PEA8PCxESEgATFBUWAhcXFxAYGQb/AS1/AUH/AQt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfwFBAAt/AUEAC38BQQALfAFEAAAAAAAAAAALfAFEAAAAAAAAAAALfwFBfwt/AUF/C3wBRAAAAAAAAAAAC3wBRAAAAAAAAAAAC38BQQALfwFBAAt/AUEACwfaARELc2V0Q29kZU1hc2sAAAZnYXRoZXIAAQhjb3VudFN1bQADCmNvdW50U2xvdHMABA1jb3VudFdlaWdodGVkAAUJcGFydGl0aW9uAAYOcGFydGl0aW9uU3RhdHMABwhyZW51bWJlcgAIBHRpbnkACgpjb2Rlc1JhbmdlAAsKY29kZXNDb3VudAAMCWhpc3REZW5zZQANCnNwYXJzZUJpbnMADgtzcGFyc2VSYW5nZQAPCnNwYXJzZUxlZnQAEAxzdWJ0cmVlU2V0dXAAGgtncm93U3VidHJlZQAlCqc9JgYAIAAkAAv9AQMDewF/AnxEAAAAAAAA8H/9FCEFRAAAAAAAAPD//RQhBiABIAJBfnFBAnRqIQcCQCABIAdPDQADQCAAIAEoAgBBA3RqKwMA/RQgACABKAIEQQN0aisDAP0iASEEIAMgBP0LBAAgBCAF/fYBIQUgBCAG/fcBIQYgAUEIaiEBIANBEGohAyABIAdJDQALCyACQQFxBEAgACABKAIAQQN0aisDAP0UIQQgAyAE/VsDAAAgBCAF/fYBIQUgBCAG/fcBIQYLIAX9IQAhCCAF/SEBIQlBACAJIAggCSAIYxs5AwAgBv0hACEIIAb9IQEhCUEIIAkgCCAJIAhkGzkDAAuLAgQDfwR7A3wBfyAD/RQhByAAIAJBA3RqIQQCQCAAIARPDQADQCAAQYAQaiEFIAUgBEsEQCAEIQULIAUgBSAAa0EIcWshBv0MAAAAAAAAAAAAAAAAAAAAACEKAkAgACAGTw0AA0AgAP0ABAAgB/1LIQggCSAI/dEBIQkgCiAIIAH9AAQA/U798AEhCiAAQRBqIQAgAUEQaiEBIAAgBkkNAAsLIAr9IQAhDSAAIAVJBEAgACsDACADZbghDCAOIAyraiEOIA0gDCABKwMAoqAhDSAAQQhqIQAgAUEIaiEBCyALIA0gCv0hAaCgIQsgACAESQ0ACwtBGCALOQMAIA4gCf0dACAJ/R0BfKdqCxIAQRAgACABIAIgAxACuDkDAAtnAwF/AnwBfyAAIAJBA3RqIQUCQCAAIAVPDQADQCAAKwMAIANluCEGIAcgBqAhByAEIAEoAgBBA3RqIQggCCAIKwMAIAagOQMAIABBCGohACABQQRqIQEgACAFSQ0ACwtBECAHOQMAC8EBBAJ/AXwBfwN8IAAgBEEDdGohBwJAIAAgB08NAANAIABBgBBqIQggCCAHSwRAIAchCAtEAAAAAAAAAAAhDQNAIAArAwAgBWW4IQkgCyAJoCELIA0gASsDACAJoqAhDSAGIAIoAgBBA3RqIQogCiAKKwMAIAMrAwAgCaKgOQMAIABBCGohACABQQhqIQEgAkEEaiECIANBCGohAyAAIAhJDQALIAwgDaAhDCAAIAdJDQALC0EQIAs5AwBBGCAMOQMAC9ABAgZ/A3wgAiEHIAIhCSAGIQogAiADQQJ0aiEIAkAgByAITw0AA0AgBygCACELIAEEfyMAIAAgCyABbGovAQBxuCAEZQUgACALQQN0aisDACAEZQshDCAJIAs2AgAgCiALNgIAIAkgDEECdGohCSAKIAxBAXNBAnRqIQogDLggBSALQQN0aisDAKIhDSAOIA2gIQ4gDyANIA2ioCEPIAdBBGohByAHIAhJDQALCyAJIAYgCiAGa/wKAABBGCAOOQMAQQggDzkDACAJIAJrQQJ2C8cCAwZ/BnwBfyACIQogAiEMIAkhDSACIANBAnRqIQsCQCAKIAtPDQADQCAKKAIAIQ4gAQR/IwAgACAOIAFsai8BAHG4IARlBSAAIA5BA3RqKwMAIARlCyEPIAwgDjYCACANIA42AgAgDCAPQQJ0aiEMIA0gD0EBc0ECdGohDSAPuCEQRAAAAAAAAPA/IREgB0EBcUUEQCAGIA5BA3RqKwMAIRELIBAgEaIhESATIBGgIRMgBSAOQQN0aisDACESIAdBAkkEQCAIIBKqQQJqQQN0aiEWIBYgFisDACARoDkDAAUgFCARIBKioCEUIBUgESASoiASoqAhFQsgCkEEaiEKIAogC0kNAAsLIAwgCSANIAlr/AoAACAMIAJrQQJ2IQ8gCCATOQMAIAggD7g5AwggB0ECTwRAIAggFDkDECAIIBU5AxgLIA8LRAECfyAAIQQgACABQQJ0aiEFAkAgBCAFTw0AA0AgAyAEKAIAQQJ0aiACNgIAIAJBAWohAiAEQQRqIQQgBCAFSQ0ACwsLUgEBf0EgKAIAQfXzrekGaiEAQSAgADYCACAAIABBD3ZzIABBAXJsIQAgACAAIAAgAEEHdnMgAEE9cmxqcyEAIAAgAEEOdnO4RAAAAAAAAPBBowu3AQMBfwN8AX8gBCACIAMgBRABAkAgCEUNAANAIAAgByAKQQJ0aigCACABbGogAiADIAYQAUEAKwMAIQtBCCsDACEMIAkgCkEYbGohDiAMIAtESK+8mvLXej6gZQRAIA5EAAAAAAAA8L85AwgFIAsQCSAMIAuhoqAhDSANIAxmBEAgCyENCyAOIA05AwAgDiAGIAUgAyANEAK4OQMIIA5BGCsDADkDEAsgCkEBaiEKIAogCEkNAAsLC9MBAQl/AkADQCAIIANPDQEgCEGAAmohCSAJIANLBEAgAyEJC0EAIQsCQANAIAsgBU8NASALQQJ0IRAgBCAQaigCACEMIAxBAE4EQCAAIAxqIQwgBiAQaigCACEOIAcgEGooAgAhDyAIIQoDQCMAIAwgAiAKQQJ0aigCACABbGovAQBxIQ0gDSAOIA0gDkgbIQ4gDSAPIA0gD0obIQ8gCkEBaiEKIAogCUkNAAsgBiAQaiAONgIAIAcgEGogDzYCAAsgC0EBaiELDAALCyAJIQgMAAsLC/IBAwl/AXwBfwJAA0AgCSADTw0BIAlBgAJqIQogCiADSwRAIAMhCgtBACEMAkADQCAMIAZPDQEgBSAMQQJ0aigCACEOIA5BAE4EQCAAIAQgDEECdGooAgBqIQ1BACERRAAAAAAAAAAAIRIgCSELA0AgAiALQQJ0aigCACEPIwAgDSAPIAFsai8BAHEgDk0hECARIBBqIREgEiAQuCAHIA9BA3RqKwMAoqAhEiALQQFqIQsgCyAKSQ0ACyAIIAxBGGxqIRMgEyATKwMIIBG4oDkDCCATIBMrAxAgEqA5AxALIAxBAWohDAwACwsgCiEJDAALCwuwAgMHfwJ8AX8CQCADRSAHRXINAANAIAIgDUECdGooAgAhDiAAIA4gAWxqIQ9EAAAAAAAA8D8hFCAMQQFxRQRAIAsgDkEDdGorAwAhFAsgCiAOQQN0aisDACEVIAxBAkkEQCAVqkECakEDdCETBSAMQQJGBEAgFCAVoiEVCwtBACEQA0AgEEECdCEWIwAgDyAEIBZqKAIAai8BAHEhESARIAUgFmooAgBHBEAgCSAGIBZqKAIAIBFqIAhsaiESIBIgEisDCEQAAAAAAADwP6A5AwggDEECSQRAIBIgE2ohEiASIBIrAwAgFKA5AwAFIAxBAkYEQCASIBIrAwAgFKA5AwALIBIgEisDECAVoDkDEAsLIBBBAWohECAQIAdJDQALIA1BAWohDSANIANJDQALCwvlAQMFfwN8A38gCCAHayEQIAAgAmohGAJAIAQgBU4NAANAIAMgBEECdGooAgAhDyAGIA9BAnRqKAIAIAdrIBBJIREjACAYIA8gAWxqLwEAcSESIAkgEiAKbGohEyATKwMIIRQgDiAXQQJ0aiASNgIAIBcgESAURAAAAAAAAAAAYXFqIRcgEbghFSATIBQgFaA5AwggFSEWIA1BAXFFBEAgFSAMIA9BA3RqKwMAoiEWCyATIAsgD0EDdGorAwCqQQJqQQN0aiEZIBkgGSsDACAWoDkDACAEQQFqIQQgBCAFSA0ACwsgFwudAQEGf0H/////ByELQX8hDCAIIAdrIQ4CQCAEIAVODQADQCADIARBAnRqKAIAIQkgBiAJQQJ0aigCACAHayAOSQRAIA1BAWohDSMAIAAgAmogCSABbGovAQBxIQogCiALIAogC0gbIQsgCiAMIAogDEobIQwLIARBAWohBCAEIAVIDQALC0EAIAu3OQMAQQggDLc5AwBBECANtzkDAAudAgMCfwJ8An8gCCAHayEQAkAgBCAFTg0AA0AgAyAEQQJ0aigCACEPIAYgD0ECdGooAgAgB2sgEEkEQEQAAAAAAADwPyERIAxBAXFFBEAgCyAPQQN0aisDACERCyAKIA9BA3RqKwMAIRIgDEECSQRAIBKqQQJqQQN0IRMgESESBUEQIRMgESASoiESCyANIA0rAwAgEaA5AwAgDSANKwMIRAAAAAAAAPA/oDkDCCANIBNqIRQgFCAUKwMAIBKgOQMAIwAgACACaiAPIAFsai8BAHEgCUwEQCAOIA4rAwAgEaA5AwAgDiAOKwMIRAAAAAAAAPA/oDkDCCAOIBNqIRQgFCAUKwMAIBKgOQMACwsgBEEBaiEEIAQgBUgNAAsLCxkAIwBB/wFGBHsgACAB/XcFIAAgAf2XAQsLGQAjAEH/AUYEeyAAIAH9eQUgACAB/ZkBCwulAwIDfwl7/Qz/////////////////////IQsgCyEMIAshDSALIQ4gAiEHIAIgA0ECdGohCCAEQQJNBEAjAEH/AUYEQANAIAAgBygCACABbGohCSAJ/QAEACEKIAsgCv13IQsgDyAK/XkhDyAJ/QAEECEKIAwgCv13IQwgECAK/XkhECAHQQRqIQcgByAISQ0ACwUDQCAAIAcoAgAgAWxqIQkgCf0ABAAhCiALIAr9lwEhCyAPIAr9mQEhDyAJ/QAEECEKIAwgCv2XASEMIBAgCv2ZASEQIAdBBGohByAHIAhJDQALCwUDQCAAIAcoAgAgAWxqIQkgCf0ABAAhCiALIAoQESELIA8gChASIQ8gCf0ABBAhCiAMIAoQESEMIBAgChASIRAgCf0ABCAhCiANIAoQESENIBEgChASIREgCf0ABDAhCiAOIAoQESEOIBIgChASIRIgB0EEaiEHIAcgCEkNAAsLIAUgC/0LBAAgBSAM/QsEECAFIA39CwQgIAUgDv0LBDAgBiAP/QsEACAGIBD9CwQQIAYgEf0LBCAgBiAS/QsEMAsZACMAQf8BRgR7IAAgAf1xBSAAIAH9kQELCxgAIwBB/wFGBHsgACAB/SoFIAAgAf00CwuFBAQFfwJ7AX8MeyAF/QAEACERIAX9AAQQIRIgBf0ABCAhEyAF/QAEMCEUIAIhCSACIANBAnRqIQsCQANAIAkgC08NASAJQYAEaiEKIAogC0sEQCALIQoL/QwAAAAAAAAAAAAAAAAAAAAAIRUgFSEWIBUhFyAVIRggFSEZIBUhGiAVIRsgFSEcIARBAk0jAEH/AUZxBEADQCAJKAIAIQwgACAMIAFsaiENQQAgBiAMai0AAGv9DyEPIA39AAQAIBH9KiEOIBUgDv1xIRUgGSAOIA/9Tv1xIRkgDf0ABBAgEv0qIQ4gFiAO/XEhFiAaIA4gD/1O/XEhGiAJQQRqIQkgCSAKSQ0ACwUDQCAJKAIAIQwgACAMIAFsaiENQQAgBiAMai0AAGv9DyEPIA39AAQAIBEQFSEOIBUgDhAUIRUgGSAOIA/9ThAUIRkgDf0ABBAgEhAVIQ4gFiAOEBQhFiAaIA4gD/1OEBQhGiAN/QAEICATEBUhDiAXIA4QFCEXIBsgDiAP/U4QFCEbIA39AAQwIBQQFSEOIBggDhAUIRggHCAOIA/9ThAUIRwgCUEEaiEJIAkgCkkNAAsLIAdBACAVEBcgCEEAIBkQFyAHQQEgFhAXIAhBASAaEBcgBEECSwRAIAdBAiAXEBcgCEECIBsQFyAHQQMgGBAXIAhBAyAcEBcLDAALCwskACMAQf8BRgRAIAAgAUEGdGogAhAYBSAAIAFBBXRqIAIQGQsLYgECeyAB/YkBIQIgAf2KASEDIAAgAP0ABAAgAv2pAf2uAf0LBAAgACAA/QAEECAC/aoB/a4B/QsEECAAIAD9AAQgIAP9qQH9rgH9CwQgIAAgAP0ABDAgA/2qAf2uAf0LBDALKgAgACAA/QAEACAB/akB/a4B/QsEACAAIAD9AAQQIAH9qgH9rgH9CwQQC4oCACAAKAIAJAEgACgCBCQCIAAoAggkAyAAKAIMJAQgACgCECQFIAAoAhQkBiAAKAIYJAcgACgCHCQIIAAoAiAkCSAAKAIkJAogACgCKCQLIAAoAiwkDCAAKAIwJA0gACgCNCQOIAAoAjgkDyAAKAI8JBAgACgCQCQRIAAoAkQkEiAAKAJIJBMgACgCTCQUIAAoAlAkFSAAKAJUJBYgACgCWCQXIAAoAlwkGCAAKAJgJBkgACgCZCQaIAAoAmgkGyAAKAJsJBwgACgCcCQdIAAoAnQkHiAAKAJ4JB8gACgCfCQgIAAoAoABJCEgACgChAEkIiAAKAKYASQjIAArA4gBJCQgACsDkAEkJQsJABAJIAC4oqsLMAEDfyAAIAFBAnRqIQMgACACQQJ0aiEEIAMoAgAhBSADIAQoAgA2AgAgBCAFNgIAC4ABAQV8IAArAwAhASABRAAAAAAAAAAAZQRARAAAAAAAAAAADwsgACsDECEEIAArAxghBSMPRQRAIAQgAaMhAiAFIAGjIAIgAqKhIQMgA0QAAAAAAAAAACADRAAAAAAAAAAAZBsPC0QAAAAAAADwPyAEIASiIAUgBaKgIAEgAaKjoQuVAQEIfCABKwMAIQIgACsDACACoSEDIAErAxAhBCAAKwMQIAShIQYjD0UEQCAEIASiIAKjIAYgBqIgA6OgDwsgASsDGCEFIAArAxggBaEhByAEIASiIAUgBaKgIQggBiAGoiAHIAeioCEJIAOaRAAAAAAAAPA/IAkgAyADoqOhoiACRAAAAAAAAPA/IAggAiACoqOhoqEL1QECBn8CeyACIAFrQSBMBEAjCCAAIAFqQQN0aiEIIwggACACakEDdGohCSAD/RQhCwJAA0AgCCAJTw0BIAogCP0ABAAgC/1L/dEBIQogCEEQaiEIDAALCyABQQFrIAr9HQAgCv0dAXynaiEEIAggCUYEQCAEIAgrAwAgA2VqIQQLIAQPCyABQQFrIQQgAiEFAkADQCAEIAVODQEgBCAFakEBakEBdSEGIwggACAGakEDdGorAwAgA2UhByAGIAQgBxshBCAFIAZBAWsgBxshBQwACwsgBAvxBwgGfwN8AX8BfAN/AnwDfwF8IwUgAUECdGohBEEAIQUDQCAFQQJ0IQYjFiAGaiMTIAZqKAIAIwNsNgIAIxggBmpB/////wc2AgAjGSAGakF/NgIAIAVBAWohBSAFIABJDQALIyIEQCMBIwIgBCACIyIjHEGAAWojHEHAAWoQE0EAIQUDQCAFQQJ0IQYjHCMWIAZqKAIAaiEHIxggBmojACAHLwGAAXE2AgAjGSAGaiMAIAcvAcABcTYCACAFQQFqIQUgBSAASQ0ACwUjASMCIAQgAiMWIAAjGCMZEAsLQQAhBQNAIAVBAnQhBiMJIxMgBmooAgBBAnRqKAIAIQcjGCAGaigCACEIIxkgBmooAgAhCSMHIAcgCGpBA3RqKwMAIQojCCAHIAlqQQN0aisDACELIxcgBmpBfzYCACALIApESK+8mvLXej6gZSEQIxQgBWogEDoAACAQBEAgD0EBaiEPBSAKEAkgCyAKoaKgIQwgDCALZgRAIAohDAsgByAIIAkgDBAfIQ0gDSAITiANIAlIcQRAIxcgBmogDTYCACMHIAcgDWpBAWpBA3RqKwMAIQ4gDCAOY0UEQCMIIAcgDWpBA3RqKwMARAAAAAAAAABAoyAORAAAAAAAAABAo6AhDAsjFSAFQQN0aiAMOQMACwsgBUEBaiEFIAUgAEkNAAsgDyAARgRAIA8PCyMiQQBHIw9BAkZxBEAjHEGAAmpBAEHABPwLAEEAIQUDQCAFQQJ0IQYjFyAGaigCACENIA1BAE4EQCMcIxYgBmooAgBqIQcjAEH/AUYEQCAHIA06AIACBSAHIA07AYACCwsgBUEBaiEFIAUgAEkNAAsjASMCIAQgAiMiIxxBgAJqIyMjHEHAAmojHEHABGoQFkEAIQUDQCMcIxYgBUECdGooAgBBAkEBIwBB/wFGG3RqIQcjGiAFQRhsaiERIBEgBygCwAK4OQMIIBEgBygCwAS4OQMQIAVBAWohBSAFIABJDQALBSMaQQAgAEEYbPwLACMBIwIgBCACIxYjFyAAIwQjGhAMCyMcQeAAaiEUIw0hFkEAIQUDQCAFQQJ0IQYjFyAGaigCAEEATgRAIxogBUEYbGohESARKwMIIRIgESsDECETIBKrIRUgFUEASiAVIAJIcSAVIBZOIAIgFWsgFk5xcQRAIBQgEjkDACAUIBI5AwgjDwRAIBQgEiAToTkDECAUIBM5AxgFIBQgEzkDECAURAAAAAAAAAAAOQMYCyADIBQQHiEXIBcjKWQEQCAXJCkjEyAGaigCACQmIxcgBmooAgAkJyMVIAVBA3RqKwMAJCgLCwsgBUEBaiEFIAUgAEkNAAsgDwuGBAETf0F/JCZEAAAAAAAA8P8kKSMKIQQjCyEFIxAhFSMUIRYgBCEGIAUgBE4EQCADIQcLIAchCQJAA0AgBiADIAhqTA0BIAkgBU4gCSAIIAdqSnENASAFIAlrQQEgCSAFSBshCkEAIQsCQANAIAsgCk4NASAGIAtrIAMgCGpMDQEgCUEBaiEJIAcgBiALayAIayAHaxAbaiEMIAwgA0gEQCAVIAcgDBAcIAdBAWohBwUgDCAIaiEMIAYgC2tBAWshDSAVIAwgDRAcIxMgC0ECdGogFSANQQJ0aigCADYCACALQQFqIQsLDAALCyALRQRADAELIAsgACABIAIQIBpBACEOQQAhDwNAIA4gFiAPai0AAGohDiAPQQFqIQ8gDyALSQ0ACyAOBEAgBiALayEQIBAgDmohEUEAIQ8DQCAWIA9qLQAABEAgFSAQQQJ0aiMTIA9BAnRqKAIANgIAIBBBAWohEAUgFSARQQJ0aiMTIA9BAnRqKAIANgIAIBFBAWohEQsgD0EBaiEPIA8gC0kNAAsgAyAIaiESIAYgC2sgEmshEyASIRQDQCAVIBQgFCATahAcIBRBAWohFCAUIBIgDmpIDQALIAggDmohCAsgBiALIA5rayEGDAALCyAVIxEgA0ECdPwKAAAjESADQQJ0aiAVIANBAnRqIAhBAnT8CgAAIAMgCGoLvgIDCn8DfAJ/IwEgACMDbGohCiMCIQsjBCEMIwYhEiMFIAFBAnRqIREgESEEIBEhBiASIQcgESACQQJ0aiEFIw8EQANAIAQoAgAhCCMAIAogCCALbGovAQBxIANNIQkgBiAINgIAIAcgCDYCACAGIAlBAnRqIQYgByAJQQFzQQJ0aiEHIA0gCSMjIAhqLQAAcWohDSAEQQRqIQQgBCAFSQ0ACyANuCEPBQNAIAQoAgAhCCMAIAogCCALbGovAQBxIANNIQkgBiAINgIAIAcgCDYCACAGIAlBAnRqIQYgByAJQQFzQQJ0aiEHIAm4IAwgCEEDdGorAwCiIQ4gDyAOoCEPIBAgDiAOoqAhECAEQQRqIQQgBCAFSQ0ACwsgBiASIAcgEmv8CgAAQRggDzkDAEEIIBA5AwAgBiARa0ECdgtMAQF/IxsjLEEGdGohByMsQQFqJCwgByAANgIAIAcgATYCBCAHIAI2AgggByADNgIMIAcgBDYCECAHIAY2AhQgB0EgaiAFQSD8CgAAC8sEBQJ/AXwHfwR8An8jHCELIAtBIGohDCALQcAAaiENIyohBiAGQQFqJCogA0EATgRAIx8jICAEGyADQQJ0aiAGNgIACyABIABrIQcgCxAdIQggByMMSCAHIw1BAXRIciACIw5OIAhEAAAAAAAAsDxlcnIhCSAFIQogCUUEQCAAIAcgCyAFECEhCiMmQQBIIQkLIAlFBEAjJiAAIAcjJxAiIQ4gACAOaiEPIA64IRBBGCsDACERIAwgEDkDACAMIBA5AwgjDwRAIAwgECARoTkDECAMIBE5AxgFIAwgETkDECAMQQgrAwA5AxgLIA0gCysDACAMKwMAoTkDACANIAEgD2u4OQMIIA0gCysDECAMKwMQoTkDECANIAsrAxggDCsDGKE5AxggCysDACAIoiAMKwMAIAwQHaKhIA0rAwAgDRAdoqEhEiASIyWjRAAAAAAAALA8oCMkYyAPIABGIA8gAUZyckUEQCMdIAZBAnRqIyY2AgAjHiAGQQN0aiMoOQMAIxIjJkEDdGohFSAVIBUrAwAgEqA5AwAgDyABIAJBAWogBkEAIA0gChAjIAAgDyACQQFqIAZBASAMIAoQIw8LCyMdIAZBAnRqQX82AgAjHiAGQQN0akQAAAAAAAAAADkDACMgIAZBAnRqQX82AgAjKyEUIBRBAWokKyMfIAZBAnRqIBQ2AgAgCysDACETIw8EQCMhIBRBBHRqIRUgFSALKwMQIBOjOQMAIBUgCysDGCATozkDCAUjISAUQQN0aiALKwMQIBOjOQMACwt0AQF/QQAkKkEAJCtBACQsIAAgASACQX9BACAEIAMQIwJAA0AjLEUNASMsQQFrJCwjGyMsQQZ0aiEFIxwgBUEgakEg/AoAACAFKAIAIAUoAgQgBSgCCCAFKAIMIAUoAhAgBSgCFBAkDAALC0EkIys2AgAjKgs=';
 
 interface Exports {
   gather(col: number, rows: number, m: number, xs: number): void;
@@ -97,6 +97,8 @@ interface Exports {
   ): number;
   sparseRange(...rows: SparseRows): void;
   setCodeMask(mask: number): void;
+  subtreeSetup(conf: number): void;
+  growSubtree(start: number, end: number, depth: number, nKnown: number, st: number): number;
   sparseLeft(
     ...args: [...SparseRows, c: number, targets: number, weights: number, mode: number, T: number, L: number]
   ): void;
@@ -140,7 +142,15 @@ function statsWidth(nClasses: number): number {
  * (values, or codes), the targets, the row buffers, the per-candidate arrays, the
  * histogram block, the sparse rows; `bytes` in all.
  */
-function layout(n: number, d: number, nClasses: number, cellBytes: number, histLen: number, nnz: number) {
+function layout(
+  n: number,
+  d: number,
+  nClasses: number,
+  cellBytes: number,
+  histLen: number,
+  nnz: number,
+  sub: SubtreeRoom = NO_SUBTREES,
+) {
   let end = OUT_BYTES;
   const take = (bytes: number) => {
     const at = end;
@@ -174,9 +184,39 @@ function layout(n: number, d: number, nClasses: number, cellBytes: number, histL
     sparseT: take(statsBytes),
     sparseL: take(statsBytes),
     binList: take((n + 2) * 4),
+    // growSubtree's: its constants, the bins' bounds, the grower's draw state and importances,
+    // a node search's candidates, its pending nodes and scratch stats, and the nodes it grew
+    // (at most 2·rows - 1, each leaf two values).
+    conf: take(sub.rows > 0 ? 160 : 0),
+    lo: take(sub.bins * 8),
+    hi: take(sub.bins * 8),
+    offset: take(sub.rows > 0 ? (d + 1) * 4 : 0),
+    gFeats: take(sub.rows > 0 ? d * 4 : 0),
+    gKnown: take(sub.rows > 0 ? d * 4 : 0),
+    gImp: take(sub.rows > 0 ? d * 8 : 0),
+    batch: take(sub.rows > 0 ? d * 4 : 0),
+    isConst: take(sub.rows > 0 ? d : 0),
+    thr: take(sub.rows > 0 ? d * 8 : 0),
+    stack: take(sub.rows > 0 ? (sub.rows + 1) * 64 : 0),
+    tmp: take(sub.rows > 0 ? 1024 : 0),
+    stIn: take(sub.rows > 0 ? 32 : 0),
+    labels: take(sub.rows > 0 && nClasses === 2 ? n : 0),
+    nodeF: take(sub.rows * 8),
+    nodeT: take(sub.rows * 16),
+    nodeL: take(sub.rows * 8),
+    nodeR: take(sub.rows * 8),
+    leafV: take(sub.rows * 16),
   };
   return { off, bytes: end };
 }
+
+/** Room for growSubtree: subtrees of up to `rows` rows, over `bins` bins in all (0, 0: none). */
+export interface SubtreeRoom {
+  rows: number;
+  bins: number;
+}
+
+const NO_SUBTREES: SubtreeRoom = { rows: 0, bins: 0 };
 
 /**
  * Whether a tree can grow an n x d table with these passes: extra trees on values (cellBytes
@@ -189,9 +229,32 @@ export function treePassesFit(
   nClasses: number,
   cellBytes: number,
   histLen = 0,
+  sub: SubtreeRoom = NO_SUBTREES,
 ): boolean {
   // At most n * d rows outside their feature's dominant bin (Bins.nzRows).
-  return wasmModule() !== null && layout(n, d, nClasses, cellBytes, histLen, n * d).bytes <= 2 ** 31;
+  return wasmModule() !== null && layout(n, d, nClasses, cellBytes, histLen, n * d, sub).bytes <= 2 ** 31;
+}
+
+/** What growSubtree reads from the grower, and what it needs to know of it. */
+export interface SubtreeGrowing {
+  maxFeatures: number;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  maxDepth: number;
+  minImpurityDecrease: number;
+  rootW: number;
+}
+
+/** A grown subtree, numbered from 0: nodes (a leaf's left is its leaf number, its right -1) and leaves. */
+export interface Subtree {
+  nodes: number;
+  leaves: number;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Per leaf, two class shares or one mean (sw-wide stats' width: nClasses or 1). */
+  leafValue: Float64Array;
 }
 
 export class TreePasses {
@@ -249,6 +312,8 @@ export class TreePasses {
   private readonly n: number;
   private readonly rowStride: number;
   private readonly colStride: number;
+  private readonly d: number;
+  private readonly nClasses: number;
 
   /**
    * On data.columns where given, else on data.bins.codes (which must be bytes); with room for
@@ -257,6 +322,7 @@ export class TreePasses {
   constructor(
     data: GrowData,
     readonly histLen = 0,
+    readonly sub: SubtreeRoom = NO_SUBTREES,
   ) {
     const { n, d } = data;
     const onValues = data.columns !== undefined;
@@ -264,7 +330,7 @@ export class TreePasses {
     const statsLen = statsWidth(data.nClasses);
     const nnz = data.bins.nzRows.length;
     const codeBytes = onValues ? 0 : data.bins.codes.BYTES_PER_ELEMENT;
-    const { off, bytes } = layout(n, d, data.nClasses, onValues ? 8 : codeBytes, histLen, nnz);
+    const { off, bytes } = layout(n, d, data.nClasses, onValues ? 8 : codeBytes, histLen, nnz, sub);
     const { exports, memory } = instantiateSized<Exports>(wasmModule()!, bytes);
     this.e = exports;
     this.off = off;
@@ -304,6 +370,113 @@ export class TreePasses {
     this.sparseT = new Float64Array(buf, this.off.sparseT, statsLen);
     this.sparseL = new Float64Array(buf, this.off.sparseL, statsLen);
     this.binList = new Int32Array(buf, this.off.binList, n + 2);
+    this.d = d;
+    this.nClasses = data.nClasses;
+    if (sub.rows > 0) {
+      const { lo, hi, offset } = data.bins;
+      new Float64Array(buf, this.off.lo, lo.length).set(lo);
+      new Float64Array(buf, this.off.hi, hi.length).set(hi);
+      new Int32Array(buf, this.off.offset, d + 1).set(offset);
+      if (data.nClasses === 2) new Uint8Array(buf, this.off.labels, n).set(data.labels!);
+    }
+  }
+
+  /** The grower's constants for growSubtree (once per grower: the module keeps them). */
+  subtreeSetup(g: SubtreeGrowing): void {
+    const o = this.off;
+    const buf = this.memory();
+    // Every feature of a row at once where a row's codes are row-major and fit 4 vectors.
+    const rowBytes = this.d * this.codeBytes;
+    const rv = this.rowStride === rowBytes && rowBytes <= 64 ? Math.ceil(rowBytes / 16) : 0;
+    new Int32Array(buf, o.conf, 34).set([
+      o.table,
+      this.rowStride,
+      this.colStride,
+      o.targets,
+      o.samples,
+      o.scratch,
+      o.lo,
+      o.hi,
+      o.offset,
+      this.d,
+      g.maxFeatures,
+      g.minSamplesSplit,
+      g.minSamplesLeaf,
+      Math.min(g.maxDepth, 0x7fffffff),
+      this.nClasses,
+      o.gFeats,
+      o.gKnown,
+      o.gImp,
+      o.batch,
+      o.isConst,
+      o.thr,
+      o.feats,
+      o.cut,
+      o.mn,
+      o.mx,
+      o.res,
+      o.stack,
+      o.tmp,
+      o.nodeF,
+      o.nodeT,
+      o.nodeL,
+      o.nodeR,
+      o.leafV,
+      rv,
+    ]);
+    new Float64Array(buf, o.conf + 136, 2).set([g.minImpurityDecrease, g.rootW]);
+    new Int32Array(buf, o.conf + 152, 1)[0] = o.labels;
+    this.e.subtreeSetup(o.conf);
+  }
+
+  /**
+   * The whole subtree of the node samples[start, end) (stats st, nKnown features known
+   * constant, the grower's feature order feats and their constant prefix known), grown as
+   * the grower would grow it node by node: feats, known, importance and rng carry on from
+   * where it leaves them. At most sub.rows rows.
+   */
+  growSubtree(
+    start: number,
+    end: number,
+    depth: number,
+    nKnown: number,
+    st: Float64Array,
+    rng: Rng,
+    feats: Int32Array,
+    known: Int32Array,
+    importance: Float64Array,
+  ): Subtree {
+    const o = this.off;
+    const buf = this.memory();
+    const d = this.d;
+    const f = new Int32Array(buf, o.gFeats, d);
+    const k = new Int32Array(buf, o.gKnown, d);
+    const imp = new Float64Array(buf, o.gImp, d);
+    f.set(feats);
+    k.set(known);
+    imp.set(importance);
+    new Float64Array(buf, o.stIn, 4).set(st);
+    this.rngState[0] = rng.getState();
+    const nodes = this.e.growSubtree(start, end, depth, nKnown, o.stIn);
+    rng.setState(this.rngState[0]);
+    feats.set(f);
+    known.set(k);
+    importance.set(imp);
+    const leaves = new Int32Array(buf, 36, 1)[0];
+    const w = this.nClasses > 0 ? this.nClasses : 1;
+    return {
+      nodes,
+      leaves,
+      feature: new Int32Array(buf, o.nodeF, nodes),
+      threshold: new Float64Array(buf, o.nodeT, nodes),
+      left: new Int32Array(buf, o.nodeL, nodes),
+      right: new Int32Array(buf, o.nodeR, nodes),
+      leafValue: new Float64Array(buf, o.leafV, leaves * w),
+    };
+  }
+
+  private memory(): ArrayBuffer {
+    return this.out.buffer as ArrayBuffer;
   }
 
   release(): void {
@@ -515,11 +688,12 @@ export class TreePasses {
 const byData = new WeakMap<GrowData, TreePasses>();
 
 /** Passes over data (see the constructor), held by the caller until it calls release. */
-export function holdTreePasses(data: GrowData, histLen = 0): TreePasses {
+export function holdTreePasses(data: GrowData, histLen = 0, sub: SubtreeRoom = NO_SUBTREES): TreePasses {
   let p = byData.get(data);
-  if (!p || p.held || p.histLen < histLen) {
-    const fresh = new TreePasses(data, histLen);
-    if (!p || (!p.held && p.histLen < histLen)) byData.set(data, fresh);
+  const small = (q: TreePasses) => q.histLen < histLen || q.sub.rows < sub.rows;
+  if (!p || p.held || small(p)) {
+    const fresh = new TreePasses(data, histLen, sub);
+    if (!p || (!p.held && small(p))) byData.set(data, fresh);
     p = fresh;
   }
   p.held = true;
