@@ -189,14 +189,15 @@ describe('TreeGrower on sparse features', () => {
     };
     try {
       // Bytes a row: 12 (one vector), 30 (two), 48 on 16-bit codes (three), 80 (none: per
-      // candidate), and a table too wide for row-major codes.
+      // candidate), and a table too wide for row-major codes; then on values (max_bins null).
       for (const [n, d, maxBins] of [
         [1500, 12, 255],
         [1500, 30, 64],
         [1200, 24, 400],
         [1000, 40, 300],
         [500, 140, 255],
-      ]) {
+        [1500, 10, null],
+      ] as const) {
         // Rounded normals (ties), a constant column, and a column of three values, so that
         // nodes find features constant and draw again.
         const data = new Float64Array(n * d);
@@ -204,7 +205,9 @@ describe('TreeGrower on sparse features', () => {
           for (let i = 0; i < n; i++)
             data[j * n + i] = j === 1 ? 4 : j === 2 ? rng.int(3) : Math.round(rng.normal() * 300) / 100;
         const bins = makeBins(data, n, d, maxBins);
-        assert.equal(bins.codes.BYTES_PER_ELEMENT, maxBins > 255 ? 2 : 1);
+        if (maxBins) assert.equal(bins.codes.BYTES_PER_ELEMENT, maxBins > 255 ? 2 : 1);
+        // On values, the grower compares the values themselves (GrowData.columns).
+        const columns = maxBins === null ? data : undefined;
         const labels = Int32Array.from({ length: n }, (_, i) =>
           rng.next() < 0.2 ? rng.int(2) : data[i] + data[2 * n + i] - data[3 * n + i] > 1 ? 1 : 0,
         );
@@ -224,7 +227,7 @@ describe('TreeGrower on sparse features', () => {
           ]) {
             const opt = { ...fullGrowth('random', d), criterion, ...limits };
             const what = `${n}x${d}, ${maxBins} bins, ${criterion}, ${JSON.stringify(limits)}`;
-            const growData = { n, d, ...target, bins };
+            const growData = { n, d, ...target, bins, columns };
             const nodeByNode = new TreeGrower(growData, { ...opt, subtreeRows: 0 }, null, 9).growAll();
             calls = 0;
             const whole = new TreeGrower(growData, opt, null, 9).growAll();

@@ -14,6 +14,8 @@ import type { Bins } from './binning.js';
  * one random threshold per feature between the node's min and max. Either way exact over the
  * bins. Candidates are tried in random order and the first best wins, constant features count
  * towards max_features, and scores use scikit-learn's arithmetic, so ties resolve alike.
+ * Where the passes run in WebAssembly, extra trees on codes may grow whole subtrees there
+ * (SUBTREE_ROWS), the same trees as node by node here.
  */
 export type Criterion = 'gini' | 'entropy' | 'squared_error';
 
@@ -290,14 +292,14 @@ export class TreeGrower {
     const subtrees =
       subtreeRows > 0 &&
       usePasses &&
-      onCodes &&
-      data.columns === undefined &&
+      (onCodes || data.columns !== undefined) &&
       opt.splitter === 'random' &&
       !weights &&
       (K === 2 ? opt.criterion === 'gini' : K === 0) &&
       (data.bins.nzRows.length === 0 || opt.sparseReads === false);
-    const sub = subtrees ? { rows: subtreeRows, bins: data.bins.lo.length } : undefined;
-    this.subtreeRows = sub && treePassesFit(n, d, K, codeBytes, 0, sub) ? sub.rows : 0;
+    // The bins' bounds where it draws on codes (on values, thresholds are values).
+    const sub = subtrees ? { rows: subtreeRows, bins: data.columns ? 0 : data.bins.lo.length } : undefined;
+    this.subtreeRows = sub && treePassesFit(n, d, K, data.columns ? 8 : codeBytes, 0, sub) ? sub.rows : 0;
     this.vp = usePasses ? holdTreePasses(data, histLen, this.subtreeRows > 0 ? sub : undefined) : null;
     // The row list in the passes' memory where they are at hand, so partition runs there too.
     this.samples = this.vp ? this.vp.samples.subarray(0, m) : new Int32Array(m);

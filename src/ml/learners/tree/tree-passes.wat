@@ -777,6 +777,9 @@
   (global $sLeafV (mut i32) (i32.const 0))
   (global $sRv (mut i32) (i32.const 0))
   (global $sLabels (mut i32) (i32.const 0))
+  (global $sN8 (mut i32) (i32.const 0))
+  (global $sXs (mut i32) (i32.const 0))
+  (global $sY (mut i32) (i32.const 0))
   (global $sMinDec (mut f64) (f64.const 0))
   (global $sRootW (mut f64) (f64.const 0))
   ;; The node search's best split, and the subtree's counts and pending nodes.
@@ -792,8 +795,9 @@
   ;; offset, d, max_features, min_samples_split, min_samples_leaf, max_depth, K, feats,
   ;; known, importance, batch, isConst, thr, fo, cut, mn, mx, res, stack, tmp, nodeF, nodeT,
   ;; nodeL, nodeR, leafV, rv (vectors a row for rangeV and countV, 0: not those)], then at byte
-  ;; 136 f64 [min_impurity_decrease, root weight], then at 152 i32 labels (two classes: a
-  ;; byte a row). tmp holds 1024 bytes: the node's stats
+  ;; 136 f64 [min_impurity_decrease, root weight], then at 152 i32 [labels (two classes: a
+  ;; byte a row), n8 (on values: 8n, the values' column stride; 0 on codes), xs, y (on
+  ;; values: a feature's and the targets' buffers for a node's rows)]. tmp holds 1024 bytes: the node's stats
   ;; (0), its sides' (32, 64), a candidate's left side (96), and rangeV's and countV's
   ;; vectors (128: min, 192: max, 256: cuts, 320: counts, 576: class-1 counts).
   (func (export "subtreeSetup") (param $c i32)
@@ -832,6 +836,9 @@
     (global.set $sLeafV (i32.load offset=128 (local.get $c)))
     (global.set $sRv (i32.load offset=132 (local.get $c)))
     (global.set $sLabels (i32.load offset=152 (local.get $c)))
+    (global.set $sN8 (i32.load offset=156 (local.get $c)))
+    (global.set $sXs (i32.load offset=160 (local.get $c)))
+    (global.set $sY (i32.load offset=164 (local.get $c)))
     (global.set $sMinDec (f64.load offset=136 (local.get $c)))
     (global.set $sRootW (f64.load offset=144 (local.get $c))))
 
@@ -1070,6 +1077,60 @@
       (br_if $pick (i32.lt_u (local.get $q) (local.get $take))))
     (local.get $constants))
 
+  ;; evalRandomValues and evalRandomTiny on values (the table's columns, n8 bytes apart),
+  ;; every row once: the node's targets gathered, then per candidate its values with their
+  ;; min and max, the threshold drawn, and the rows at or below it counted with their sum
+  ;; ($countSum). Returns how many candidates were constant.
+  (func $evalRandomValues (param $take i32) (param $start i32) (param $m i32) (param $st i32) (result i32)
+    (local $rows i32) (local $q i32) (local $f i32) (local $lo f64) (local $hi f64) (local $t f64)
+    (local $flat i32) (local $constants i32) (local $n i32) (local $msl i32) (local $sum f64)
+    (local $L i32) (local $p f64) (local $count f64)
+    (local.set $rows (i32.add (global.get $sSamples) (i32.shl (local.get $start) (i32.const 2))))
+    (call $gather (global.get $sTargets) (local.get $rows) (local.get $m) (global.get $sY))
+    (local.set $L (i32.add (global.get $sTmp) (i32.const 96)))
+    (local.set $msl (global.get $sMinLeaf))
+    (loop $cand
+      (local.set $f (i32.load (i32.add (global.get $sBatch) (i32.shl (local.get $q) (i32.const 2)))))
+      (call $gather (i32.add (global.get $sCodes) (i32.mul (local.get $f) (global.get $sN8)))
+        (local.get $rows) (local.get $m) (global.get $sXs))
+      (local.set $lo (f64.load (i32.const 0)))
+      (local.set $hi (f64.load (i32.const 8)))
+      (local.set $flat (f64.le (local.get $hi) (f64.add (local.get $lo) (f64.const 1e-7))))
+      (i32.store8 (i32.add (global.get $sIsConst) (local.get $q)) (local.get $flat))
+      (if (local.get $flat)
+        (then (local.set $constants (i32.add (local.get $constants) (i32.const 1))))
+        (else
+          (local.set $t (f64.add (local.get $lo) (f64.mul (call $next) (f64.sub (local.get $hi) (local.get $lo)))))
+          (if (f64.ge (local.get $t) (local.get $hi)) (then (local.set $t (local.get $lo))))
+          (local.set $n (call $countSum (global.get $sXs) (global.get $sY) (local.get $m) (local.get $t)))
+          (local.set $sum (f64.load (i32.const 24)))
+          ;; sidesAllowed
+          (if (i32.and
+                (i32.and (i32.gt_s (local.get $n) (i32.const 0)) (i32.lt_s (local.get $n) (local.get $m)))
+                (i32.and (i32.ge_s (local.get $n) (local.get $msl))
+                  (i32.ge_s (i32.sub (local.get $m) (local.get $n)) (local.get $msl))))
+            (then
+              (local.set $count (f64.convert_i32_u (local.get $n)))
+              (f64.store (local.get $L) (local.get $count))
+              (f64.store offset=8 (local.get $L) (local.get $count))
+              (if (global.get $sK)
+                (then
+                  (f64.store offset=16 (local.get $L) (f64.sub (local.get $count) (local.get $sum)))
+                  (f64.store offset=24 (local.get $L) (local.get $sum)))
+                (else
+                  (f64.store offset=16 (local.get $L) (local.get $sum))
+                  (f64.store offset=24 (local.get $L) (f64.const 0))))
+              (local.set $p (call $proxy (local.get $st) (local.get $L)))
+              (if (f64.gt (local.get $p) (global.get $bProxy))
+                (then
+                  (global.set $bProxy (local.get $p))
+                  (global.set $bFeature (local.get $f))
+                  (global.set $bBin (i32.const -2))
+                  (global.set $bThr (local.get $t))))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br_if $cand (i32.lt_u (local.get $q) (local.get $take))))
+    (local.get $constants))
+
   ;; The grower's findSplit (scikit-learn's feature draw, see there) with evalRandom above.
   ;; Returns how many features the children know to be constant.
   (func $findSplit (param $start i32) (param $m i32) (param $st i32) (param $nKnown i32) (result i32)
@@ -1117,7 +1178,10 @@
                 (local.set $take (i32.add (local.get $take) (i32.const 1)))))
             (br $draw)))
         (if (i32.eqz (local.get $take)) (then (br $round)))
-        (drop (call $evalRandom (local.get $take) (local.get $start) (local.get $m) (local.get $st)))
+        (drop
+          (if (result i32) (global.get $sN8)
+            (then (call $evalRandomValues (local.get $take) (local.get $start) (local.get $m) (local.get $st)))
+            (else (call $evalRandom (local.get $take) (local.get $start) (local.get $m) (local.get $st)))))
         ;; The round sits at feats[fI - take, fI): constants first, then the rest (visited).
         (local.set $c (i32.const 0))
         (local.set $q (i32.const 0))
@@ -1261,7 +1325,18 @@
     (if (i32.eqz (local.get $leaf))
       (then
         (local.set $cnt
-          (call $partitionCodes (global.get $bFeature) (local.get $start) (local.get $count) (global.get $bBin)))
+          (if (result i32) (global.get $sN8)
+            (then
+              (call $partition
+                (i32.add (global.get $sCodes) (i32.mul (global.get $bFeature) (global.get $sN8)))
+                (i32.const 0)
+                (i32.add (global.get $sSamples) (i32.shl (local.get $start) (i32.const 2)))
+                (local.get $count)
+                (global.get $bThr)
+                (global.get $sTargets)
+                (global.get $sScratch)))
+            (else
+              (call $partitionCodes (global.get $bFeature) (local.get $start) (local.get $count) (global.get $bBin)))))
         (local.set $mid (i32.add (local.get $start) (local.get $cnt)))
         (local.set $cntF (f64.convert_i32_u (local.get $cnt)))
         (local.set $sum (f64.load (i32.const 24)))
