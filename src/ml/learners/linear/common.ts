@@ -1,7 +1,7 @@
 import { badRequest } from '../../../core/errors.js';
 import { toMatrix, type Frame, type Matrix, type Target } from '../../frame.js';
 import type { FitContext, FitProgress } from '../contract.js';
-import { addScaled, predictColumns } from '../kit/input.js';
+import { weightedSums } from '../kit/input.js';
 
 /** Progress reports per fit, at most: enough for a live curve, few enough not to flood a job log. */
 export const MAX_REPORTS = 200;
@@ -65,18 +65,7 @@ export function linearScores(
   intercept: Float64Array,
   fill: ArrayLike<number> = new Float64Array(names.length),
 ): Float64Array {
-  const { n, cols } = predictColumns(algorithm, X, names, fill);
-  const d = cols.length;
-  const K = intercept.length;
-  const out = new Float64Array(n * K);
-  if (K === 1) out.fill(intercept[0]);
-  else for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = intercept[k];
-  for (let j = 0; j < d; j++) {
-    for (let k = 0; k < K; k++) {
-      const w = coef[k * d + j];
-      if (w !== 0) addScaled(out, w, cols[j], n, k, K);
-    }
-  }
+  const out = weightedSums(algorithm, X, names, fill, coef, names.length, intercept);
   // Inputs are clamped to 1e100, so only absurd weights could overflow: bound the sum anyway.
   for (let i = 0; i < out.length; i++) {
     const z = out[i];

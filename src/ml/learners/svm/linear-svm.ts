@@ -5,7 +5,7 @@ import { Rng, streamSeed } from '../../../core/random.js';
 import type { Frame, NumericColumn, Target, Task } from '../../frame.js';
 import type { FitContext, Learner, LearnerSpec, SerializedLearner } from '../contract.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
-import { addScaled, argmaxRows, checkFit, columnMeans, predictColumns } from '../kit/input.js';
+import { argmaxRows, checkFit, columnMeans, weightedSums } from '../kit/input.js';
 import { runOnThreads, shared, threadCount } from '../kit/workers.js';
 import type { Params } from '../params.js';
 import { sigmoidPredict, sigmoidTrain } from './platt.js';
@@ -161,22 +161,14 @@ export class LinearSvm implements Learner {
   /** Decision values, row-major n x outputs. */
   private decision(X: Frame): { s: Float64Array; n: number } {
     if (!this.fitted) throw badRequest('not_fitted', `${this.algorithm}: fit the model before predicting`);
-    const { n, cols } = predictColumns(this.algorithm, X, this.names, this.fill);
     const K = this.outputs();
     const d = this.d;
     const bias = this.params.fit_intercept ? (this.params.intercept_scaling as number) : 0;
-    const s = new Float64Array(n * K);
-    const t = new Float64Array(n);
-    for (let k = 0; k < K; k++) {
-      const o = k * (d + 1);
-      t.fill(this.w[o + d] * bias);
-      for (let j = 0; j < d; j++) {
-        const wj = this.w[o + j];
-        if (wj !== 0) addScaled(t, wj, cols[j], n);
-      }
-      for (let i = 0; i < n; i++) s[i * K + k] = t[i] === t[i] ? t[i] : 0;
-    }
-    return { s, n };
+    // Each output's weights are d + 1 long: the features', then the intercept's.
+    const base = Float64Array.from({ length: K }, (_, k) => this.w[k * (d + 1) + d] * bias);
+    const s = weightedSums(this.algorithm, X, this.names, this.fill, this.w, d + 1, base);
+    for (let i = 0; i < s.length; i++) if (s[i] !== s[i]) s[i] = 0;
+    return { s, n: X.nRows };
   }
 
   private proba(X: Frame): Float64Array {
