@@ -78,7 +78,7 @@ const SMALL_NODE = 16;
 /**
  * Extra trees' nodes of at most this many rows grow their whole subtree in one call
  * (TreePasses.growSubtree), where the data allows: two classes (Gini) or regression, every
- * row once, codes without sparse reads. Node by node, the calls into the passes and the
+ * row once. Node by node, the calls into the passes and the
  * per-candidate arrays around them cost more than a small node's rows, and most nodes of a
  * grown tree are small: a tree of the 160,000 x 30 table took 139 ms so, 53 ms whole. A
  * tree up to this size grows whole (its buffers take about 120 bytes a row, and a call
@@ -188,7 +188,7 @@ export class TreeGrower {
   private left = new Int32Array(256);
   private right = new Int32Array(256);
   private leafValue: Float64Array;
-  private readonly importance: Float64Array;
+  private importance: Float64Array;
   private readonly rootW: number;
   // Scratch for one node's search.
   private readonly widest: number;
@@ -258,9 +258,6 @@ export class TreeGrower {
     this.K = nClasses;
     this.sw = 2 + (nClasses > 0 ? nClasses : 2);
     this.rng = new Rng(seed);
-    this.feats = new Int32Array(d);
-    this.constFeats = new Int32Array(d);
-    for (let j = 0; j < d; j++) this.feats[j] = j;
     let m = n;
     if (weights) {
       m = 0;
@@ -269,7 +266,6 @@ export class TreeGrower {
     // Sparse reads serve classification and the extra-trees min/max; regression with the best
     // splitter has no use for them, nor for keeping row positions up to date.
     const sparseUseful = nClasses > 0 || opt.splitter === 'random';
-    this.importance = new Float64Array(d);
     this.leafValue = new Float64Array(256 * Math.max(1, nClasses));
     let widest = 2;
     for (let j = 0; j < d; j++) widest = Math.max(widest, data.bins.offset[j + 1] - data.bins.offset[j]);
@@ -288,19 +284,28 @@ export class TreeGrower {
           : onCodes && treePassesFit(n, d, nClasses, codeBytes, histLen);
     const K = nClasses;
     // Whole subtrees in WebAssembly: growSubtree's conditions (see SUBTREE_ROWS).
-    const subtreeRows = Math.min(m, opt.subtreeRows ?? SUBTREE_ROWS);
+    // With sparse reads, only nodes too small to take them (below SPARSE_MIN_ROWS): a
+    // subtree reads every row, and leaves the row positions of its rows behind (stale, but
+    // inside its own range, which no other node's overlaps).
+    const sparseReads = data.bins.nzRows.length > 0 && opt.sparseReads !== false;
+    const subtreeRows = Math.min(m, opt.subtreeRows ?? SUBTREE_ROWS, sparseReads ? SPARSE_MIN_ROWS - 1 : m);
     const subtrees =
       subtreeRows > 0 &&
       usePasses &&
       (onCodes || data.columns !== undefined) &&
       opt.splitter === 'random' &&
       !weights &&
-      (K === 2 ? opt.criterion === 'gini' : K === 0) &&
-      (data.bins.nzRows.length === 0 || opt.sparseReads === false);
+      (K === 2 ? opt.criterion === 'gini' : K === 0);
     // The bins' bounds where it draws on codes (on values, thresholds are values).
     const sub = subtrees ? { rows: subtreeRows, bins: data.columns ? 0 : data.bins.lo.length } : undefined;
     this.subtreeRows = sub && treePassesFit(n, d, K, data.columns ? 8 : codeBytes, 0, sub) ? sub.rows : 0;
     this.vp = usePasses ? holdTreePasses(data, histLen, this.subtreeRows > 0 ? sub : undefined) : null;
+    // The draw's state and the importances in the passes' memory where subtrees grow there.
+    const shared = this.subtreeRows > 0 ? this.vp!.subtreeState() : null;
+    this.feats = shared?.feats ?? new Int32Array(d);
+    this.constFeats = shared?.known ?? new Int32Array(d);
+    this.importance = shared?.importance ?? new Float64Array(d);
+    for (let j = 0; j < d; j++) this.feats[j] = j;
     // The row list in the passes' memory where they are at hand, so partition runs there too.
     this.samples = this.vp ? this.vp.samples.subarray(0, m) : new Int32Array(m);
     if (weights) {
@@ -385,7 +390,9 @@ export class TreeGrower {
       );
     }
     if (this.sp > 0) return false;
-    // Grown: the passes' memory (this tree's row list with it) goes to the next tree.
+    // Grown: the passes' memory (this tree's row list, and where subtrees grow its
+    // importances, with it) goes to the next tree.
+    if (this.subtreeRows > 0) this.importance = this.importance.slice();
     this.vp?.release();
     return true;
   }
@@ -449,17 +456,7 @@ export class TreeGrower {
     st: Float64Array,
     nKnown: number,
   ): void {
-    const t = this.vp!.growSubtree(
-      start,
-      end,
-      depth,
-      nKnown,
-      st,
-      this.rng,
-      this.feats,
-      this.constFeats,
-      this.importance,
-    );
+    const t = this.vp!.growSubtree(start, end, depth, nKnown, st, this.rng);
     const base = this.nNodes;
     const leafBase = this.nLeaves;
     const size = base + t.nodes;

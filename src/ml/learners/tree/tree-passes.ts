@@ -434,10 +434,25 @@ export class TreePasses {
   }
 
   /**
+   * The grower's feature order, its known-constant prefix and its importances (zeroed), in
+   * this memory, where growSubtree reads and writes them: the grower keeps them here while
+   * it holds these passes.
+   */
+  subtreeState(): { feats: Int32Array; known: Int32Array; importance: Float64Array } {
+    const o = this.off;
+    const buf = this.memory();
+    const d = this.d;
+    return {
+      feats: new Int32Array(buf, o.gFeats, d),
+      known: new Int32Array(buf, o.gKnown, d),
+      importance: new Float64Array(buf, o.gImp, d).fill(0),
+    };
+  }
+
+  /**
    * The whole subtree of the node samples[start, end) (stats st, nKnown features known
-   * constant, the grower's feature order feats and their constant prefix known), grown as
-   * the grower would grow it node by node: feats, known, importance and rng carry on from
-   * where it leaves them. At most sub.rows rows.
+   * constant), grown as the grower would grow it node by node: the grower's state
+   * (subtreeState) and rng carry on from where it leaves them. At most sub.rows rows.
    */
   growSubtree(
     start: number,
@@ -446,26 +461,13 @@ export class TreePasses {
     nKnown: number,
     st: Float64Array,
     rng: Rng,
-    feats: Int32Array,
-    known: Int32Array,
-    importance: Float64Array,
   ): Subtree {
     const o = this.off;
     const buf = this.memory();
-    const d = this.d;
-    const f = new Int32Array(buf, o.gFeats, d);
-    const k = new Int32Array(buf, o.gKnown, d);
-    const imp = new Float64Array(buf, o.gImp, d);
-    f.set(feats);
-    k.set(known);
-    imp.set(importance);
     new Float64Array(buf, o.stIn, 4).set(st);
     this.rngState[0] = rng.getState();
     const nodes = this.e.growSubtree(start, end, depth, nKnown, o.stIn);
     rng.setState(this.rngState[0]);
-    feats.set(f);
-    known.set(k);
-    importance.set(imp);
     const leaves = new Int32Array(buf, 36, 1)[0];
     const w = this.nClasses > 0 ? this.nClasses : 1;
     return {
