@@ -7,7 +7,7 @@ import { decodeArray, encodeArray, type EncodedArray } from '../encode.js';
 import { argmaxRows, columnMeans, fitDesign, predictRows } from '../kit/input.js';
 import { idleWorkers, runOnThreads, shared, threadCount } from '../kit/workers.js';
 import type { ParamSchema, Params } from '../params.js';
-import { makeBins } from '../tree/binning.js';
+import { assembleBins, makeBins, type Bins, type ColumnBins } from '../tree/binning.js';
 import type { GrowData, TreeArrays } from '../tree/grower.js';
 import { treePassesFit } from '../tree/tree-passes.js';
 import { criterionFor, growOptions, resolveMaxBins, treeParams } from '../tree/options.js';
@@ -21,7 +21,7 @@ import {
   type EncodedTrees,
   type PackedTrees,
 } from '../tree/packed.js';
-import { treeGrower, type ForestJob } from './grow.js';
+import { treeGrower, type BinJob, type ForestJob } from './grow.js';
 
 /**
  * Random forests (bootstrap rows, best split over a random subset of features) and extra
@@ -106,20 +106,23 @@ export class Forest implements Learner {
     const nClasses = y.task === 'classification' ? y.classes.length : 0;
     const share = <T extends Float64Array | Int32Array>(a: T): T => (parallel ? shared(a) : a);
     const maxBins = resolveMaxBins(this.params, D.n);
+    const table = share(D.data);
     const data: GrowData = {
       n: D.n,
       d: D.d,
       nClasses,
       labels: y.task === 'classification' ? share(y.labels) : undefined,
       values: y.task === 'regression' ? share(y.values) : undefined,
-      bins: makeBins(D.data, D.n, D.d, maxBins, parallel),
+      bins: parallel
+        ? await binOnThreads(table, D.n, D.d, maxBins, threads, ctx.signal)
+        : makeBins(D.data, D.n, D.d, maxBins),
       // A bin per distinct value: extra trees compare the values themselves (GrowData.columns).
       columns:
         splitter === 'random' &&
         maxBins === null &&
         treePassesFit(D.n, D.d, nClasses, 8) &&
         !D.data.some(Number.isNaN)
-          ? share(D.data)
+          ? table
           : undefined,
     };
     ticker.throwIfAborted();
@@ -204,6 +207,35 @@ async function growHere(
     await ticker.tick();
   }
   return out;
+}
+
+/**
+ * makeBins with the columns binned on the forest's worker threads (each sorts its columns),
+ * onto shared memory: the table's 160,000 x 30 took 0.4 s on this thread alone.
+ */
+async function binOnThreads(
+  columns: Float64Array,
+  n: number,
+  d: number,
+  maxBins: number | null,
+  threads: number,
+  signal: AbortSignal | undefined,
+): Promise<Bins> {
+  const job: BinJob = { columns, n, maxBins };
+  const tasks = Array.from({ length: d }, (_, id) => ({ id }));
+  const done = await runOnThreads<{ id: number }, { id: number; bins: ColumnBins }>(
+    import.meta.url,
+    'worker',
+    job,
+    tasks,
+    threads,
+    signal,
+  );
+  return assembleBins(
+    done.map((r) => r.bins),
+    n,
+    true,
+  );
 }
 
 /** Hands trees to `threads` workers one at a time (trees differ in cost), cancelling them all on abort. */

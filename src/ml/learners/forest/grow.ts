@@ -8,6 +8,13 @@ export interface ForestJob {
   bootstrap: boolean;
 }
 
+/** What every thread binning a forest's columns shares: the table, column-major on shared memory. */
+export interface BinJob {
+  columns: Float64Array;
+  n: number;
+  maxBins: number | null;
+}
+
 /** A grower for one tree: with bootstrap, each row weighted by how often a draw of n rows with replacement picked it. */
 export function treeGrower(job: ForestJob, seed: number): TreeGrower {
   const rng = new Rng(seed);

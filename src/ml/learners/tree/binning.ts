@@ -94,6 +94,70 @@ function fewValueBins(
   return { bins, values, size };
 }
 
+/** One feature's bins: each row's bin (in row order), each bin's value range, its dominant bin (-1: none). */
+export interface ColumnBins {
+  bins: Int32Array;
+  lo: Float64Array;
+  hi: Float64Array;
+  mode: number;
+}
+
+/** One column's bins (makeBins, per feature): `maxBins` null gives every distinct value its own bin. */
+export function binColumn(
+  col: Float64Array,
+  maxBins: number | null,
+  scratch = sortScratch(col.length),
+): ColumnBins {
+  const cap = maxBins ?? Infinity;
+  const n = col.length;
+  const dominant = (size: Int32Array, nb: number) => {
+    let mode = 0;
+    for (let b = 1; b < nb; b++) if (size[b] > size[mode]) mode = b;
+    return size[mode] >= DOMINANT * n ? mode : -1;
+  };
+  const few = fewValueBins(col, Math.min(cap, FEW_VALUES));
+  if (few) {
+    const { bins, values, size } = few;
+    return { bins, lo: values, hi: values.slice(), mode: dominant(size, values.length) };
+  }
+  const order = argsort(col, scratch);
+  // Runs of equal values, in ascending order.
+  const runStart = new Int32Array(n + 1);
+  let runs = 0;
+  for (let k = 0; k < n; k++) if (k === 0 || col[order[k]] !== col[order[k - 1]]) runStart[runs++] = k;
+  runStart[runs] = n;
+  // Bins as groups of whole runs: one run each when they fit, else greedy equal frequency.
+  const binOfRun = new Int32Array(runs);
+  let nb = 0;
+  if (runs <= cap) {
+    for (let r = 0; r < runs; r++) binOfRun[r] = r;
+    nb = runs;
+  } else {
+    let next = n / cap;
+    for (let r = 0; r < runs; r++) {
+      binOfRun[r] = nb;
+      const end = runStart[r + 1];
+      if (end >= next || r === runs - 1) {
+        nb++;
+        next = ((nb + 1) * n) / cap;
+      }
+    }
+  }
+  const lo = new Float64Array(nb).fill(Infinity);
+  const hi = new Float64Array(nb).fill(-Infinity);
+  const bins = new Int32Array(n);
+  const size = new Int32Array(nb);
+  for (let r = 0; r < runs; r++) {
+    const b = binOfRun[r];
+    size[b] += runStart[r + 1] - runStart[r];
+    const v = col[order[runStart[r]]];
+    if (v < lo[b]) lo[b] = v;
+    if (v > hi[b]) hi[b] = v;
+    for (let k = runStart[r]; k < runStart[r + 1]; k++) bins[order[k]] = b;
+  }
+  return { bins, lo, hi, mode: dominant(size, nb) };
+}
+
 /** `maxBins` null: every distinct value its own bin. `share`: allocate on shared memory for worker threads. */
 export function makeBins(
   data: Float64Array,
@@ -102,72 +166,21 @@ export function makeBins(
   maxBins: number | null,
   share = false,
 ): Bins {
-  const cap = maxBins ?? Infinity;
   const scratch = sortScratch(n);
-  // Per feature: its rows' bins (in row order) and each bin's value range.
-  const rowBin: Int32Array[] = [];
-  const modes: number[] = [];
-  const los: Float64Array[] = [];
-  const his: Float64Array[] = [];
-  const runStart = new Int32Array(n + 1);
+  const columns: ColumnBins[] = [];
+  for (let j = 0; j < d; j++) columns.push(binColumn(data.subarray(j * n, (j + 1) * n), maxBins, scratch));
+  return assembleBins(columns, n, share);
+}
+
+/** The table's Bins from its columns' (binColumn, here or on worker threads). */
+export function assembleBins(columns: ColumnBins[], n: number, share = false): Bins {
+  const d = columns.length;
+  const rowBin = columns.map((c) => c.bins);
+  const modes = columns.map((c) => c.mode);
+  const los = columns.map((c) => c.lo);
+  const his = columns.map((c) => c.hi);
   let widest = 0;
-  for (let j = 0; j < d; j++) {
-    const col = data.subarray(j * n, (j + 1) * n);
-    const few = fewValueBins(col, Math.min(cap, FEW_VALUES));
-    if (few) {
-      const { bins, values, size } = few;
-      const nb = values.length;
-      let mode = 0;
-      for (let b = 1; b < nb; b++) if (size[b] > size[mode]) mode = b;
-      modes.push(size[mode] >= DOMINANT * n ? mode : -1);
-      rowBin.push(bins);
-      los.push(values);
-      his.push(values.slice());
-      widest = Math.max(widest, nb);
-      continue;
-    }
-    const order = argsort(col, scratch);
-    // Runs of equal values, in ascending order.
-    let runs = 0;
-    for (let k = 0; k < n; k++) if (k === 0 || col[order[k]] !== col[order[k - 1]]) runStart[runs++] = k;
-    runStart[runs] = n;
-    // Bins as groups of whole runs: one run each when they fit, else greedy equal frequency.
-    const binOfRun = new Int32Array(runs);
-    let nb = 0;
-    if (runs <= cap) {
-      for (let r = 0; r < runs; r++) binOfRun[r] = r;
-      nb = runs;
-    } else {
-      let next = n / cap;
-      for (let r = 0; r < runs; r++) {
-        binOfRun[r] = nb;
-        const end = runStart[r + 1];
-        if (end >= next || r === runs - 1) {
-          nb++;
-          next = ((nb + 1) * n) / cap;
-        }
-      }
-    }
-    const lo = new Float64Array(nb).fill(Infinity);
-    const hi = new Float64Array(nb).fill(-Infinity);
-    const bins = new Int32Array(n);
-    const size = new Int32Array(nb);
-    for (let r = 0; r < runs; r++) {
-      const b = binOfRun[r];
-      size[b] += runStart[r + 1] - runStart[r];
-      const v = col[order[runStart[r]]];
-      if (v < lo[b]) lo[b] = v;
-      if (v > hi[b]) hi[b] = v;
-      for (let k = runStart[r]; k < runStart[r + 1]; k++) bins[order[k]] = b;
-    }
-    let mode = 0;
-    for (let b = 1; b < nb; b++) if (size[b] > size[mode]) mode = b;
-    modes.push(size[mode] >= DOMINANT * n ? mode : -1);
-    rowBin.push(bins);
-    los.push(lo);
-    his.push(hi);
-    widest = Math.max(widest, nb);
-  }
+  for (const c of columns) widest = Math.max(widest, c.lo.length);
   const offset = new Int32Array(d + 1);
   for (let j = 0; j < d; j++) offset[j + 1] = offset[j] + los[j].length;
   const total = offset[d];
