@@ -245,4 +245,27 @@ describe('TreeGrower on sparse features', () => {
       proto.growSubtree = original;
     }
   });
+
+  it("grows the same best-split trees sorting a node's rows in WebAssembly, by counts or by radix, as in JavaScript", () => {
+    // Continuous columns, a bin per value: nodes sort their rows, over codes spanning a
+    // few (one counting pass) or thousands of bins (two radix passes).
+    const n = 6000;
+    const d = 4;
+    const rng = new Rng(29);
+    const data = Float64Array.from({ length: n * d }, () => rng.normal());
+    const labels3 = Int32Array.from({ length: n }, (_, i) =>
+      rng.next() < 0.25 ? rng.int(3) : data[i] > 0.3 ? 2 : data[n + i] - data[2 * n + i] > 0 ? 1 : 0,
+    );
+    const values = Float64Array.from(labels3, (l, i) => l + data[3 * n + i] + rng.normal() / 3);
+    const bins = makeBins(data, n, d, null);
+    assert.equal(bins.codes.BYTES_PER_ELEMENT, 2);
+    for (const { what, opt, weights, target } of growths(labels3, values, bootstrapWeights(n, rng), 2)) {
+      if (opt.splitter !== 'best') continue;
+      const growData = { n, d, ...target, bins };
+      const a = new TreeGrower(growData, opt, weights, 13).growAll();
+      const b = new TreeGrower(growData, { ...opt, passes: false }, weights, 13).growAll();
+      assert.deepEqual(a, b, what);
+      assert.ok(a.nNodes > 1000, `${what}: ${a.nNodes} nodes`);
+    }
+  });
 });

@@ -474,7 +474,7 @@ export class TreeGrower {
       this.left[id] = (f >= 0 ? base : leafBase) + t.left[i];
       this.right[id] = f >= 0 ? base + t.right[i] : -1;
     }
-    this.leafValue.set(t.leafValue, leafBase * w);
+    for (let i = 0; i < t.leaves * w; i++) this.leafValue[leafBase * w + i] = t.leafValue[i];
     if (parent >= 0) {
       if (isLeft) this.left[parent] = base;
       else this.right[parent] = base;
@@ -946,6 +946,13 @@ export class TreeGrower {
     const L = this.leftAcc;
     // Pack (bin, position) into one integer so a native numeric sort orders rows by bin.
     const small = m <= 65536 && bins.offset[f + 1] - bins.offset[f] <= 65536;
+    const vp = this.vp;
+    if (small && vp?.onCodes && (K === 0 || this.opt.criterion === 'gini')) {
+      // The same in WebAssembly: sorted by radix, scanned without a call per split.
+      if (vp.sortedScan(fo, start, m, st, msl, K, weights !== null)) return true;
+      this.consider(f, vp.out[1], vp.out[2], vp.out[0]);
+      return false;
+    }
     let keys32: Uint32Array | null = null;
     let keys64: Float64Array | null = null;
     if (small) {

@@ -544,6 +544,190 @@
         (local.set $from (i32.add (local.get $from) (i32.const 1)))
         (br_if $row (i32.lt_s (local.get $from) (local.get $to))))))
 
+  ;; ---- The best splitter's sorted path (grower.ts evalSorted), for a node with fewer rows
+  ;; than its feature has bins: the node's rows ordered by their code, and the split between
+  ;; each two codes scored as the grower scores it, with the best kept.
+
+  ;; keys[0, m) = (code << 16) | q of the node's rows samples[q] (codes of feature at col,
+  ;; row stride rs), sorted ascending (stably by code: q ascends already): by insertion up
+  ;; to 32 keys; by one counting pass where the node's codes span at most 2,048; else by two
+  ;; radix passes over the code's bytes; through tmp (m keys) and cnt (2,048 counts).
+  ;; Returns where the sorted keys are: keys or tmp.
+  (func $sortCodes (param $col i32) (param $rs i32) (param $smp i32) (param $m i32) (param $keys i32)
+    (param $tmp i32) (param $cnt i32) (result i32)
+    (local $q i32) (local $k i32) (local $j i32) (local $v i32) (local $src i32) (local $dst i32)
+    (local $shift i32) (local $pass i32) (local $sum i32) (local $c i32) (local $t i32)
+    (local $lo i32) (local $hi i32) (local $buckets i32) (local $passes i32) (local $digit i32)
+    (local.set $lo (i32.const 0x7fffffff))
+    (local.set $hi (i32.const -1))
+    (loop $build
+      (local.set $c (i32.and (global.get $mask) (i32.load16_u (i32.add (local.get $col)
+        (i32.mul (i32.load (i32.add (local.get $smp) (i32.shl (local.get $q) (i32.const 2)))) (local.get $rs))))))
+      (local.set $lo (select (local.get $c) (local.get $lo) (i32.lt_s (local.get $c) (local.get $lo))))
+      (local.set $hi (select (local.get $c) (local.get $hi) (i32.gt_s (local.get $c) (local.get $hi))))
+      (i32.store (i32.add (local.get $keys) (i32.shl (local.get $q) (i32.const 2)))
+        (i32.or (i32.shl (local.get $c) (i32.const 16)) (local.get $q)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br_if $build (i32.lt_u (local.get $q) (local.get $m))))
+    (if (i32.le_u (local.get $m) (i32.const 32))
+      (then
+        (local.set $k (i32.const 1))
+        (block $sorted
+          (loop $ins
+            (br_if $sorted (i32.ge_u (local.get $k) (local.get $m)))
+            (local.set $v (i32.load (i32.add (local.get $keys) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $j (local.get $k))
+            (block $placed
+              (loop $shiftUp
+                (br_if $placed (i32.eqz (local.get $j)))
+                (local.set $t (i32.load (i32.add (local.get $keys) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 2)))))
+                (br_if $placed (i32.le_u (local.get $t) (local.get $v)))
+                (i32.store (i32.add (local.get $keys) (i32.shl (local.get $j) (i32.const 2))) (local.get $t))
+                (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+                (br $shiftUp)))
+            (i32.store (i32.add (local.get $keys) (i32.shl (local.get $j) (i32.const 2))) (local.get $v))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $ins)))
+        (return (local.get $keys))))
+    ;; A pass's digit: (key >> shift) - lo, masked by digit (one pass over the span: lo, all
+    ;; bits; else bytes: lo 0, mask 255).
+    (local.set $src (local.get $keys))
+    (local.set $dst (local.get $tmp))
+    (local.set $shift (i32.const 16))
+    (local.set $buckets (i32.add (i32.sub (local.get $hi) (local.get $lo)) (i32.const 1)))
+    (local.set $passes (i32.const 1))
+    (local.set $digit (i32.const -1))
+    (if (i32.gt_u (local.get $buckets) (i32.const 2048))
+      (then
+        (local.set $lo (i32.const 0))
+        (local.set $buckets (i32.const 256))
+        (local.set $passes (i32.const 2))
+        (local.set $digit (i32.const 255))))
+    (loop $passLoop
+      (memory.fill (local.get $cnt) (i32.const 0) (i32.shl (local.get $buckets) (i32.const 2)))
+      (local.set $q (i32.const 0))
+      (loop $count
+        (local.set $c (i32.add (local.get $cnt) (i32.shl (i32.and (i32.sub (i32.shr_u
+          (i32.load (i32.add (local.get $src) (i32.shl (local.get $q) (i32.const 2)))) (local.get $shift)) (local.get $lo))
+          (local.get $digit)) (i32.const 2))))
+        (i32.store (local.get $c) (i32.add (i32.load (local.get $c)) (i32.const 1)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br_if $count (i32.lt_u (local.get $q) (local.get $m))))
+      (local.set $sum (i32.const 0))
+      (local.set $k (i32.const 0))
+      (loop $starts
+        (local.set $c (i32.add (local.get $cnt) (i32.shl (local.get $k) (i32.const 2))))
+        (local.set $t (i32.load (local.get $c)))
+        (i32.store (local.get $c) (local.get $sum))
+        (local.set $sum (i32.add (local.get $sum) (local.get $t)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $starts (i32.lt_u (local.get $k) (local.get $buckets))))
+      (local.set $q (i32.const 0))
+      (loop $move
+        (local.set $v (i32.load (i32.add (local.get $src) (i32.shl (local.get $q) (i32.const 2)))))
+        (local.set $c (i32.add (local.get $cnt) (i32.shl (i32.and (i32.sub (i32.shr_u (local.get $v) (local.get $shift)) (local.get $lo))
+          (local.get $digit)) (i32.const 2))))
+        (local.set $t (i32.load (local.get $c)))
+        (i32.store (local.get $c) (i32.add (local.get $t) (i32.const 1)))
+        (i32.store (i32.add (local.get $dst) (i32.shl (local.get $t) (i32.const 2))) (local.get $v))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br_if $move (i32.lt_u (local.get $q) (local.get $m))))
+      (local.set $t (local.get $src))
+      (local.set $src (local.get $dst))
+      (local.set $dst (local.get $t))
+      (local.set $shift (i32.add (local.get $shift) (i32.const 8)))
+      (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+      (br_if $passLoop (i32.lt_u (local.get $pass) (local.get $passes))))
+    (local.get $src))
+
+  ;; evalSorted for a node of m rows at samples smp (m <= 65536, at most 65536 bins), Gini or
+  ;; regression: the rows sorted by their code of the feature at col (sortCodes), then the
+  ;; left side's stats at L (sw = 2 + K doubles; W, then class weights or the weighted sum)
+  ;; grown row by row, and at each change of code with both sides at least msl rows, the
+  ;; proxy against the node's stats st, the first best kept: out[0] its proxy (-inf: none),
+  ;; out[1] and out[2] the codes either side. Rows weigh weights[s] (weighted) or 1; targets
+  ;; are labels (K > 0) or values. Returns 1 when every row has one code (constant), else 0.
+  (func (export "sortedScan")
+    (param $col i32) (param $rs i32) (param $smp i32) (param $m i32) (param $K i32) (param $st i32)
+    (param $L i32) (param $msl i32) (param $targets i32) (param $weights i32) (param $weighted i32)
+    (param $keys i32) (param $tmp i32) (param $cnt i32) (result i32)
+    (local $sorted i32) (local $q i32) (local $key i32) (local $code i32) (local $prev i32) (local $s i32)
+    (local $w f64) (local $p f64) (local $best f64) (local $bPrev i32) (local $bNext i32) (local $c i32)
+    (local $k i32) (local $WL f64) (local $WR f64) (local $sl f64) (local $sr f64) (local $l f64) (local $r f64)
+    (local $sw i32)
+    (local.set $sorted (call $sortCodes (local.get $col) (local.get $rs) (local.get $smp) (local.get $m)
+      (local.get $keys) (local.get $tmp) (local.get $cnt)))
+    (if (i32.eq
+          (i32.shr_u (i32.load (local.get $sorted)) (i32.const 16))
+          (i32.shr_u (i32.load (i32.add (local.get $sorted) (i32.shl (i32.sub (local.get $m) (i32.const 1)) (i32.const 2)))) (i32.const 16)))
+      (then (return (i32.const 1))))
+    (local.set $sw (i32.add (i32.const 2) (select (local.get $K) (i32.const 2) (local.get $K))))
+    (memory.fill (local.get $L) (i32.const 0) (i32.shl (local.get $sw) (i32.const 3)))
+    (local.set $best (f64.const -inf))
+    (local.set $prev (i32.const -1))
+    (block $done
+      (loop $row
+        (local.set $key (i32.load (i32.add (local.get $sorted) (i32.shl (local.get $q) (i32.const 2)))))
+        (local.set $code (i32.shr_u (local.get $key) (i32.const 16)))
+        (if (i32.and (i32.and (i32.gt_u (local.get $q) (i32.const 0)) (i32.ne (local.get $code) (local.get $prev)))
+              (i32.ge_s (local.get $q) (local.get $msl)))
+          (then
+            (br_if $done (i32.lt_s (i32.sub (local.get $m) (local.get $q)) (local.get $msl)))
+            ;; The grower's proxy.
+            (local.set $WL (f64.load (local.get $L)))
+            (local.set $WR (f64.sub (f64.load (local.get $st)) (local.get $WL)))
+            (if (local.get $K)
+              (then
+                (local.set $sl (f64.const 0))
+                (local.set $sr (f64.const 0))
+                (local.set $k (i32.const 0))
+                (loop $class
+                  (local.set $c (i32.shl (i32.add (local.get $k) (i32.const 2)) (i32.const 3)))
+                  (local.set $l (f64.load (i32.add (local.get $L) (local.get $c))))
+                  (local.set $r (f64.sub (f64.load (i32.add (local.get $st) (local.get $c))) (local.get $l)))
+                  (local.set $sl (f64.add (local.get $sl) (f64.mul (local.get $l) (local.get $l))))
+                  (local.set $sr (f64.add (local.get $sr) (f64.mul (local.get $r) (local.get $r))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br_if $class (i32.lt_u (local.get $k) (local.get $K))))
+                (local.set $p
+                  (f64.sub
+                    (f64.mul (f64.neg (local.get $WR))
+                      (f64.sub (f64.const 1) (f64.div (local.get $sr) (f64.mul (local.get $WR) (local.get $WR)))))
+                    (f64.mul (local.get $WL)
+                      (f64.sub (f64.const 1) (f64.div (local.get $sl) (f64.mul (local.get $WL) (local.get $WL))))))))
+              (else
+                (local.set $l (f64.load offset=16 (local.get $L)))
+                (local.set $r (f64.sub (f64.load offset=16 (local.get $st)) (local.get $l)))
+                (local.set $p
+                  (f64.add
+                    (f64.div (f64.mul (local.get $l) (local.get $l)) (local.get $WL))
+                    (f64.div (f64.mul (local.get $r) (local.get $r)) (local.get $WR))))))
+            (if (f64.gt (local.get $p) (local.get $best))
+              (then
+                (local.set $best (local.get $p))
+                (local.set $bPrev (local.get $prev))
+                (local.set $bNext (local.get $code))))))
+        (local.set $s (i32.load (i32.add (local.get $smp) (i32.shl (i32.and (local.get $key) (i32.const 0xffff)) (i32.const 2)))))
+        (local.set $w (f64.const 1))
+        (if (local.get $weighted)
+          (then (local.set $w (f64.load (i32.add (local.get $weights) (i32.shl (local.get $s) (i32.const 3)))))))
+        (f64.store (local.get $L) (f64.add (f64.load (local.get $L)) (local.get $w)))
+        (if (local.get $K)
+          (then
+            (local.set $c (i32.add (local.get $L) (i32.shl (i32.add (i32.trunc_f64_s
+              (f64.load (i32.add (local.get $targets) (i32.shl (local.get $s) (i32.const 3))))) (i32.const 2)) (i32.const 3))))
+            (f64.store (local.get $c) (f64.add (f64.load (local.get $c)) (local.get $w))))
+          (else
+            (f64.store offset=16 (local.get $L) (f64.add (f64.load offset=16 (local.get $L))
+              (f64.mul (local.get $w) (f64.load (i32.add (local.get $targets) (i32.shl (local.get $s) (i32.const 3)))))))))
+        (local.set $prev (local.get $code))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $q) (local.get $m)))))
+    (f64.store (i32.const 0) (local.get $best))
+    (f64.store (i32.const 8) (f64.convert_i32_s (local.get $bPrev)))
+    (f64.store (i32.const 16) (f64.convert_i32_s (local.get $bNext)))
+    (i32.const 0))
+
   ;; ---- Every feature of a row at once (row-major codes of at most 64 bytes a row) ----
   ;; A row's codes are rv vectors of 16 bytes from codes + s * rs (lanes past its codes read
   ;; the next row's, or whatever follows the table, and mean nothing): bytes, or 16-bit lanes
