@@ -745,18 +745,29 @@ export class TreeGrower {
     if (nh > 0) this.fillHistograms(take, start, end, st);
     let constants = 0;
     const list = this.binList;
+    const vp = this.vp;
+    // Dense slots scanned in WebAssembly where the passes hold the histograms (not entropy).
+    const scanHere = !vp || (this.K > 0 && this.opt.criterion === 'entropy');
     for (let q = 0; q < take; q++) {
       const f = this.batch[q];
       const nb = bins.offset[f + 1] - bins.offset[f];
       let constant = true;
+      let cleared = false;
       if (nb > 1) {
         if (!hf[q]) constant = this.evalSorted(f, start, end, st);
         else if (sparse[q]) constant = this.scanBins(q, f, this.sparseBins(q, start, end, st), m, st, list);
-        else constant = this.scanBins(q, f, nb, m, st, null);
+        else if (scanHere) constant = this.scanBins(q, f, nb, m, st, null);
+        else {
+          const msl = this.opt.minSamplesLeaf;
+          constant = vp!.scanDense(q * this.widest, nb, this.sw, m, st, msl, this.K, this.weights !== null);
+          if (!constant) this.consider(f, vp!.out[1], vp!.out[2], vp!.out[0]);
+          cleared = true;
+        }
       }
       // A dense slot's bins back to zero, as the next node's passes expect them (a sparse
-      // slot clears its few bins as it scans them).
-      if (hf[q] && !sparse[q]) zero(this.hist, q * this.widest * this.sw, (q * this.widest + nb) * this.sw);
+      // slot clears its few bins as it scans them, and scanDense its own).
+      if (hf[q] && !sparse[q] && !cleared)
+        zero(this.hist, q * this.widest * this.sw, (q * this.widest + nb) * this.sw);
       this.slotConst[q] = constant ? 1 : 0;
       if (constant) constants++;
     }

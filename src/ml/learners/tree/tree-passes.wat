@@ -728,6 +728,95 @@
     (f64.store (i32.const 16) (f64.convert_i32_s (local.get $bNext)))
     (i32.const 0))
 
+  ;; The grower's proxy (Gini over K classes, or regression: K = 0) of a split with left stats
+  ;; at L, of a node with stats st.
+  (func $proxyK (param $st i32) (param $L i32) (param $K i32) (result f64)
+    (local $WL f64) (local $WR f64) (local $sl f64) (local $sr f64) (local $l f64) (local $r f64)
+    (local $k i32) (local $c i32)
+    (local.set $WL (f64.load (local.get $L)))
+    (local.set $WR (f64.sub (f64.load (local.get $st)) (local.get $WL)))
+    (if (i32.eqz (local.get $K))
+      (then
+        (local.set $l (f64.load offset=16 (local.get $L)))
+        (local.set $r (f64.sub (f64.load offset=16 (local.get $st)) (local.get $l)))
+        (return
+          (f64.add
+            (f64.div (f64.mul (local.get $l) (local.get $l)) (local.get $WL))
+            (f64.div (f64.mul (local.get $r) (local.get $r)) (local.get $WR))))))
+    (loop $class
+      (local.set $c (i32.shl (i32.add (local.get $k) (i32.const 2)) (i32.const 3)))
+      (local.set $l (f64.load (i32.add (local.get $L) (local.get $c))))
+      (local.set $r (f64.sub (f64.load (i32.add (local.get $st) (local.get $c))) (local.get $l)))
+      (local.set $sl (f64.add (local.get $sl) (f64.mul (local.get $l) (local.get $l))))
+      (local.set $sr (f64.add (local.get $sr) (f64.mul (local.get $r) (local.get $r))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $class (i32.lt_u (local.get $k) (local.get $K))))
+    (f64.sub
+      (f64.mul (f64.neg (local.get $WR))
+        (f64.sub (f64.const 1) (f64.div (local.get $sr) (f64.mul (local.get $WR) (local.get $WR)))))
+      (f64.mul (local.get $WL)
+        (f64.sub (f64.const 1) (f64.div (local.get $sl) (f64.mul (local.get $WL) (local.get $WL)))))))
+
+  ;; scanBins on a dense histogram slot (grower.ts), Gini or regression: its bins [0, nb) at
+  ;; h0 (sw = 2 + K doubles each: W, count, class weights or the weighted sum) in order, the
+  ;; left side's stats at L grown bin by bin, each split between two non-empty bins with both
+  ;; sides at least msl rows scored, the first best kept (out[0] its proxy, -inf: none;
+  ;; out[1], out[2] the bins either side), and the bins cleared. weighted: a bin's W is its
+  ;; own (else its count). Returns 1 when one bin holds every row (constant).
+  (func (export "scanDense")
+    (param $h0 i32) (param $nb i32) (param $m i32) (param $K i32) (param $st i32) (param $L i32)
+    (param $msl i32) (param $weighted i32) (result i32)
+    (local $sw8 i32) (local $b i32) (local $h i32) (local $c f64) (local $nL f64) (local $prev i32)
+    (local $nonEmpty i32) (local $p f64) (local $best f64) (local $bPrev i32) (local $bNext i32)
+    (local $k i32) (local $v f64) (local $mf f64) (local $mslf f64) (local $a i32)
+    (local.set $sw8 (i32.shl (i32.add (i32.const 2) (select (local.get $K) (i32.const 2) (local.get $K))) (i32.const 3)))
+    (memory.fill (local.get $L) (i32.const 0) (local.get $sw8))
+    (local.set $best (f64.const -inf))
+    (local.set $prev (i32.const -1))
+    (local.set $mf (f64.convert_i32_u (local.get $m)))
+    (local.set $mslf (f64.convert_i32_u (local.get $msl)))
+    (block $done
+      (loop $bin
+        (br_if $done (i32.ge_u (local.get $b) (local.get $nb)))
+        (local.set $h (i32.add (local.get $h0) (i32.mul (local.get $b) (local.get $sw8))))
+        (local.set $c (f64.load offset=8 (local.get $h)))
+        (if (f64.ne (local.get $c) (f64.const 0))
+          (then
+            (local.set $nonEmpty (i32.add (local.get $nonEmpty) (i32.const 1)))
+            (if (i32.and (i32.ge_s (local.get $prev) (i32.const 0)) (f64.ge (local.get $nL) (local.get $mslf)))
+              (then
+                (br_if $done (f64.lt (f64.sub (local.get $mf) (local.get $nL)) (local.get $mslf)))
+                (local.set $p (call $proxyK (local.get $st) (local.get $L) (local.get $K)))
+                (if (f64.gt (local.get $p) (local.get $best))
+                  (then
+                    (local.set $best (local.get $p))
+                    (local.set $bPrev (local.get $prev))
+                    (local.set $bNext (local.get $b))))))
+            (if (local.get $K)
+              (then
+                (local.set $k (i32.const 0))
+                (loop $class
+                  (local.set $a (i32.shl (i32.add (local.get $k) (i32.const 2)) (i32.const 3)))
+                  (local.set $v (f64.load (i32.add (local.get $h) (local.get $a))))
+                  (f64.store (i32.add (local.get $L) (local.get $a)) (f64.add (f64.load (i32.add (local.get $L) (local.get $a))) (local.get $v)))
+                  (f64.store (local.get $L) (f64.add (f64.load (local.get $L)) (local.get $v)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br_if $class (i32.lt_u (local.get $k) (local.get $K)))))
+              (else
+                (f64.store (local.get $L) (f64.add (f64.load (local.get $L))
+                  (select (f64.load (local.get $h)) (local.get $c) (local.get $weighted))))
+                (f64.store offset=16 (local.get $L) (f64.add (f64.load offset=16 (local.get $L)) (f64.load offset=16 (local.get $h))))))
+            (local.set $nL (f64.add (local.get $nL) (local.get $c)))
+            (local.set $prev (local.get $b))
+            (br_if $done (f64.eq (local.get $nL) (local.get $mf)))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bin)))
+    (memory.fill (local.get $h0) (i32.const 0) (i32.mul (local.get $nb) (local.get $sw8)))
+    (f64.store (i32.const 0) (local.get $best))
+    (f64.store (i32.const 8) (f64.convert_i32_s (local.get $bPrev)))
+    (f64.store (i32.const 16) (f64.convert_i32_s (local.get $bNext)))
+    (i32.eq (local.get $nonEmpty) (i32.const 1)))
+
   ;; ---- Every feature of a row at once (row-major codes of at most 64 bytes a row) ----
   ;; A row's codes are rv vectors of 16 bytes from codes + s * rs (lanes past its codes read
   ;; the next row's, or whatever follows the table, and mean nothing): bytes, or 16-bit lanes
