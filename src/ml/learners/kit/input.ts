@@ -184,7 +184,7 @@ export function weightedSums(
   return out;
 }
 
-/** out[i*K + k] += w·x_i for rows [i0, i1) of column v, x as putColumn writes it (a function of its own, so V8 optimizes the loop alone). */
+/** out[i*K + k] += w·x_i for rows [i0, i1) of column v, each x readable (a function of its own, so V8 optimizes the loop alone). */
 function addColumnBlock(
   out: Float64Array,
   w: number,
@@ -195,11 +195,12 @@ function addColumnBlock(
   k: number,
   K: number,
 ): void {
-  for (let i = i0; i < i1; i++) {
-    let x = v[i];
-    if (!(Math.abs(x) <= LIMIT)) x = x !== x ? f : x > 0 ? LIMIT : -LIMIT;
-    out[i * K + k] += w * x;
-  }
+  for (let i = i0; i < i1; i++) out[i * K + k] += w * readable(v[i], f);
+}
+
+/** An input as a model reads it: a missing one as its fill f, an extreme one clamped to ±LIMIT. */
+function readable(x: number, f: number): number {
+  return Math.abs(x) <= LIMIT ? x : x !== x ? f : x > 0 ? LIMIT : -LIMIT;
 }
 
 /**
@@ -260,10 +261,7 @@ function putColumn(
   from: number,
   to: number,
 ): void {
-  for (let i = from; i < to; i++) {
-    const x = v[i];
-    out[at + (i - from) * step] = x !== x ? f : x > LIMIT ? LIMIT : x < -LIMIT ? -LIMIT : x;
-  }
+  for (let i = from; i < to; i++) out[at + (i - from) * step] = readable(v[i], f);
 }
 
 /** The model's columns of X, checked, missing cells filled and extremes clamped, by column or by row. */
