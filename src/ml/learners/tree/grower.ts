@@ -319,6 +319,7 @@ export class TreeGrower {
     this.scratch = new Int32Array(this.vp ? 0 : m);
     this.passMode = (nClasses > 0 ? 0 : 2) + (weights ? 0 : 1);
     if (this.vp && weights) this.vp.weights.set(weights);
+    this.vp?.scanSetup(opt.minSamplesLeaf, nClasses, weights !== null);
     // Zero between nodes: each node clears the bins it filled (evalBest). Passes come fresh
     // (zeroed) or from a grower that released them complete, so with every bin cleared.
     this.hist = this.vp ? this.vp.hist : new Float64Array(histLen);
@@ -368,15 +369,8 @@ export class TreeGrower {
       for (let k = 0; k < this.sw; k++) st[k] = this.sStats[sp * this.sw + k];
       spent += (end - start) * Math.min(this.opt.maxFeatures, this.data.d);
       if (end - start <= this.subtreeRows) {
-        this.growSubtree(
-          start,
-          end,
-          this.sDepth[sp],
-          this.sParent[sp],
-          this.sIsLeft[sp] === 1,
-          st,
-          this.sConst[sp],
-        );
+        const id = this.growSubtree(start, end, this.sDepth[sp], st, this.sConst[sp]);
+        this.link(this.sParent[sp], this.sIsLeft[sp] === 1, id);
         continue;
       }
       this.processNode(
@@ -446,16 +440,11 @@ export class TreeGrower {
     for (let k = 0; k < this.sw; k++) this.sStats[sp * this.sw + k] = st[k];
   }
 
-  /** processNode for the node and, in one call, all its descendants (TreePasses.growSubtree). */
-  private growSubtree(
-    start: number,
-    end: number,
-    depth: number,
-    parent: number,
-    isLeft: boolean,
-    st: Float64Array,
-    nKnown: number,
-  ): void {
+  /**
+   * processNode for the node and, in one call, all its descendants (TreePasses.growSubtree);
+   * returns the node's id, for its parent to link.
+   */
+  private growSubtree(start: number, end: number, depth: number, st: Float64Array, nKnown: number): number {
     const t = this.vp!.growSubtree(start, end, depth, nKnown, st, this.rng);
     const base = this.nNodes;
     const leafBase = this.nLeaves;
@@ -475,12 +464,16 @@ export class TreeGrower {
       this.right[id] = f >= 0 ? base + t.right[i] : -1;
     }
     for (let i = 0; i < t.leaves * w; i++) this.leafValue[leafBase * w + i] = t.leafValue[i];
-    if (parent >= 0) {
-      if (isLeft) this.left[parent] = base;
-      else this.right[parent] = base;
-    }
     this.nNodes = size;
     this.nLeaves = leafBase + t.leaves;
+    return base;
+  }
+
+  /** Node id as its parent's left or right child (none for the root: parent -1). */
+  private link(parent: number, isLeft: boolean, id: number): void {
+    if (parent < 0) return;
+    if (isLeft) this.left[parent] = id;
+    else this.right[parent] = id;
   }
 
   private newNode(parent: number, isLeft: boolean): number {
@@ -492,10 +485,7 @@ export class TreeGrower {
       this.left = grow(this.left, size);
       this.right = grow(this.right, size);
     }
-    if (parent >= 0) {
-      if (isLeft) this.left[parent] = id;
-      else this.right[parent] = id;
-    }
+    this.link(parent, isLeft, id);
     return id;
   }
 
@@ -758,8 +748,7 @@ export class TreeGrower {
         else if (sparse[q]) constant = this.scanBins(q, f, this.sparseBins(q, start, end, st), m, st, list);
         else if (scanHere) constant = this.scanBins(q, f, nb, m, st, null);
         else {
-          const msl = this.opt.minSamplesLeaf;
-          constant = vp!.scanDense(q * this.widest, nb, this.sw, m, st, msl, this.K, this.weights !== null);
+          constant = vp!.scanDense(q * this.widest, nb, this.sw, m, st);
           if (!constant) this.consider(f, vp!.out[1], vp!.out[2], vp!.out[0]);
           cleared = true;
         }
@@ -960,7 +949,7 @@ export class TreeGrower {
     const vp = this.vp;
     if (small && vp?.onCodes && (K === 0 || this.opt.criterion === 'gini')) {
       // The same in WebAssembly: sorted by radix, scanned without a call per split.
-      if (vp.sortedScan(fo, start, m, st, msl, K, weights !== null)) return true;
+      if (vp.sortedScan(fo, start, m, st)) return true;
       this.consider(f, vp.out[1], vp.out[2], vp.out[0]);
       return false;
     }

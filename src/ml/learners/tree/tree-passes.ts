@@ -355,6 +355,7 @@ export class TreePasses {
   private readonly scanSt: Float64Array;
   private readonly stIn: Float64Array;
   private readonly grown: Subtree;
+  private scan = { msl: 1, K: 0, weighted: 0 };
 
   /**
    * On data.columns where given, else on data.bins.codes (which must be bytes); with room for
@@ -436,61 +437,58 @@ export class TreePasses {
   }
 
   /**
+   * What the scans (sortedScan, scanDense) take from the grower holding these passes: its
+   * min_samples_leaf, classes (K, Gini; 0: regression), and whether rows are weighted (the
+   * weights in this.weights).
+   */
+  scanSetup(msl: number, K: number, weighted: boolean): void {
+    this.scan = { msl, K, weighted: weighted ? 1 : 0 };
+  }
+
+  /**
    * The best splitter's sorted path (TreeGrower.evalSorted) for feature f (fo: its offset in
    * the codes) over the node samples[start, start + m) with stats st: true when every row
    * has one code; else out[0] = the best split's proxy (-Infinity: none allowed), out[1] and
-   * out[2] = the codes either side of it. Gini (nClasses K) or regression; weighted rows
-   * read this.weights.
+   * out[2] = the codes either side of it.
    */
-  sortedScan(
-    fo: number,
-    start: number,
-    m: number,
-    st: Float64Array,
-    msl: number,
-    K: number,
-    weighted: boolean,
-  ): boolean {
+  sortedScan(fo: number, start: number, m: number, st: Float64Array): boolean {
     const o = this.off;
+    const { msl, K, weighted } = this.scan;
     this.scanSt.set(st);
-    const constant = this.e.sortedScan(
-      o.table + fo * this.codeBytes,
-      this.rowStride,
-      o.samples + start * 4,
-      m,
-      K,
-      o.scanSt,
-      o.scanL,
-      msl,
-      o.targets,
-      o.weights,
-      weighted ? 1 : 0,
-      o.xs,
-      o.xs + m * 4,
-      o.radix,
+    const col = o.table + fo * this.codeBytes;
+    const smp = o.samples + start * 4;
+    const L = o.scanL;
+    const keys = o.xs;
+    return (
+      this.e.sortedScan(
+        col,
+        this.rowStride,
+        smp,
+        m,
+        K,
+        o.scanSt,
+        L,
+        msl,
+        o.targets,
+        o.weights,
+        weighted,
+        keys,
+        keys + m * 4,
+        o.radix,
+      ) === 1
     );
-    return constant === 1;
   }
 
   /**
    * TreeGrower.scanBins on the dense histogram slot from bin b0 of hist (nb bins, sw stats
-   * a bin) for a node of m rows with stats st, Gini (nClasses K) or regression: true when one
-   * bin holds every row; else out[0] = the best split's proxy (-Infinity: none allowed), out[1]
-   * and out[2] = the bins either side of it. The slot's bins are cleared.
+   * a bin) for a node of m rows with stats st: true when one bin holds every row; else as
+   * sortedScan, with bins for codes. The slot's bins are cleared.
    */
-  scanDense(
-    b0: number,
-    nb: number,
-    sw: number,
-    m: number,
-    st: Float64Array,
-    msl: number,
-    K: number,
-    weighted: boolean,
-  ): boolean {
+  scanDense(b0: number, nb: number, sw: number, m: number, st: Float64Array): boolean {
     const o = this.off;
+    const { msl, K, weighted } = this.scan;
     this.scanSt.set(st);
-    return this.e.scanDense(o.hist + b0 * sw * 8, nb, m, K, o.scanSt, o.scanL, msl, weighted ? 1 : 0) === 1;
+    return this.e.scanDense(o.hist + b0 * sw * 8, nb, m, K, o.scanSt, o.scanL, msl, weighted) === 1;
   }
 
   /** The grower's constants for growSubtree (once per grower: the module keeps them). */
