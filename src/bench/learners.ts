@@ -195,18 +195,21 @@ async function ours(
   // Predictions as the peer times them: the last fitted model, median over repeated calls
   // (at least five, as a server calls it again and again; a single call of a few
   // milliseconds measures the garbage collector as much as the model).
-  // Untimed calls first, on large data too while a call is quick: the first calls after a
-  // fit run code V8 has not optimized yet and collect the fit's garbage (linear regression
-  // on the generated table: 23, 13, 21, 11, 9 ms for the first five, 8 ms from the tenth),
-  // which a server answering call after call does not see; a slow predict dwarfs that.
+  // Untimed calls first, while calls are quick: the first calls after a fit run code V8 has
+  // not optimized yet and collect the fits' garbage (linear regression on the generated
+  // table: 23, 13, 21, 11, 9 ms for the first five, 8 ms from the tenth; knn on
+  // german_credit: 16, 8, 5, 4, 2.4 ms, then 1.7), which a server answering call after call
+  // does not see; a slow predict dwarfs that. Up to twenty, or 0.2 s of them.
   const { pipe, m } = last!;
-  let warm = small ? 5 : 3;
+  let warm = small ? 20 : 3;
+  const warmStart = performance.now();
   for (let r = 0; r < warm + Math.max(5, repeat); r++) {
     const t = performance.now();
     const Xte = pipe.transform(te.X);
     const predPrep = (performance.now() - t) / 1000;
     predictAsPeer(m, Xte);
-    if (r < warm && !small && performance.now() - t > 100) warm = r + 1;
+    const now = performance.now();
+    if (r < warm && (small ? now - warmStart > 200 : now - t > 100)) warm = r + 1;
     if (r >= warm) {
       preds.push((performance.now() - t) / 1000);
       predPreps.push(predPrep);
