@@ -12,11 +12,13 @@
   (func $hsum (param $v v128) (result f64)
     (f64.add (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v))))
 
-  ;; Z[t][k] = b[k] + X[t] · W[k]: rows by four, each output's weights loaded once for them.
+  ;; Z[t][k] = b[k] + X[t] · W[k]: rows by four, each output's weights loaded once for them,
+  ;; outputs by two.
   (func (export "scores") (param $X i32) (param $n i32) (param $d i32) (param $W i32) (param $b i32) (param $K i32) (param $Z i32)
     (local $t i32) (local $k i32) (local $j i32) (local $d8 i32) (local $K8 i32) (local $row i32) (local $wk i32)
     (local $x i32) (local $z i32) (local $wv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $bk f64)
+    (local $bk f64) (local $bk2 f64) (local $wv2 v128) (local $xv v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local.set $d8 (i32.shl (local.get $d) (i32.const 3)))
     (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
     (block $rowsDone
@@ -24,6 +26,60 @@
       (loop $rows
         (local.set $row (i32.add (local.get $X) (i32.mul (local.get $t) (local.get $d8))))
         (local.set $k (i32.const 0))
+        ;; Two outputs at a time while two are left: each load of X serves both (the same
+        ;; sums, each in its own accumulator in the same order).
+        (block $pairsDone
+          (loop $outputPairs
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 2)) (local.get $K)))
+            (local.set $wk (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $d8))))
+            (local.set $a0 (v128.const i64x2 0 0))
+            (local.set $a1 (local.get $a0))
+            (local.set $a2 (local.get $a0))
+            (local.set $a3 (local.get $a0))
+            (local.set $c0 (local.get $a0))
+            (local.set $c1 (local.get $a0))
+            (local.set $c2 (local.get $a0))
+            (local.set $c3 (local.get $a0))
+            (local.set $j (i32.const 0))
+            (loop $pair2
+              (local.set $wv (v128.load (i32.add (local.get $wk) (local.get $j))))
+              (local.set $wv2 (v128.load (i32.add (i32.add (local.get $wk) (local.get $d8)) (local.get $j))))
+              (local.set $x (i32.add (local.get $row) (local.get $j)))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $wv) (local.get $xv))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $wv2) (local.get $xv))))
+              (local.set $x (i32.add (local.get $x) (local.get $d8)))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $wv) (local.get $xv))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $wv2) (local.get $xv))))
+              (local.set $x (i32.add (local.get $x) (local.get $d8)))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $wv) (local.get $xv))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $wv2) (local.get $xv))))
+              (local.set $x (i32.add (local.get $x) (local.get $d8)))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $wv) (local.get $xv))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $wv2) (local.get $xv))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br_if $pair2 (i32.lt_u (local.get $j) (local.get $d8))))
+            (local.set $bk (f64.load (i32.add (local.get $b) (i32.shl (local.get $k) (i32.const 3)))))
+            (local.set $bk2 (f64.load offset=8 (i32.add (local.get $b) (i32.shl (local.get $k) (i32.const 3)))))
+            (local.set $z (i32.add (local.get $Z) (i32.add (i32.mul (local.get $t) (local.get $K8)) (i32.shl (local.get $k) (i32.const 3)))))
+            (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a0))))
+            (f64.store offset=8 (local.get $z) (f64.add (local.get $bk2) (call $hsum (local.get $c0))))
+            (local.set $z (i32.add (local.get $z) (local.get $K8)))
+            (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a1))))
+            (f64.store offset=8 (local.get $z) (f64.add (local.get $bk2) (call $hsum (local.get $c1))))
+            (local.set $z (i32.add (local.get $z) (local.get $K8)))
+            (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a2))))
+            (f64.store offset=8 (local.get $z) (f64.add (local.get $bk2) (call $hsum (local.get $c2))))
+            (local.set $z (i32.add (local.get $z) (local.get $K8)))
+            (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a3))))
+            (f64.store offset=8 (local.get $z) (f64.add (local.get $bk2) (call $hsum (local.get $c3))))
+            (local.set $k (i32.add (local.get $k) (i32.const 2)))
+            (br $outputPairs)))
+        (block $outputsDone
+        (br_if $outputsDone (i32.ge_u (local.get $k) (local.get $K)))
         (loop $outputs
           (local.set $wk (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $d8))))
           (local.set $a0 (v128.const i64x2 0 0))
@@ -53,15 +109,16 @@
           (local.set $z (i32.add (local.get $z) (local.get $K8)))
           (f64.store (local.get $z) (f64.add (local.get $bk) (call $hsum (local.get $a3))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br_if $outputs (i32.lt_u (local.get $k) (local.get $K))))
+          (br_if $outputs (i32.lt_u (local.get $k) (local.get $K)))))
         (local.set $t (i32.add (local.get $t) (i32.const 4)))
         (br_if $rows (i32.lt_u (local.get $t) (local.get $n))))))
 
   ;; G[k] += R[t][k] X[t], G zeroed by the caller: rows by four, each vector of G loaded and
-  ;; stored once for them (the four added in row order).
+  ;; stored once for them (the four added in row order), outputs by two.
   (func (export "gradient") (param $X i32) (param $n i32) (param $d i32) (param $R i32) (param $K i32) (param $G i32)
     (local $t i32) (local $k i32) (local $j i32) (local $d8 i32) (local $K8 i32) (local $row i32) (local $gk i32)
     (local $x i32) (local $r i32) (local $g v128) (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $gk2 i32) (local $h v128) (local $xv v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local.set $d8 (i32.shl (local.get $d) (i32.const 3)))
     (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
     (block $rowsDone
@@ -69,6 +126,53 @@
       (loop $rows
         (local.set $row (i32.add (local.get $X) (i32.mul (local.get $t) (local.get $d8))))
         (local.set $k (i32.const 0))
+        ;; Two outputs at a time while two are left: each load of X serves both (each vector
+        ;; of G gets its four rows added in the same order).
+        (block $pairsDone
+          (loop $outputPairs
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 2)) (local.get $K)))
+            (local.set $r (i32.add (local.get $R) (i32.add (i32.mul (local.get $t) (local.get $K8)) (i32.shl (local.get $k) (i32.const 3)))))
+            (local.set $r0 (v128.load64_splat (local.get $r)))
+            (local.set $s0 (v128.load64_splat offset=8 (local.get $r)))
+            (local.set $r (i32.add (local.get $r) (local.get $K8)))
+            (local.set $r1 (v128.load64_splat (local.get $r)))
+            (local.set $s1 (v128.load64_splat offset=8 (local.get $r)))
+            (local.set $r (i32.add (local.get $r) (local.get $K8)))
+            (local.set $r2 (v128.load64_splat (local.get $r)))
+            (local.set $s2 (v128.load64_splat offset=8 (local.get $r)))
+            (local.set $r (i32.add (local.get $r) (local.get $K8)))
+            (local.set $r3 (v128.load64_splat (local.get $r)))
+            (local.set $s3 (v128.load64_splat offset=8 (local.get $r)))
+            (local.set $gk (i32.add (local.get $G) (i32.mul (local.get $k) (local.get $d8))))
+            (local.set $gk2 (i32.add (local.get $gk) (local.get $d8)))
+            (local.set $j (i32.const 0))
+            (loop $pair2
+              (local.set $x (i32.add (local.get $row) (local.get $j)))
+              (local.set $g (v128.load (i32.add (local.get $gk) (local.get $j))))
+              (local.set $h (v128.load (i32.add (local.get $gk2) (local.get $j))))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r0) (local.get $xv))))
+              (local.set $h (f64x2.add (local.get $h) (f64x2.mul (local.get $s0) (local.get $xv))))
+              (local.set $x (i32.add (local.get $x) (local.get $d8)))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r1) (local.get $xv))))
+              (local.set $h (f64x2.add (local.get $h) (f64x2.mul (local.get $s1) (local.get $xv))))
+              (local.set $x (i32.add (local.get $x) (local.get $d8)))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r2) (local.get $xv))))
+              (local.set $h (f64x2.add (local.get $h) (f64x2.mul (local.get $s2) (local.get $xv))))
+              (local.set $x (i32.add (local.get $x) (local.get $d8)))
+              (local.set $xv (v128.load (local.get $x)))
+              (local.set $g (f64x2.add (local.get $g) (f64x2.mul (local.get $r3) (local.get $xv))))
+              (local.set $h (f64x2.add (local.get $h) (f64x2.mul (local.get $s3) (local.get $xv))))
+              (v128.store (i32.add (local.get $gk) (local.get $j)) (local.get $g))
+              (v128.store (i32.add (local.get $gk2) (local.get $j)) (local.get $h))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br_if $pair2 (i32.lt_u (local.get $j) (local.get $d8))))
+            (local.set $k (i32.add (local.get $k) (i32.const 2)))
+            (br $outputPairs)))
+        (block $outputsDone
+        (br_if $outputsDone (i32.ge_u (local.get $k) (local.get $K)))
         (loop $outputs
           (local.set $r (i32.add (local.get $R) (i32.add (i32.mul (local.get $t) (local.get $K8)) (i32.shl (local.get $k) (i32.const 3)))))
           (local.set $r0 (v128.load64_splat (local.get $r)))
@@ -94,7 +198,7 @@
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br_if $pair (i32.lt_u (local.get $j) (local.get $d8))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br_if $outputs (i32.lt_u (local.get $k) (local.get $K))))
+          (br_if $outputs (i32.lt_u (local.get $k) (local.get $K)))))
         (local.set $t (i32.add (local.get $t) (i32.const 4)))
         (br_if $rows (i32.lt_u (local.get $t) (local.get $n))))))
 ;; e^x for x <= 0 (softmax's shifted scores), two at a time: x = k ln 2 + r with |r| <=
