@@ -194,12 +194,12 @@ async function ours(
   }
   // Predictions as the peer times them: the last fitted model, median over repeated calls
   // (at least five, as a server calls it again and again; a single call of a few
-  // milliseconds measures the garbage collector as much as the model).
-  // Untimed calls first, while calls are quick: the first calls after a fit run code V8 has
-  // not optimized yet and collect the fits' garbage (linear regression on the generated
-  // table: 23, 13, 21, 11, 9 ms for the first five, 8 ms from the tenth; knn on
-  // german_credit: 16, 8, 5, 4, 2.4 ms, then 1.7), which a server answering call after call
-  // does not see; a slow predict dwarfs that. Up to twenty, or 0.2 s of them.
+  // milliseconds measures the garbage collector as much as the model), after untimed ones
+  // while calls are quick (up to twenty, or 0.2 s of them, on small data; three on large):
+  // the first calls after a fit run code V8 has not optimized yet and collect the fits'
+  // garbage (linear regression on the generated table: 23, 13, 21, 11, 9 ms for the first
+  // five, 8 ms from the tenth; knn on german_credit: 16, 8, 5, 4, 2.4 ms, then 1.7), which
+  // a server answering call after call does not see; a slow predict dwarfs that.
   const { pipe, m } = last!;
   let warm = small ? 20 : 3;
   const warmStart = performance.now();

@@ -14,7 +14,7 @@ import type { Bins } from './binning.js';
  * one random threshold per feature between the node's min and max. Either way exact over the
  * bins. Candidates are tried in random order and the first best wins, constant features count
  * towards max_features, and scores use scikit-learn's arithmetic, so ties resolve alike.
- * Where the passes run in WebAssembly, extra trees on codes may grow whole subtrees there
+ * Where the passes run in WebAssembly, extra trees may grow whole subtrees there
  * (SUBTREE_ROWS), the same trees as node by node here.
  */
 export type Criterion = 'gini' | 'entropy' | 'squared_error';

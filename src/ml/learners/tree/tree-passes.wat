@@ -653,7 +653,6 @@
     (param $keys i32) (param $tmp i32) (param $cnt i32) (result i32)
     (local $sorted i32) (local $q i32) (local $key i32) (local $code i32) (local $prev i32) (local $s i32)
     (local $w f64) (local $p f64) (local $best f64) (local $bPrev i32) (local $bNext i32) (local $c i32)
-    (local $k i32) (local $WL f64) (local $WR f64) (local $sl f64) (local $sr f64) (local $l f64) (local $r f64)
     (local $sw i32)
     (local.set $sorted (call $sortCodes (local.get $col) (local.get $rs) (local.get $smp) (local.get $m)
       (local.get $keys) (local.get $tmp) (local.get $cnt)))
@@ -673,35 +672,7 @@
               (i32.ge_s (local.get $q) (local.get $msl)))
           (then
             (br_if $done (i32.lt_s (i32.sub (local.get $m) (local.get $q)) (local.get $msl)))
-            ;; The grower's proxy.
-            (local.set $WL (f64.load (local.get $L)))
-            (local.set $WR (f64.sub (f64.load (local.get $st)) (local.get $WL)))
-            (if (local.get $K)
-              (then
-                (local.set $sl (f64.const 0))
-                (local.set $sr (f64.const 0))
-                (local.set $k (i32.const 0))
-                (loop $class
-                  (local.set $c (i32.shl (i32.add (local.get $k) (i32.const 2)) (i32.const 3)))
-                  (local.set $l (f64.load (i32.add (local.get $L) (local.get $c))))
-                  (local.set $r (f64.sub (f64.load (i32.add (local.get $st) (local.get $c))) (local.get $l)))
-                  (local.set $sl (f64.add (local.get $sl) (f64.mul (local.get $l) (local.get $l))))
-                  (local.set $sr (f64.add (local.get $sr) (f64.mul (local.get $r) (local.get $r))))
-                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                  (br_if $class (i32.lt_u (local.get $k) (local.get $K))))
-                (local.set $p
-                  (f64.sub
-                    (f64.mul (f64.neg (local.get $WR))
-                      (f64.sub (f64.const 1) (f64.div (local.get $sr) (f64.mul (local.get $WR) (local.get $WR)))))
-                    (f64.mul (local.get $WL)
-                      (f64.sub (f64.const 1) (f64.div (local.get $sl) (f64.mul (local.get $WL) (local.get $WL))))))))
-              (else
-                (local.set $l (f64.load offset=16 (local.get $L)))
-                (local.set $r (f64.sub (f64.load offset=16 (local.get $st)) (local.get $l)))
-                (local.set $p
-                  (f64.add
-                    (f64.div (f64.mul (local.get $l) (local.get $l)) (local.get $WL))
-                    (f64.div (f64.mul (local.get $r) (local.get $r)) (local.get $WR))))))
+            (local.set $p (call $proxyK (local.get $st) (local.get $L) (local.get $K)))
             (if (f64.gt (local.get $p) (local.get $best))
               (then
                 (local.set $best (local.get $p))
@@ -1145,29 +1116,39 @@
         (f64.add (f64.mul (local.get $a) (local.get $a)) (f64.mul (local.get $b) (local.get $b)))
         (f64.mul (local.get $W) (local.get $W)))))
 
-  ;; The grower's proxy of a split with left stats at L of a node with stats st.
-  (func $proxy (param $st i32) (param $L i32) (result f64)
-    (local $WL f64) (local $WR f64) (local $l0 f64) (local $l1 f64) (local $r0 f64) (local $r1 f64)
-    (local $sl f64) (local $sr f64)
-    (local.set $WL (f64.load (local.get $L)))
-    (local.set $WR (f64.sub (f64.load (local.get $st)) (local.get $WL)))
-    (local.set $l0 (f64.load offset=16 (local.get $L)))
-    (local.set $r0 (f64.sub (f64.load offset=16 (local.get $st)) (local.get $l0)))
-    (if (i32.eqz (global.get $sK))
+  ;; A candidate whose n of the node's m rows go left, their targets summing to sum (two
+  ;; classes: how many are of class 1): if both sides keep min_samples_leaf rows, its left
+  ;; stats at tmp + 96 and its proxy, kept as the node's best split (feature f, its last
+  ;; bin going left or -2 on values, threshold t) when better than the best so far.
+  (func $considerCount (param $st i32) (param $n i32) (param $sum f64) (param $m i32) (param $f i32)
+    (param $bin i32) (param $t f64)
+    (local $msl i32) (local $L i32) (local $count f64) (local $p f64)
+    (local.set $msl (global.get $sMinLeaf))
+    ;; sidesAllowed
+    (if (i32.eqz
+          (i32.and
+            (i32.and (i32.gt_s (local.get $n) (i32.const 0)) (i32.lt_s (local.get $n) (local.get $m)))
+            (i32.and (i32.ge_s (local.get $n) (local.get $msl))
+              (i32.ge_s (i32.sub (local.get $m) (local.get $n)) (local.get $msl)))))
+      (then (return)))
+    (local.set $L (i32.add (global.get $sTmp) (i32.const 96)))
+    (local.set $count (f64.convert_i32_u (local.get $n)))
+    (f64.store (local.get $L) (local.get $count))
+    (f64.store offset=8 (local.get $L) (local.get $count))
+    (if (global.get $sK)
       (then
-        (return
-          (f64.add
-            (f64.div (f64.mul (local.get $l0) (local.get $l0)) (local.get $WL))
-            (f64.div (f64.mul (local.get $r0) (local.get $r0)) (local.get $WR))))))
-    (local.set $l1 (f64.load offset=24 (local.get $L)))
-    (local.set $r1 (f64.sub (f64.load offset=24 (local.get $st)) (local.get $l1)))
-    (local.set $sl (f64.add (f64.mul (local.get $l0) (local.get $l0)) (f64.mul (local.get $l1) (local.get $l1))))
-    (local.set $sr (f64.add (f64.mul (local.get $r0) (local.get $r0)) (f64.mul (local.get $r1) (local.get $r1))))
-    (f64.sub
-      (f64.mul (f64.neg (local.get $WR))
-        (f64.sub (f64.const 1) (f64.div (local.get $sr) (f64.mul (local.get $WR) (local.get $WR)))))
-      (f64.mul (local.get $WL)
-        (f64.sub (f64.const 1) (f64.div (local.get $sl) (f64.mul (local.get $WL) (local.get $WL)))))))
+        (f64.store offset=16 (local.get $L) (f64.sub (local.get $count) (local.get $sum)))
+        (f64.store offset=24 (local.get $L) (local.get $sum)))
+      (else
+        (f64.store offset=16 (local.get $L) (local.get $sum))
+        (f64.store offset=24 (local.get $L) (f64.const 0))))
+    (local.set $p (call $proxyK (local.get $st) (local.get $L) (global.get $sK)))
+    (if (f64.gt (local.get $p) (global.get $bProxy))
+      (then
+        (global.set $bProxy (local.get $p))
+        (global.set $bFeature (local.get $f))
+        (global.set $bBin (local.get $bin))
+        (global.set $bThr (local.get $t)))))
 
   ;; The last bin in [a, z] of the feature at bin o whose largest value is <= t (a - 1: none).
   ;; The bins' largest values ascend, so it is a - 1 plus how many of them are <= t: counted
@@ -1214,8 +1195,7 @@
   (func $evalRandom (param $take i32) (param $start i32) (param $m i32) (param $st i32) (result i32)
     (local $rows i32) (local $q i32) (local $q4 i32) (local $o i32) (local $a i32) (local $b i32)
     (local $vmin f64) (local $vmax f64) (local $t f64) (local $c i32) (local $next f64)
-    (local $constants i32) (local $flat i32) (local $r i32) (local $count f64) (local $sum f64)
-    (local $L i32) (local $n i32) (local $msl i32) (local $p f64)
+    (local $constants i32) (local $flat i32) (local $r i32)
     (local.set $rows (i32.add (global.get $sSamples) (i32.shl (local.get $start) (i32.const 2))))
     (local.set $q (i32.const 0))
     (loop $fo
@@ -1313,39 +1293,17 @@
         (memory.fill (global.get $sRes) (i32.const 0) (i32.mul (local.get $take) (i32.const 24)))
         (call $codesCount (global.get $sCodes) (global.get $sRs) (local.get $rows) (local.get $m)
           (global.get $sFo) (global.get $sCut) (local.get $take) (global.get $sTargets) (global.get $sRes))))
-    (local.set $L (i32.add (global.get $sTmp) (i32.const 96)))
-    (local.set $msl (global.get $sMinLeaf))
     (local.set $q (i32.const 0))
     (loop $pick
       (local.set $q4 (i32.shl (local.get $q) (i32.const 2)))
-      (if (i32.ge_s (i32.load (i32.add (global.get $sCut) (local.get $q4))) (i32.const 0))
+      (local.set $c (i32.load (i32.add (global.get $sCut) (local.get $q4))))
+      (if (i32.ge_s (local.get $c) (i32.const 0))
         (then
           (local.set $r (i32.add (global.get $sRes) (i32.mul (local.get $q) (i32.const 24))))
-          (local.set $count (f64.load offset=8 (local.get $r)))
-          (local.set $sum (f64.load offset=16 (local.get $r)))
-          (local.set $n (i32.trunc_f64_u (local.get $count)))
-          ;; sidesAllowed
-          (if (i32.and
-                (i32.and (i32.gt_s (local.get $n) (i32.const 0)) (i32.lt_s (local.get $n) (local.get $m)))
-                (i32.and (i32.ge_s (local.get $n) (local.get $msl))
-                  (i32.ge_s (i32.sub (local.get $m) (local.get $n)) (local.get $msl))))
-            (then
-              (f64.store (local.get $L) (local.get $count))
-              (f64.store offset=8 (local.get $L) (local.get $count))
-              (if (global.get $sK)
-                (then
-                  (f64.store offset=16 (local.get $L) (f64.sub (local.get $count) (local.get $sum)))
-                  (f64.store offset=24 (local.get $L) (local.get $sum)))
-                (else
-                  (f64.store offset=16 (local.get $L) (local.get $sum))
-                  (f64.store offset=24 (local.get $L) (f64.const 0))))
-              (local.set $p (call $proxy (local.get $st) (local.get $L)))
-              (if (f64.gt (local.get $p) (global.get $bProxy))
-                (then
-                  (global.set $bProxy (local.get $p))
-                  (global.set $bFeature (i32.load (i32.add (global.get $sBatch) (local.get $q4))))
-                  (global.set $bBin (i32.load (i32.add (global.get $sCut) (local.get $q4))))
-                  (global.set $bThr (f64.load (i32.add (global.get $sThr) (i32.shl (local.get $q) (i32.const 3)))))))))))
+          (call $considerCount (local.get $st)
+            (i32.trunc_f64_u (f64.load offset=8 (local.get $r))) (f64.load offset=16 (local.get $r)) (local.get $m)
+            (i32.load (i32.add (global.get $sBatch) (local.get $q4))) (local.get $c)
+            (f64.load (i32.add (global.get $sThr) (i32.shl (local.get $q) (i32.const 3)))))))
       (local.set $q (i32.add (local.get $q) (i32.const 1)))
       (br_if $pick (i32.lt_u (local.get $q) (local.get $take))))
     (local.get $constants))
@@ -1356,12 +1314,9 @@
   ;; ($countSum). Returns how many candidates were constant.
   (func $evalRandomValues (param $take i32) (param $start i32) (param $m i32) (param $st i32) (result i32)
     (local $rows i32) (local $q i32) (local $f i32) (local $lo f64) (local $hi f64) (local $t f64)
-    (local $flat i32) (local $constants i32) (local $n i32) (local $msl i32) (local $sum f64)
-    (local $L i32) (local $p f64) (local $count f64)
+    (local $flat i32) (local $constants i32) (local $n i32)
     (local.set $rows (i32.add (global.get $sSamples) (i32.shl (local.get $start) (i32.const 2))))
     (call $gather (global.get $sTargets) (local.get $rows) (local.get $m) (global.get $sY))
-    (local.set $L (i32.add (global.get $sTmp) (i32.const 96)))
-    (local.set $msl (global.get $sMinLeaf))
     (loop $cand
       (local.set $f (i32.load (i32.add (global.get $sBatch) (i32.shl (local.get $q) (i32.const 2)))))
       (call $gather (i32.add (global.get $sCodes) (i32.mul (local.get $f) (global.get $sN8)))
@@ -1376,30 +1331,8 @@
           (local.set $t (f64.add (local.get $lo) (f64.mul (call $next) (f64.sub (local.get $hi) (local.get $lo)))))
           (if (f64.ge (local.get $t) (local.get $hi)) (then (local.set $t (local.get $lo))))
           (local.set $n (call $countSum (global.get $sXs) (global.get $sY) (local.get $m) (local.get $t)))
-          (local.set $sum (f64.load (i32.const 24)))
-          ;; sidesAllowed
-          (if (i32.and
-                (i32.and (i32.gt_s (local.get $n) (i32.const 0)) (i32.lt_s (local.get $n) (local.get $m)))
-                (i32.and (i32.ge_s (local.get $n) (local.get $msl))
-                  (i32.ge_s (i32.sub (local.get $m) (local.get $n)) (local.get $msl))))
-            (then
-              (local.set $count (f64.convert_i32_u (local.get $n)))
-              (f64.store (local.get $L) (local.get $count))
-              (f64.store offset=8 (local.get $L) (local.get $count))
-              (if (global.get $sK)
-                (then
-                  (f64.store offset=16 (local.get $L) (f64.sub (local.get $count) (local.get $sum)))
-                  (f64.store offset=24 (local.get $L) (local.get $sum)))
-                (else
-                  (f64.store offset=16 (local.get $L) (local.get $sum))
-                  (f64.store offset=24 (local.get $L) (f64.const 0))))
-              (local.set $p (call $proxy (local.get $st) (local.get $L)))
-              (if (f64.gt (local.get $p) (global.get $bProxy))
-                (then
-                  (global.set $bProxy (local.get $p))
-                  (global.set $bFeature (local.get $f))
-                  (global.set $bBin (i32.const -2))
-                  (global.set $bThr (local.get $t))))))))
+          (call $considerCount (local.get $st) (local.get $n) (f64.load (i32.const 24)) (local.get $m)
+            (local.get $f) (i32.const -2) (local.get $t))))
       (local.set $q (i32.add (local.get $q) (i32.const 1)))
       (br_if $cand (i32.lt_u (local.get $q) (local.get $take))))
     (local.get $constants))
