@@ -166,16 +166,16 @@ function checks(spec: LearnerSpec, task: Task) {
       if (a.predictProba) assert.deepEqual(a.predictProba(withIndicators(base).X), b.predictProba!(dense));
     });
 
-    it('never lets NaN out of predict, even on extreme inputs', async () => {
+    it('never lets NaN out of predict, even on extreme, infinite or missing inputs', async () => {
       const { X, y } = problem(task, 200, 3, 6);
       const m = createLearner(spec.name, task);
       await m.fit(X, y, { seed: 0 });
       const extreme = numericFrame(
         ['x0', 'x1', 'x2'],
         [
-          new Float64Array([1e300, -1e300, 0]),
-          new Float64Array([1e300, 1e-300, 0]),
-          new Float64Array([-1e300, 5, 0]),
+          new Float64Array([1e300, -1e300, 0, NaN, Infinity]),
+          new Float64Array([1e300, 1e-300, 0, -Infinity, NaN]),
+          new Float64Array([-1e300, 5, 0, NaN, -Infinity]),
         ],
       );
       for (const v of m.predict(extreme)) assert.ok(!Number.isNaN(v));
